@@ -1,0 +1,11 @@
+/**
+ * The rule registry: every rule, sorted by ID. Explicit imports, no side-effect registration.
+ * A rule's code is src/rules/<id>.ts, its page rules/<id>.md, its fixtures fixtures/<id>/.
+ */
+import type { Rule } from '../engine/rule.js';
+
+export const RULES: readonly Rule[] = [];
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}
