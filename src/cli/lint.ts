@@ -1,23 +1,39 @@
-/** `crilint lint`: discover -> load -> rules -> report, one node set at a time. */
+/**
+ * `crilint lint`: discover -> load -> rules -> report, one node set at a time.
+ *
+ * What is reported for a node set that came from file PATHS inside a node root (pre-commit passes
+ * only the changed files): the node set is loaded and checked whole, because cross-file rules
+ * need the siblings, and a finding is shown when it concerns a file that was given: its own file,
+ * or one of its related locations (a kubelet change that breaks agreement with an untouched
+ * containerd config shows up), or the node as a whole (no file). Findings only in files that were
+ * not given are counted in one stderr line and do not fail the run: a commit is judged by what it
+ * touches, as ESLint judges the files it is given. `--root DIR` (or DIR itself as a PATH) shows
+ * everything.
+ */
+import { sep } from 'node:path';
+import type { Argv } from 'yargs';
+import type { Finding } from '../core/types.js';
 import type { Version } from '../core/version.js';
 import { fmtVersion } from '../core/version.js';
-import { discover } from '../discover/index.js';
+import { discover, type NodeSetSpec } from '../discover/index.js';
 import { loadNodeSet } from '../model/load.js';
 import { runRules } from '../engine/run.js';
-import { resolveTarget } from '../engine/target.js';
+import { parseTargetVersion, resolveTarget } from '../engine/target.js';
+import type { Target } from '../engine/rule.js';
 import { RULES } from '../rules/index.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
 import type { NodeResult } from '../report/types.js';
-import { summarize } from '../report/types.js';
-import { UsageError } from './errors.js';
+import { InternalError, UsageError } from './errors.js';
+
+export type Format = 'stylish' | 'json';
 
 export interface LintArgs {
   paths: string[];
   root: string[];
   kubernetes?: Version;
   containerd?: Version;
-  format: 'stylish' | 'json';
+  format: Format;
   maxWarnings?: number;
   quiet: boolean;
   color: boolean;
@@ -30,36 +46,130 @@ export interface LintOutcome {
 }
 
 export function lint(args: LintArgs): LintOutcome {
-  const paths = args.paths.length || args.root.length ? args.paths : [];
-  if (!paths.length && !args.root.length) throw new UsageError('nothing to lint: give PATHS or --root DIR');
+  const paths = args.paths.length || args.root.length ? args.paths : ['.'];
   const d = discover(paths, args.root);
   const stderr: string[] = d.errors.map((e) => `crilint: ${e.message}`);
-  for (const s of d.skipped) stderr.push(`crilint: skipped ${s.path}: ${s.reason}`);
+  for (const s of d.skipped) stderr.push(`crilint: ${s.path}: skipped: ${s.reason}`);
   const results: NodeResult[] = [];
+  const assumptions = new Notes();
+  const targetNotes = new Notes();
+  let ioProblem = d.errors.length > 0;
+  let warnings = 0;
   for (const spec of d.specs) {
-    const { node, ioErrors } = loadNodeSet(spec);
+    let node, ioErrors, target: Target, all: Finding[];
+    try {
+      ({ node, ioErrors } = loadNodeSet(spec));
+      target = resolveTarget(node, { kubernetes: args.kubernetes, containerd: args.containerd });
+      all = runRules(node, target, { rules: RULES });
+    } catch (e) {
+      throw new InternalError(`while linting ${spec.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
     for (const e of ioErrors) stderr.push(`crilint: ${spec.root ? `${spec.name}: ` : ''}${e.message}`);
-    const target = resolveTarget(node, { kubernetes: args.kubernetes, containerd: args.containerd });
-    let findings = runRules(node, target, { rules: RULES });
+    if (ioErrors.length) ioProblem = true;
+    let findings = all;
+    if (spec.focus) {
+      const focus = spec.focus;
+      findings = all.filter((f) => concerns(f, focus));
+      const hidden = all.length - findings.length;
+      if (hidden) stderr.push(`crilint: ${spec.name}: ${hidden === 1 ? '1 finding' : `${hidden} findings`} in files not given ${hidden === 1 ? 'is' : 'are'} not shown (crilint lint --root ${spec.name} shows everything)`);
+      for (const p of focus) {
+        if (!node.files.some((f) => f.path === p) && !node.files.some((f) => f.path.startsWith(p + sep)) && !ioErrors.some((e) => e.path === p))
+          stderr.push(`crilint: ${relToNode(spec, p)}: no component of node ${spec.name} reads it (nothing imports or includes it); nothing to lint`);
+      }
+    }
+    warnings += findings.filter((f) => f.severity === 'warning').length;
     if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
     results.push({ node, target, findings });
-    if (args.format === 'stylish') {
-      const assumed = [];
-      if (target.assumed.kubernetes) assumed.push(`Kubernetes ${fmtVersion(target.kubernetes)}`);
-      if (target.assumed.containerd) assumed.push(`containerd ${fmtVersion(target.containerd)}`);
-      if (assumed.length && !args.quiet) stderr.push(`crilint: ${spec.name}: assuming ${assumed.join(' and ')} (set --kubernetes/--containerd to choose)`);
-      for (const n of target.notes) stderr.push(`crilint: ${spec.name}: ${n}`);
-    }
-    if (ioErrors.length) d.errors.push(...ioErrors);
+    const assumed: string[] = [];
+    if (target.assumed.kubernetes) assumed.push(`Kubernetes ${fmtVersion(target.kubernetes)}`);
+    if (target.assumed.containerd) assumed.push(`containerd ${fmtVersion(target.containerd)}`);
+    if (assumed.length) assumptions.add(`assuming ${assumed.join(' and ')} (set --kubernetes/--containerd to choose)`, spec.name);
+    for (const n of target.notes) targetNotes.add(n, spec.name);
   }
-  const fleet = d.specs.length > 1;
-  const stdout = args.format === 'json' ? formatJson(results, fleet) : formatStylish(results, { color: args.color, fleet });
-  const s = summarize(results);
-  let exitCode = s.errors > 0 ? 1 : 0;
-  if (args.maxWarnings !== undefined && s.warnings > args.maxWarnings) {
+  if (args.format === 'stylish' && !args.quiet) stderr.push(...assumptions.lines(d.specs.length));
+  stderr.push(...targetNotes.lines(d.specs.length));
+  if (!d.specs.length && !d.errors.length) stderr.push('crilint: nothing to lint (every path given was skipped)');
+
+  const stdout = args.format === 'json' ? formatJson(results, d.fleet) : formatStylish(results, { color: args.color, fleet: d.fleet });
+  const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+  let exitCode = errors > 0 ? 1 : 0;
+  if (args.maxWarnings !== undefined && warnings > args.maxWarnings) {
     exitCode = 1;
-    stderr.push(`crilint: ${s.warnings} warnings, more than --max-warnings ${args.maxWarnings}`);
+    stderr.push(`crilint: ${warnings} warning${warnings === 1 ? '' : 's'}${args.quiet ? ' (not shown with --quiet)' : ''}, more than --max-warnings ${args.maxWarnings}`);
   }
-  if (d.errors.length) exitCode = 2;
+  if (ioProblem) exitCode = 2;
   return { stdout, stderr: stderr.length ? stderr.join('\n') + '\n' : '', exitCode };
+}
+
+/** A finding concerns the focused paths when its file, a related file, or the node as a whole (no file) does. */
+function concerns(f: Finding, focus: readonly string[]): boolean {
+  const hit = (p: string) => focus.some((x) => p === x || p.startsWith(x + sep));
+  if (!f.file) return true;
+  return hit(f.file.path) || f.related.some((r) => r.file !== null && hit(r.file.path));
+}
+
+function relToNode(spec: NodeSetSpec, p: string): string {
+  return spec.root && p.startsWith(spec.root + sep) ? `${spec.name === '.' ? '' : spec.name + '/'}${p.slice(spec.root.length + 1).split(sep).join('/')}` : p;
+}
+
+/** Stderr notes that many nodes share, said once: `crilint: a, b and 3 more: <note>` (no names when every node shares it). */
+class Notes {
+  private readonly byText = new Map<string, string[]>();
+  add(text: string, node: string): void {
+    const list = this.byText.get(text) ?? [];
+    list.push(node);
+    this.byText.set(text, list);
+  }
+  lines(nodeCount: number): string[] {
+    return [...this.byText].map(([text, nodes]) => {
+      if (nodes.length === nodeCount) return `crilint: ${text}`;
+      const names = nodes.length > 3 ? `${nodes.slice(0, 3).join(', ')} and ${nodes.length - 3} more` : nodes.join(', ');
+      return `crilint: ${names}: ${text}`;
+    });
+  }
+}
+
+/** Whether to colour output: --color/--no-color win, then NO_COLOR (non-empty), then FORCE_COLOR, then a TTY. */
+export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  return isTTY;
+}
+
+/** The yargs registration of `lint` (also the default command). */
+export function lintCommand(out: { code: number }) {
+  return {
+    command: ['lint [paths..]', '$0 [paths..]'],
+    describe: 'Lint node configuration: node roots, fleets of them, or loose files',
+    builder: (y: Argv) =>
+      y
+        .positional('paths', { type: 'string', array: true, describe: 'Files, node roots, or directories of node roots (default: .)' })
+        .option('root', { type: 'string', array: true, describe: "Treat DIR as a node's / and lint it whole (repeatable: each DIR on its own)" })
+        .option('kubernetes', { type: 'string', describe: 'Target Kubernetes version (X.Y); default: the newest known' })
+        .option('containerd', { type: 'string', describe: 'Target containerd version (X.Y); default: inferred from the config version' })
+        .option('format', { choices: ['stylish', 'json'] as const, default: 'stylish' as Format, describe: 'Output format' })
+        .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than N warnings' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
+        .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
+        .example('$0 lint nodes/', 'Lint every node root below nodes/')
+        .example('$0 lint nodes/a/etc/containerd/config.toml', 'Lint a changed file with its node (pre-commit)'),
+    handler: (a: Record<string, unknown>) => {
+      const mw = a.maxWarnings as number | undefined;
+      if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings takes a whole number >= 0');
+      const result = lint({
+        paths: (a.paths as string[] | undefined) ?? [],
+        root: (a.root as string[] | undefined) ?? [],
+        kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
+        containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
+        format: a.format as Format,
+        maxWarnings: mw,
+        quiet: Boolean(a.quiet),
+        color: useColor(a.color as boolean | undefined, process.env, Boolean(process.stdout.isTTY)),
+      });
+      process.stdout.write(result.stdout);
+      process.stderr.write(result.stderr);
+      out.code = result.exitCode;
+    },
+  };
 }

@@ -1,15 +1,26 @@
 /**
- * Discovery: which files form which node set.
- * - `--root DIR` and directory PATHS that look like a node's `/` are node roots.
- * - A file PATH inside a recognisable node root (it sits at a well-known path below some
- *   ancestor) brings that whole root along, so a pre-commit hook passing one changed file still
- *   gets cross-file context.
- * - Other file PATHS are classified by name and content and form one loose node set.
+ * Discovery: which files form which node set. Pure decisions over the file system; reading the
+ * bytes (with limits) is read.ts, parsing is the models'.
+ *
+ * - `--root DIR`: DIR is a node's `/`; the whole node set is linted.
+ * - A directory PATH that looks like a node root (it has one of ROOT_MARKERS) is a node root too.
+ *   A directory PATH that contains node roots (a fleet: `nodes/a/etc/...`, `nodes/b/etc/...`)
+ *   gives each of them, sorted by path. A directory PATH inside a node root (`nodes/a/etc`)
+ *   brings that root, focused on the directory.
+ * - A file PATH inside a recognisable node root brings the whole root along, focused on the
+ *   file: the node set is loaded and checked whole (cross-file rules need the siblings), and the
+ *   report shows the findings that concern the focused files (see cli/lint.ts, "focus").
+ *   Pre-commit passes only the changed files; this is what makes that useful.
+ * - Other file PATHS are classified by name, then content, and form one loose node set.
+ *   Templates and files crilint does not read are skipped with a reason, never guessed at.
+ *
+ * Node sets come out in a stable order: `--root` values as given, then PATHS as given (a fleet
+ * directory's roots sorted), then the loose set. A root named twice is linted once.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, readSync, openSync, closeSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileKind } from '../core/source.js';
-import { IoError, describe } from './read.js';
+import { IoError, describeMissing } from './read.js';
 
 export interface SpecFile {
   kind: FileKind;
@@ -17,21 +28,34 @@ export interface SpecFile {
 }
 
 export interface NodeSetSpec {
+  /** The node's name in reports: the root relative to the working directory (`.` for it), or `(files)`. */
   name: string;
+  /** Absolute node root, or null for the loose set. */
   root: string | null;
-  /** Loose files (root null), or files given explicitly inside a root. */
+  /**
+   * Loose files with their kinds (root null). Empty for a root: a root's files are found at the
+   * well-known paths, so a model never reads a partial node (see LoadContext.given).
+   */
   files: SpecFile[];
+  /**
+   * For a root that came from file or directory PATHS inside it: those absolute paths. The node
+   * set is loaded whole, but only findings that concern these paths are reported. null: the whole
+   * node set was asked for (`--root`, or the root directory itself as a PATH).
+   */
+  focus: string[] | null;
 }
 
 export interface Discovery {
   specs: NodeSetSpec[];
   errors: IoError[];
-  /** Files given that crilint does not know how to read (templates, unrelated files). */
+  /** Files given that crilint does not read (templates, unrelated files), with the reason. */
   skipped: { path: string; reason: string }[];
+  /** More than one node set, or node roots found inside a directory: reports name the node. */
+  fleet: boolean;
 }
 
 /** Well-known paths below a node root, as regular expressions over the root-relative path. */
-const WELL_KNOWN: [RegExp, FileKind][] = [
+export const WELL_KNOWN: readonly (readonly [RegExp, FileKind])[] = [
   [/^etc\/containerd\/config\.toml$/, 'containerd'],
   [/^etc\/containerd\/(conf\.d|config\.d)\/[^/]+\.toml$/, 'containerd'],
   [/^var\/lib\/kubelet\/config\.(yaml|yml|json)$/, 'kubelet'],
@@ -45,30 +69,42 @@ const WELL_KNOWN: [RegExp, FileKind][] = [
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/modules-load\.d\/[^/]+\.conf$/, 'modules-load'],
 ];
 
+/**
+ * Directories below a node root that hold runtime configuration: a PATH below one of them (an
+ * imported `etc/containerd/runtimes.toml`, a kubelet drop-in) belongs to the enclosing root.
+ */
+const CONFIG_DIRS = /^(etc\/(containerd|kubernetes|sysctl\.d|modules-load\.d|default|sysconfig|crio)|var\/lib\/kubelet|run\/(sysctl\.d|modules-load\.d)|(usr\/local\/lib|usr\/lib|lib)\/(sysctl\.d|modules-load\.d))(\/|$)/;
+
 /** Markers whose presence makes a directory a node root. */
-const ROOT_MARKERS = [
+export const ROOT_MARKERS: readonly string[] = [
   'etc/containerd/config.toml',
   'var/lib/kubelet/config.yaml',
   'var/lib/kubelet/config.json',
   'var/lib/kubelet/kubeadm-flags.env',
   'etc/crictl.yaml',
   'etc/sysctl.d',
+  'etc/sysctl.conf',
   'etc/modules-load.d',
   'etc/crio',
   'etc/docker/daemon.json',
 ];
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
+/** The files the components read at a node root without being told (DESIGN.md "Node sets"), in reading order. */
+const ROOT_FILES: readonly (readonly [string, FileKind])[] = [
+  ['etc/containerd/config.toml', 'containerd'],
+  ['var/lib/kubelet/config.yaml', 'kubelet'],
+  ['var/lib/kubelet/kubeadm-flags.env', 'kubelet-flags'],
+  ['etc/default/kubelet', 'kubelet-flags'],
+  ['etc/sysconfig/kubelet', 'kubelet-flags'],
+  ['etc/crictl.yaml', 'crictl'],
+  ['etc/sysctl.conf', 'sysctl'],
+];
+const SYSCTL_DIRS = ['etc', 'run', 'usr/local/lib', 'usr/lib', 'lib'].map((d) => `${d}/sysctl.d`);
+const MODULES_DIRS = ['etc', 'run', 'usr/local/lib', 'usr/lib', 'lib'].map((d) => `${d}/modules-load.d`);
 
-function exists(p: string): boolean {
+function lexists(p: string): boolean {
   try {
-    statSync(p);
+    lstatSync(p);
     return true;
   } catch {
     return false;
@@ -76,91 +112,123 @@ function exists(p: string): boolean {
 }
 
 export function looksLikeRoot(dir: string): boolean {
-  return ROOT_MARKERS.some((m) => exists(resolve(dir, m)));
+  return ROOT_MARKERS.some((m) => lexists(resolve(dir, m)));
 }
 
-/** The node root that contains `file` at a well-known path, if any. */
-export function enclosingRoot(file: string): { root: string; kind: FileKind } | null {
+/**
+ * Files at the well-known paths of a node root (root-relative, `/`-separated): the fixed files
+ * that exist (a dangling symlink counts: reading it says why it cannot be read), then every
+ * `*.conf` entry of the sysctl.d and modules-load.d directories, each directory sorted.
+ * Symlinked directories are followed as the node would; confinement is LoadContext's job.
+ */
+export function wellKnownFiles(root: string, list: (dir: string) => string[]): SpecFile[] {
+  const out: SpecFile[] = [];
+  for (const [rel, kind] of ROOT_FILES) if (lexists(resolve(root, rel))) out.push({ kind, path: rel });
+  for (const [dirs, kind] of [[SYSCTL_DIRS, 'sysctl'], [MODULES_DIRS, 'modules-load']] as const)
+    for (const d of dirs) for (const n of list(d)) if (n.endsWith('.conf')) out.push({ kind, path: `${d}/${n}` });
+  return out;
+}
+
+/** The node root that holds `file` at a well-known path, or in one of a root's configuration directories. */
+export function enclosingRoot(file: string): { root: string; kind: FileKind | null } | null {
   const parts = resolve(file).split(sep);
   for (let i = parts.length - 2; i >= 0; i--) {
     const rel = parts.slice(i + 1).join('/');
+    const root = parts.slice(0, i + 1).join(sep) || sep;
     const hit = WELL_KNOWN.find(([re]) => re.test(rel));
-    if (hit) return { root: parts.slice(0, i + 1).join(sep) || sep, kind: hit[1] };
+    if (hit) return { root, kind: hit[1] };
+    if (CONFIG_DIRS.test(rel) && looksLikeRoot(root)) return { root, kind: null };
   }
   return null;
 }
 
-export function discover(paths: string[], roots: string[]): Discovery {
-  const out: Discovery = { specs: [], errors: [], skipped: [] };
+export function discover(paths: readonly string[], roots: readonly string[]): Discovery {
+  const out: Discovery = { specs: [], errors: [], skipped: [], fleet: false };
   const byRoot = new Map<string, NodeSetSpec>();
-  const loose: SpecFile[] = [];
-  const addRoot = (dir: string, name: string) => {
+  const loose = new Map<string, SpecFile>();
+  const addRoot = (dir: string, focus: string | null) => {
     const abs = resolve(dir);
     let spec = byRoot.get(abs);
     if (!spec) {
-      spec = { name, root: abs, files: [] };
+      spec = { name: displayPath(abs), root: abs, files: [], focus: focus === null ? null : [] };
       byRoot.set(abs, spec);
       out.specs.push(spec);
     }
+    if (focus === null) spec.focus = null;
+    else if (spec.focus && !spec.focus.includes(focus)) spec.focus.push(focus);
     return spec;
   };
+
   for (const r of roots) {
-    try {
-      if (!statSync(r).isDirectory()) {
-        out.errors.push(new IoError(r, `--root ${r}: not a directory`));
-        continue;
-      }
-    } catch (e) {
-      out.errors.push(new IoError(r, `--root ${r}: ${describe(e)}`));
+    const st = statOrError(r, `--root ${r}`, out.errors);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      out.errors.push(new IoError(r, `--root ${r}: not a directory`));
       continue;
     }
-    addRoot(r, r);
+    addRoot(r, null);
   }
+
   for (const p of paths) {
-    let st;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      out.errors.push(new IoError(p, `${p}: ${describe(e)}`));
-      continue;
-    }
+    const st = statOrError(p, p, out.errors);
+    if (!st) continue;
+    const abs = resolve(p);
     if (st.isDirectory()) {
       if (looksLikeRoot(p)) {
-        addRoot(p, p);
+        addRoot(p, null);
         continue;
       }
-      const found = findRoots(p, 3);
-      if (found.length === 0) {
-        out.errors.push(new IoError(p, `${p}: no node configuration found (expected a node root with etc/containerd, var/lib/kubelet, etc/sysctl.d, ...)`));
+      const enc = enclosingRoot(abs);
+      if (enc) {
+        addRoot(enc.root, abs);
+        continue;
       }
-      for (const f of found) addRoot(f, f);
+      const found = findRoots(abs, 4);
+      if (found.length === 0) {
+        out.errors.push(new IoError(p, `${p}: no node configuration found (expected a node root with etc/containerd, var/lib/kubelet, etc/sysctl.d, ... or directories of such roots)`));
+        continue;
+      }
+      out.fleet = true;
+      for (const f of found) addRoot(f, null);
       continue;
     }
-    const enc = enclosingRoot(p);
-    if (enc && looksLikeRoot(enc.root)) {
-      const spec = addRoot(enc.root, displayRoot(enc.root));
-      spec.files.push({ kind: enc.kind, path: resolve(p) });
+    const enc = enclosingRoot(abs);
+    if (enc) {
+      addRoot(enc.root, abs);
       continue;
     }
-    const kind = classify(p);
-    if (kind === 'unknown') {
-      out.skipped.push({ path: p, reason: 'not recognised as a containerd, kubelet, crictl, sysctl.d or modules-load.d file' });
+    const c = classifyFile(abs);
+    if ('skip' in c) {
+      out.skipped.push({ path: p, reason: c.skip });
       continue;
     }
-    loose.push({ kind, path: resolve(p) });
+    if (!loose.has(abs)) loose.set(abs, { kind: c.kind, path: abs });
   }
-  if (loose.length) out.specs.push({ name: '(files)', root: null, files: loose });
+  if (loose.size) out.specs.push({ name: '(files)', root: null, files: [...loose.values()], focus: null });
+  if (out.specs.length > 1) out.fleet = true;
   return out;
 }
 
-function displayRoot(abs: string): string {
-  const rel = abs.startsWith(process.cwd() + sep) ? abs.slice(process.cwd().length + 1) : abs;
-  return rel || '.';
+function statOrError(p: string, label: string, errors: IoError[]): Stats | null {
+  try {
+    return statSync(p);
+  } catch (e) {
+    errors.push(new IoError(p, `${label}: ${describeMissing(e, p)}`));
+    return null;
+  }
 }
 
-/** Node roots below `dir` (not descending into a root once found), sorted. */
+/** A path as users see it: relative to the working directory when inside it (`.` for it), else absolute. */
+export function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  if (rel === '') return '.';
+  if (rel.startsWith('..') || isAbsolute(rel)) return abs;
+  return rel.split(sep).join('/');
+}
+
+/** Node roots below `dir` (not descending into a root once found, nor into hidden directories), sorted. */
 function findRoots(dir: string, depth: number): string[] {
-  if (depth < 0) return [];
+  if (depth <= 0) return [];
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -176,36 +244,98 @@ function findRoots(dir: string, depth: number): string[] {
     } catch {
       continue;
     }
-    if (looksLikeRoot(p)) out.push(dir === '.' ? n : `${dir.replace(/\/+$/, '')}/${n}`);
-    else out.push(...findRoots(`${dir.replace(/\/+$/, '')}/${n}`, depth - 1));
+    if (looksLikeRoot(p)) out.push(p);
+    else out.push(...findRoots(p, depth - 1));
   }
   return out;
 }
 
-const TEMPLATE_EXT = /\.(tmpl|tpl|j2|jinja2?|gotmpl|hbs|handlebars|erb)$/i;
+const TEMPLATE_EXT = /\.(tmpl|tpl|j2|jinja2?|gotmpl|gotpl|hbs|handlebars|erb|mustache|envsubst)$/i;
+const TEMPLATE_MARK = /\{\{.*\}\}|\{%.*%\}|\$\{[A-Za-z_][A-Za-z0-9_]*\}|<%.*%>/;
+const CONTAINERD_MARK =
+  /^\s*(version\s*=\s*\d|\[\[?\s*(plugins|grpc|ttrpc|debug|metrics|cgroup|timeouts|stream_processors|proxy_plugins)\b|(disabled_plugins|required_plugins|imports|oom_score|plugin_dir|root|state|temp)\s*=)/m;
+const SYSCTL_LINE = /^-?\s*[A-Za-z0-9_*][A-Za-z0-9_.*/:@%-]*\s*=/;
+const MODULE_LINE = /^[A-Za-z0-9_-]+$/;
 
-/** Classify a loose file by its name, then its content. */
-export function classify(path: string): FileKind {
+export type Classification = { kind: FileKind } | { skip: string };
+
+/**
+ * Classify a loose file by its name, then its content. Content only decides what the name does
+ * not; nothing is guessed: a file that fits nothing (or fits two kinds) is skipped with the reason.
+ */
+export function classifyFile(path: string): Classification {
   const name = basename(path);
   const dir = basename(dirname(resolve(path)));
-  if (TEMPLATE_EXT.test(name) || /TEMPLATE/.test(name)) return 'unknown';
-  if (name === 'crilint.config.yaml' || name === '.crilint.yaml') return 'crilint-config';
-  if (name === 'kubeadm-flags.env' || (name === 'kubelet' && /^(default|sysconfig)$/.test(dir))) return 'kubelet-flags';
-  if (name === 'crictl.yaml') return 'crictl';
-  if (dir === 'sysctl.d' || name === 'sysctl.conf') return 'sysctl';
-  if (dir === 'modules-load.d') return 'modules-load';
-  let head = '';
-  try {
-    if (!isFile(path)) return 'unknown';
-    head = readFileSync(path, 'utf8').slice(0, 64 * 1024);
-  } catch {
-    return 'unknown';
+  if (TEMPLATE_EXT.test(name) || /(^|[._-])TEMPLATE([._-]|$)/.test(name)) return { skip: 'a template (by its name); lint the rendered file instead' };
+  if (name === 'crilint.config.yaml' || name === '.crilint.yaml') return { kind: 'crilint-config' };
+  if (name === 'kubeadm-flags.env' || (name === 'kubelet' && /^(default|sysconfig)$/.test(dir))) return { kind: 'kubelet-flags' };
+  if (name === 'crictl.yaml') return { kind: 'crictl' };
+  if (name === 'hosts.toml') return { skip: 'a containerd registry host file (certs.d); not linted yet' };
+  if (name === 'instance-config.yaml') return { kind: 'kubelet' };
+  if (/^README|\.(md|txt|rst|html)$/i.test(name)) return { skip: 'documentation, not configuration' };
+  if (name === 'sysctl.conf') return { kind: 'sysctl' };
+  const head = readHead(path);
+  if (head === null) return { skip: 'not a regular file' };
+  if (head.includes('\0')) return { skip: 'a binary file' };
+  if (TEMPLATE_MARK.test(stripHashComments(head))) return { skip: 'a template (it has {{ }}, {% %} or ${VAR} placeholders); lint the rendered file instead' };
+  if (dir === 'sysctl.d') return { kind: 'sysctl' };
+  if (dir === 'modules-load.d') return { kind: 'modules-load' };
+  const ext = extname(name).toLowerCase();
+
+  // Structured formats first: their markers are unambiguous.
+  if (/"kind"\s*:\s*"KubeletConfiguration"|"apiVersion"\s*:\s*"kubelet\.config\.k8s\.io\//.test(head)) return { kind: 'kubelet' };
+  if (/^\s*kind\s*:\s*["']?KubeletConfiguration["']?\s*$|^\s*apiVersion\s*:\s*["']?kubelet\.config\.k8s\.io\//m.test(head)) return { kind: 'kubelet' };
+  if (/^\s*kind\s*:\s*["']?(InitConfiguration|ClusterConfiguration|JoinConfiguration)\b/m.test(head))
+    return { skip: 'a kubeadm configuration without a KubeletConfiguration document' };
+  if (/^\s*(runtime-endpoint|image-endpoint)\s*:/m.test(head)) return { kind: 'crictl' };
+  // A KubeletConfiguration fragment without apiVersion/kind (kubeadm's instance-config.yaml, a patch).
+  if (/^(containerRuntimeEndpoint|cgroupDriver)\s*:/m.test(head) && !/^kind\s*:/m.test(head)) return { kind: 'kubelet' };
+  if (/^\s*KUBELET_(KUBEADM|EXTRA)_ARGS\s*=/m.test(head)) return { kind: 'kubelet-flags' };
+  if (/^\s*\[\s*crio(\.|\s*\])/m.test(head)) return { skip: 'a CRI-O configuration (not supported yet)' };
+  if (/^\s*\[(Unit|Service|Install|Socket)\]\s*$/m.test(head)) return { skip: 'a systemd unit file' };
+  if (CONTAINERD_MARK.test(head)) return { kind: 'containerd' };
+  if (ext === '.toml') {
+    if (name === 'config.toml' && head.trim() === '') return { kind: 'containerd' };
+    return { skip: 'a TOML file that does not look like a containerd configuration' };
   }
-  if (/\.toml$/i.test(name)) return 'containerd';
-  if (/^\s*(kind\s*:\s*KubeletConfiguration|"kind"\s*:\s*"KubeletConfiguration")/m.test(head)) return 'kubelet';
-  if (/^\s*"?kind"?\s*:\s*"?KubeletConfiguration"?/m.test(head)) return 'kubelet';
-  if (/^\s*KUBELET_(KUBEADM|EXTRA)_ARGS\s*=/m.test(head)) return 'kubelet-flags';
-  if (/^\s*(runtime-endpoint|image-endpoint)\s*:/m.test(head)) return 'crictl';
-  if (/^\s*(version\s*=\s*\d|\[plugins[.\]]|disabled_plugins\s*=|imports\s*=)/m.test(head)) return 'containerd';
-  return 'unknown';
+  if (ext === '.conf' || ext === '') {
+    const lines = head
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
+    if (lines.length === 0) return { skip: 'an empty .conf file: cannot tell sysctl.d from modules-load.d (put it in a sysctl.d/ or modules-load.d/ directory)' };
+    if (lines.every((l) => SYSCTL_LINE.test(l))) return { kind: 'sysctl' };
+    if (lines.every((l) => MODULE_LINE.test(l))) return { kind: 'modules-load' };
+    return { skip: 'not recognised: neither sysctl.d (key = value) nor modules-load.d (one module a line) content' };
+  }
+  return { skip: 'not recognised as a containerd, kubelet, crictl, sysctl.d or modules-load.d file' };
+}
+
+/** Compatibility: the kind of a loose file, 'unknown' when it would be skipped. */
+export function classify(path: string): FileKind {
+  const c = classifyFile(path);
+  return 'kind' in c ? c.kind : 'unknown';
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** The first 64 KiB of a regular file as text (invalid UTF-8 replaced), or null when it is not a readable regular file. */
+function readHead(path: string): string | null {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return null;
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, n).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Drop `#` comment lines: a commented-out `{{ }}` example does not make a file a template. */
+function stripHashComments(s: string): string {
+  return s.replace(/^\s*#.*$/gm, '');
 }

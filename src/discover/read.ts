@@ -1,14 +1,20 @@
 /**
  * Reading bytes from disk with limits. Problems that make a file impossible to read at all
- * (missing, a directory, permission denied) are I/O errors (exit 2); problems with the bytes
- * (binary, invalid UTF-8, too large) are `syntax` findings at the first bad position.
+ * (missing, a directory, a broken symlink, a FIFO or device, permission denied) are I/O errors
+ * (exit 2, a message naming the file); problems with the bytes (binary, UTF-16, invalid UTF-8,
+ * too large) are `syntax` findings at the first bad position, and the source is then the text
+ * before it (empty for a file too large to read).
+ *
+ * Nothing here can block: only regular files are opened (a FIFO would wait for a writer
+ * forever), and a file's size is checked before it is read.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import type { FileKind, SourceFile } from '../core/source.js';
 import { makeSource } from '../core/source.js';
 import type { Finding } from '../core/types.js';
 import { syntaxFinding } from '../parse/common.js';
 
+/** Largest file crilint reads. Real node configuration files are a few KiB; containerd's full default dump is ~20 KiB. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export class IoError extends Error {
@@ -22,36 +28,67 @@ export class IoError extends Error {
 
 export interface ReadResult {
   source: SourceFile;
-  /** A finding when the bytes cannot be used (binary, invalid UTF-8, too large); the source is then empty. */
+  /** A finding when the bytes cannot be used (binary, invalid UTF-8, too large); the source then holds only the text before the problem. */
   problem: Finding | null;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function readSource(path: string, kind: FileKind, display: string, nodePath: string | null): ReadResult {
-  let st;
+let devNull: Stats | null | undefined;
+function isDevNull(st: Stats): boolean {
+  if (devNull === undefined) {
+    try {
+      devNull = statSync('/dev/null');
+    } catch {
+      devNull = null;
+    }
+  }
+  return devNull !== null && st.isCharacterDevice() && st.rdev === devNull.rdev;
+}
+
+/**
+ * Read `diskPath` (default: `path`) as the source named `path`. They differ when a symlink inside
+ * a node root is resolved under the root (see LoadContext); the source keeps the name it is known
+ * by, because that is what components sort and report by.
+ */
+export function readSource(path: string, kind: FileKind, display: string, nodePath: string | null, diskPath: string = path): ReadResult {
+  const init = { path, display, nodePath, kind };
+  let st: Stats;
   try {
-    st = statSync(path);
+    st = statSync(diskPath);
   } catch (e) {
-    throw new IoError(path, `${display}: ${describe(e)}`);
+    throw new IoError(path, `${display}: ${describeMissing(e, diskPath)}`);
   }
   if (st.isDirectory()) throw new IoError(path, `${display}: is a directory, expected a file`);
-  const init = { path, display, nodePath, kind };
+  if (!st.isFile()) {
+    // A symlink to /dev/null masks a file (systemd's convention for sysctl.d and friends): it reads as empty.
+    if (isDevNull(st)) return { source: makeSource(init, ''), problem: null };
+    throw new IoError(path, `${display}: not a regular file (${fileType(st)})`);
+  }
   if (st.size > MAX_FILE_BYTES) {
     const src = makeSource(init, '');
-    return { source: src, problem: syntaxFinding(src, 0, 0, `file is ${st.size} bytes, more than the ${MAX_FILE_BYTES}-byte limit; not read`) };
+    return { source: src, problem: syntaxFinding(src, 0, 0, `file is ${mib(st.size)}, larger than the ${mib(MAX_FILE_BYTES)} limit; not read`) };
   }
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readFileSync(diskPath);
   } catch (e) {
     throw new IoError(path, `${display}: ${describe(e)}`);
+  }
+  return decodeBytes(init, buf);
+}
+
+/** Bytes -> source, or the text before the first unusable byte and a `syntax` finding there. */
+export function decodeBytes(init: { path: string; display: string; nodePath: string | null; kind: FileKind }, buf: Uint8Array): ReadResult {
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    const src = makeSource(init, '');
+    return { source: src, problem: syntaxFinding(src, 0, 0, 'file is UTF-16 text (byte order mark); it must be UTF-8') };
   }
   const nul = buf.indexOf(0);
   if (nul >= 0) {
     const text = safePrefix(buf.subarray(0, nul));
     const src = makeSource(init, text);
-    return { source: src, problem: syntaxFinding(src, text.length, text.length, `binary file (NUL byte at offset ${nul}); not a configuration file`) };
+    return { source: src, problem: syntaxFinding(src, text.length, text.length, `binary file (NUL byte at byte ${nul}); not a configuration file`) };
   }
   try {
     return { source: makeSource(init, decoder.decode(buf)), problem: null };
@@ -61,6 +98,20 @@ export function readSource(path: string, kind: FileKind, display: string, nodePa
     const src = makeSource(init, text);
     return { source: src, problem: syntaxFinding(src, text.length, text.length, `invalid UTF-8 at byte ${bad}; the file must be UTF-8 text`) };
   }
+}
+
+function mib(n: number): string {
+  if (n < 1024 * 1024) return `${n} bytes`;
+  const v = n / (1024 * 1024);
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} MiB`;
+}
+
+function fileType(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
 }
 
 function safePrefix(b: Uint8Array): string {
@@ -90,6 +141,18 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return b.length;
 }
 
+/** Like describe(), but ENOENT on a path that exists as a link is a broken symlink: say so, with its target. */
+export function describeMissing(e: unknown, path: string): string {
+  if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') {
+    try {
+      if (lstatSync(path).isSymbolicLink()) return `broken symbolic link (to ${readlinkSync(path)})`;
+    } catch {
+      /* not a link: plain ENOENT */
+    }
+  }
+  return describe(e);
+}
+
 export function describe(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
@@ -104,6 +167,8 @@ export function describe(e: unknown): string {
       return 'too many levels of symbolic links';
     case 'ENOTDIR':
       return 'a path component is not a directory';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
     default:
       return (e as Error)?.message ?? String(e);
   }

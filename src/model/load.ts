@@ -2,14 +2,29 @@
  * Builds a NodeSet from a discovery spec: reads each component's files (well-known paths
  * under the root, or the loose files given) and hands them to the component loaders.
  * All I/O of a lint run goes through LoadContext, so limits and path confinement live here.
+ *
+ * Contract for component loaders (src/model/<component>.ts):
+ * - Root mode (`ctx.root` set): read the component's files at their node paths,
+ *   `ctx.read(ctx.hostPath('/etc/containerd/config.toml'), 'containerd')`, and follow imports and
+ *   drop-ins the same way. `ctx.given()` is empty: a root is always loaded whole.
+ * - Loose mode (`ctx.root` null): `ctx.given(kind)` lists the files of each kind, in the order given.
+ * - Before the loaders run, the files every component reads without being told (DESIGN.md
+ *   "Node sets": config.toml, config.yaml, kubeadm-flags.env, crictl.yaml, sysctl.d, sysctl.conf,
+ *   modules-load.d) or the loose files are already read, so byte-level problems (too large,
+ *   binary, invalid UTF-8) and I/O errors are reported even for a component without a model.
+ *   `read()` returns the same SourceFile for the same path; check `unusable(src)` before parsing.
+ * - Symlinks inside a root resolve inside the root (an absolute target such as
+ *   `/etc/sysctl.conf` means `<root>/etc/sysctl.conf`; `..` stops at the root), as the node would
+ *   see them; a symlink to `/dev/null` reads as an empty file (systemd's masking convention).
+ *   A SourceFile keeps the name it was read by (the link), which is what systemd sorts by.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { FileKind, SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
 import type { Comment } from '../parse/common.js';
 import { IoError, readSource } from '../discover/read.js';
-import type { NodeSetSpec } from '../discover/index.js';
+import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
 import type { NodeSet } from './nodeset.js';
 import { loadContainerd } from './containerd.js';
 import { loadKubelet } from './kubelet.js';
@@ -17,11 +32,15 @@ import { loadCrictl } from './crictl.js';
 import { loadSysctl } from './sysctl.js';
 import { loadModules } from './modules.js';
 
+/** Most symlinks followed while resolving one path (Linux's limit). */
+const MAX_SYMLINKS = 40;
+
 export class LoadContext {
   readonly findings: Finding[] = [];
   readonly files: SourceFile[] = [];
   readonly comments = new Map<SourceFile, Comment[]>();
   readonly ioErrors: IoError[] = [];
+  private readonly byPath = new Map<string, SourceFile>();
 
   constructor(readonly spec: NodeSetSpec) {}
 
@@ -29,8 +48,9 @@ export class LoadContext {
     return this.spec.root;
   }
 
-  /** Loose files of a kind given on the command line (empty in root mode unless also given). */
+  /** Loose files of a kind given on the command line, in the order given. Always empty for a node root. */
   given(kind: FileKind): string[] {
+    if (this.root) return [];
     return this.spec.files.filter((f) => f.kind === kind).map((f) => f.path);
   }
 
@@ -57,17 +77,66 @@ export class LoadContext {
       const rel = relative(this.root, hostPath);
       if (!rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
     }
-    const rel = relative(process.cwd(), hostPath);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : hostPath;
+    return displayPath(hostPath);
+  }
+
+  /**
+   * Where the bytes of a host path really are: inside a root, symlinks (in any component) are
+   * resolved inside the root, as the node resolves them; `/dev/null` for a link to it. Outside a
+   * root, the path itself (the operating system follows links).
+   */
+  diskPath(hostPath: string): string {
+    const root = this.root;
+    if (!root) return hostPath;
+    const rel = relative(root, hostPath);
+    if (rel.startsWith('..') || isAbsolute(rel)) return hostPath;
+    let stack: string[] = [];
+    let queue = rel === '' ? [] : rel.split(sep);
+    let hops = 0;
+    let exists = true;
+    while (queue.length) {
+      const c = queue.shift()!;
+      if (c === '' || c === '.') continue;
+      if (c === '..') {
+        stack.pop();
+        continue;
+      }
+      if (!exists) {
+        stack.push(c);
+        continue;
+      }
+      const p = join(root, ...stack, c);
+      let isLink = false;
+      try {
+        isLink = lstatSync(p).isSymbolicLink();
+      } catch {
+        exists = false;
+      }
+      if (!isLink) {
+        stack.push(c);
+        continue;
+      }
+      if (++hops > MAX_SYMLINKS) return p; // reading it reports the loop
+      const target = readlinkSync(p);
+      if (target === '/dev/null' && queue.length === 0) return '/dev/null';
+      if (isAbsolute(target)) stack = [];
+      queue = [...target.split('/'), ...queue];
+    }
+    return join(root, ...stack);
   }
 
   exists(hostPath: string): boolean {
-    return existsSync(hostPath);
+    try {
+      statSync(this.diskPath(hostPath));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   isDir(hostPath: string): boolean {
     try {
-      return statSync(hostPath).isDirectory();
+      return statSync(this.diskPath(hostPath)).isDirectory();
     } catch {
       return false;
     }
@@ -76,7 +145,7 @@ export class LoadContext {
   /** Directory entries (names), sorted; empty when the directory does not exist. */
   list(hostDir: string): string[] {
     try {
-      return readdirSync(hostDir).sort();
+      return readdirSync(this.diskPath(hostDir)).sort();
     } catch {
       return [];
     }
@@ -84,11 +153,14 @@ export class LoadContext {
 
   /** Read a file; an unreadable one is recorded as an I/O error and gives null. */
   read(hostPath: string, kind: FileKind): SourceFile | null {
-    const known = this.files.find((f) => f.path === hostPath);
+    const known = this.byPath.get(hostPath);
     if (known) return known;
+    const display = this.display(hostPath);
+    const disk = this.diskPath(hostPath);
     try {
-      const { source, problem } = readSource(hostPath, kind, this.display(hostPath), this.nodePathOf(hostPath));
+      const { source, problem } = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk);
       this.files.push(source);
+      this.byPath.set(hostPath, source);
       if (problem) {
         this.findings.push(problem);
         (source as { unusable?: boolean }).unusable = true;
@@ -96,10 +168,32 @@ export class LoadContext {
       return source;
     } catch (e) {
       if (e instanceof IoError) {
-        this.ioErrors.push(e);
+        this.ioErrors.push(disk !== hostPath && !this.exists(hostPath) ? new IoError(hostPath, `${display}: ${this.brokenLink(hostPath)}`) : e);
         return null;
       }
       throw e;
+    }
+  }
+
+  /** The message for a path whose symlink chain ends outside anything that exists in the root. */
+  private brokenLink(hostPath: string): string {
+    try {
+      const target = readlinkSync(hostPath);
+      return `broken symbolic link (to ${target}${isAbsolute(target) ? ', looked up inside the node root' : ''})`;
+    } catch {
+      return 'broken symbolic link (in a directory of its path)';
+    }
+  }
+
+  /**
+   * Read what the node reads without being told: the well-known files of a root, or the loose
+   * files given. Runs before the component loaders (which then get the same SourceFiles).
+   */
+  preload(): void {
+    if (this.root) {
+      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)))) this.read(this.hostPath('/' + f.path), f.kind);
+    } else {
+      for (const f of this.spec.files) this.read(f.path, f.kind);
     }
   }
 
@@ -115,6 +209,7 @@ export function unusable(src: SourceFile): boolean {
 
 export function loadNodeSet(spec: NodeSetSpec): { node: NodeSet; ioErrors: IoError[] } {
   const ctx = new LoadContext(spec);
+  ctx.preload();
   const node: NodeSet = {
     name: spec.name,
     root: spec.root,

@@ -1,9 +1,33 @@
-/** `--format json`: one document on stdout, the contract in DESIGN.md ("JSON output"). */
+/**
+ * `--format json`: one document on stdout, the contract in DESIGN.md ("JSON output"):
+ *
+ *     {"version": 1,
+ *      "target": {"kubernetes": "1.34", "containerd": "2.1", "assumed": ["containerd"]},
+ *      "findings": [{"rule", "severity", "message", "file", "line", "column", "endLine",
+ *                    "endColumn", "fix", "related": [{"file", "line", "column", "message"}]}],
+ *      "summary": {"errors", "warnings", "infos", "fixable"}}
+ *
+ * - `file` is relative to the node root for a root, to the working directory for loose files;
+ *   null (with null positions) for a finding about the node as a whole.
+ * - `target.assumed` names the versions that were not given (and were assumed).
+ * - Fleet runs (several node sets, or node roots found in a directory) add `node` to each
+ *   finding (the root as reported, `null` for the loose files) and a `nodes` list with every
+ *   node linted, findings or not, and its own target. When the nodes' targets differ (the
+ *   containerd version is inferred per node from its config `version`), the differing field of
+ *   the top-level `target` is null: read `nodes[].target` then.
+ */
 import { fmtVersion } from '../core/version.js';
 import type { Finding } from '../core/types.js';
+import type { Target } from '../engine/rule.js';
 import { summarize, type NodeResult } from './types.js';
 
-export function findingJson(f: Finding, node?: string): Record<string, unknown> {
+export interface JsonTarget {
+  kubernetes: string | null;
+  containerd: string | null;
+  assumed: string[];
+}
+
+export function findingJson(f: Finding, node?: string | null): Record<string, unknown> {
   const o: Record<string, unknown> = {
     rule: f.rule,
     severity: f.severity,
@@ -25,18 +49,33 @@ export function findingJson(f: Finding, node?: string): Record<string, unknown> 
   return o;
 }
 
+export function targetJson(t: Target): JsonTarget {
+  return {
+    kubernetes: fmtVersion(t.kubernetes),
+    containerd: fmtVersion(t.containerd),
+    assumed: (['kubernetes', 'containerd'] as const).filter((k) => t.assumed[k]),
+  };
+}
+
+/** The run's target: each field as the nodes agree on it, null where they differ (or when no node was linted). */
+export function mergeTargets(targets: readonly JsonTarget[]): JsonTarget {
+  const one = (k: 'kubernetes' | 'containerd') => {
+    const vals = new Set(targets.map((t) => t[k]));
+    return vals.size === 1 ? [...vals][0]! : null;
+  };
+  const assumed = (['kubernetes', 'containerd'] as const).filter((k) => targets.some((t) => t.assumed.includes(k)));
+  return { kubernetes: one('kubernetes'), containerd: one('containerd'), assumed };
+}
+
 export function formatJson(results: readonly NodeResult[], fleet: boolean): string {
-  const first = results[0]?.target;
-  const doc = {
+  const targets = results.map((r) => targetJson(r.target));
+  const nodeName = (r: NodeResult) => (r.node.root ? r.node.name : null);
+  const doc: Record<string, unknown> = {
     version: 1,
-    target: first ? { kubernetes: fmtVersion(first.kubernetes), containerd: fmtVersion(first.containerd) } : null,
-    findings: results.flatMap((r) => r.findings.map((f) => findingJson(f, fleet ? r.node.name : undefined))),
+    target: mergeTargets(targets),
+    findings: results.flatMap((r) => r.findings.map((f) => findingJson(f, fleet ? nodeName(r) : undefined))),
     summary: summarize(results),
   };
-  if (first) {
-    (doc.target as Record<string, unknown>).assumed = Object.entries(first.assumed)
-      .filter(([, v]) => v)
-      .map(([k]) => k);
-  }
+  if (fleet) doc.nodes = results.map((r, i) => ({ node: nodeName(r), target: targets[i] }));
   return JSON.stringify(doc, null, 2) + '\n';
 }

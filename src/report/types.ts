@@ -6,6 +6,7 @@ import type { NodeSet } from '../model/nodeset.js';
 export interface NodeResult {
   node: NodeSet;
   target: Target;
+  /** The findings to report (already filtered by --quiet and by a pre-commit focus), sorted. */
   findings: Finding[];
 }
 
@@ -13,6 +14,7 @@ export interface Summary {
   errors: number;
   warnings: number;
   infos: number;
+  /** Findings with a fix of either safety. */
   fixable: number;
 }
 
@@ -26,4 +28,16 @@ export function summarize(results: readonly NodeResult[]): Summary {
       if (f.fix) s.fixable++;
     }
   return s;
+}
+
+/**
+ * Text from files and rules must not drive the terminal: C0 controls (but tab), DEL and the C1
+ * range become visible symbols (U+2400 block for C0, U+2421 for DEL, U+FFFD for C1).
+ */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0080-\u009f]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x20 ? String.fromCharCode(0x2400 + n) : n === 0x7f ? '\u2421' : '\ufffd';
+  });
 }
