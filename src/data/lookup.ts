@@ -20,7 +20,7 @@ export type KubernetesMinor = (typeof KUBERNETES_MINORS)[number];
 export type ContainerdMinor = (typeof CONTAINERD_MINORS)[number];
 
 /** Parse a version constant from a table; a typo in a table is a programming error. */
-export function v(s: string): Version {
+export function ver(s: string): Version {
   const p = parseVersion(s);
   if (!p) throw new Error(`bad version constant in src/data: ${s}`);
   return p;
@@ -36,7 +36,7 @@ function tuple(x: Version, missingPatch: number): [number, number, number] {
  * is at least `1.34` and `1.34.0`.
  */
 export function atLeastLoose(x: Version, threshold: string | Version): boolean {
-  const t = typeof threshold === 'string' ? v(threshold) : threshold;
+  const t = typeof threshold === 'string' ? ver(threshold) : threshold;
   const a = tuple(x, Number.POSITIVE_INFINITY);
   const b = tuple(t, 0);
   for (let i = 0; i < 3; i++) {
@@ -73,8 +73,8 @@ export interface Clamped {
 }
 
 function clampTo(x: Version, lines: readonly string[], product: string): Clamped {
-  const oldest = v(lines[0]!);
-  const newest = v(lines[lines.length - 1]!);
+  const oldest = ver(lines[0]!);
+  const newest = ver(lines[lines.length - 1]!);
   const line = lineOf(x);
   if (x.major > newest.major || (x.major === newest.major && x.minor > newest.minor)) {
     return {
