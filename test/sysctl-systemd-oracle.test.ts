@@ -1,0 +1,206 @@
+/**
+ * systemd itself as the oracle for sysctl.d precedence.
+ *
+ * - `systemd-analyze --root=DIR cat-config sysctl.d` prints, in the order systemd-sysctl reads them,
+ *   a `# <path>` header per file followed by its contents (a mask shows an empty body). That is the
+ *   file order and masking crilint must reproduce.
+ * - `systemd-sysctl --prefix=/crilint FILES...` (debug logging) parses those files exactly as at boot
+ *   and logs `Setting '/proc/sys/<key>' to '<value>'` for each value it would write. Every key in
+ *   these layouts lives below `crilint.`, which does not exist in /proc/sys, and `--prefix` keeps
+ *   anything else from being applied, so nothing is ever written on the test machine.
+ *
+ * /lib/sysctl.d is left out of the layouts: only split-usr builds read it (Debian 12's systemd 252
+ * does, newer builds do not), so it cannot be an oracle-checked fact.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LoadContext } from '../src/model/load.js';
+import { loadSysctl, type SysctlModel } from '../src/model/sysctl.js';
+
+const which = (names: string[]) => names.find((p) => existsSync(p)) ?? null;
+const ANALYZE = which(['/usr/bin/systemd-analyze', '/bin/systemd-analyze']);
+const SYSCTL = which(['/usr/lib/systemd/systemd-sysctl', '/lib/systemd/systemd-sysctl']);
+const available = ANALYZE !== null && SYSCTL !== null;
+const inCI = Boolean(process.env.CI);
+const env = { ...process.env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat', SYSTEMD_LOG_COLOR: '0', LC_ALL: 'C' };
+
+describe('systemd oracle availability', () => {
+  it.runIf(inCI)('has systemd-analyze and systemd-sysctl in CI (install the systemd package)', () => {
+    expect({ ANALYZE, SYSCTL }).toEqual({ ANALYZE: expect.any(String), SYSCTL: expect.any(String) });
+  });
+});
+
+type Layout = Record<string, string | { link: string }>;
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+function build(layout: Layout): string {
+  const root = mkdtempSync(join(tmpdir(), 'crilint-oracle-'));
+  roots.push(root);
+  for (const [rel, body] of Object.entries(layout)) {
+    const p = join(root, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    if (typeof body === 'string') writeFileSync(p, body);
+    else symlinkSync(body.link, p);
+  }
+  return root;
+}
+
+/** Node paths in the order `cat-config` prints them. */
+function catConfig(root: string): string[] {
+  const r = spawnSync(ANALYZE!, ['--no-pager', `--root=${root}`, 'cat-config', 'sysctl.d'], { encoding: 'utf8', env });
+  expect(r.status, r.stderr).toBe(0);
+  const out: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const m = /^# (\/\S+)/.exec(line);
+    if (m && m[1]!.startsWith(root + '/')) out.push(m[1]!.slice(root.length));
+  }
+  return out;
+}
+
+/** What systemd-sysctl writes for those files, keyed by its slash form; and its "not an assignment" lines. */
+function systemdSysctl(root: string, nodePaths: string[]): { values: Record<string, string>; badLines: string[] } {
+  const r = spawnSync(SYSCTL!, ['--prefix=/crilint', ...nodePaths.map((p) => root + p)], {
+    encoding: 'utf8',
+    env: { ...env, SYSTEMD_LOG_LEVEL: 'debug', SYSTEMD_LOG_TARGET: 'console' },
+  });
+  const values: Record<string, string> = {};
+  const badLines: string[] = [];
+  for (const line of `${r.stderr}\n${r.stdout}`.split('\n')) {
+    const set = /Setting '\/proc\/sys\/([^']*)' to '([^']*)'/.exec(line);
+    if (set) values[set[1]!] = set[2]!;
+    const bad = /^(\/\S+):(\d+): Line is not an assignment/.exec(line);
+    if (bad) badLines.push(`${bad[1]!.slice(root.length)}:${bad[2]}`);
+  }
+  return { values, badLines };
+}
+
+function crilint(root: string): { model: SysctlModel; syntax: string[] } {
+  const ctx = new LoadContext({ name: root, root, files: [], focus: null });
+  const model = loadSysctl(ctx)!;
+  const syntax = ctx.findings.filter((f) => f.rule === 'syntax').map((f) => `/${f.file!.display}:${f.range!.start.line}`);
+  return { model, syntax };
+}
+
+function ours(model: SysctlModel): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of model.settings()) if (s.winner) out[s.path] = s.value!;
+  return out;
+}
+
+interface Case {
+  name: string;
+  layout: Layout;
+  order: string[];
+  values: Record<string, string>;
+  syntax?: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'a file in /etc masks the same name in /usr/lib; a /dev/null link masks it too',
+    layout: {
+      'usr/lib/sysctl.d/50-vendor.conf': 'crilint.a = vendor\ncrilint.b = vendor\n',
+      'etc/sysctl.d/50-vendor.conf': 'crilint.a = admin\n',
+      'usr/lib/sysctl.d/60-masked.conf': 'crilint.m = vendor\n',
+      'etc/sysctl.d/60-masked.conf': { link: '/dev/null' },
+    },
+    order: ['/etc/sysctl.d/50-vendor.conf', '/etc/sysctl.d/60-masked.conf'],
+    values: { 'crilint/a': 'admin' },
+  },
+  {
+    name: 'files sort by name across /etc, /run, /usr/local/lib and /usr/lib',
+    layout: {
+      'run/sysctl.d/10-run.conf': 'crilint.x = run\n',
+      'usr/lib/sysctl.d/20-usr.conf': 'crilint.x = usr\n',
+      'etc/sysctl.d/05-etc.conf': 'crilint.x = etc\ncrilint.y = etc\n',
+      'usr/local/lib/sysctl.d/15-local.conf': 'crilint.y = local\n',
+      'run/sysctl.d/zz-last.conf': 'crilint.z = run\n',
+      'etc/sysctl.d/README': 'crilint.readme = 1\n',
+      'etc/sysctl.d/.hidden.conf': 'crilint.hidden = 1\n',
+    },
+    order: ['/etc/sysctl.d/05-etc.conf', '/run/sysctl.d/10-run.conf', '/usr/local/lib/sysctl.d/15-local.conf', '/usr/lib/sysctl.d/20-usr.conf', '/run/sysctl.d/zz-last.conf'],
+    values: { 'crilint/x': 'usr', 'crilint/y': 'local', 'crilint/z': 'run' },
+  },
+  {
+    name: 'a later assignment overrides an earlier one, in the same file and across files',
+    layout: {
+      'etc/sysctl.d/10-a.conf': 'crilint.k = 1\ncrilint.k = 2\ncrilint.e = same\n',
+      'usr/lib/sysctl.d/20-b.conf': 'crilint.k = 3\ncrilint.e = same\n',
+    },
+    order: ['/etc/sysctl.d/10-a.conf', '/usr/lib/sysctl.d/20-b.conf'],
+    values: { 'crilint/k': '3', 'crilint/e': 'same' },
+  },
+  {
+    name: 'the "-" prefix ignores failures; "-key" cancels an earlier assignment',
+    layout: {
+      'etc/sysctl.d/10-x.conf': '-crilint.ign = 1\ncrilint.gone = 1\n-crilint.gone\n-crilint.never\n',
+      'etc/sysctl.d/20-y.conf': 'crilint.back = 1\n-crilint.back\ncrilint.back = 2\n',
+    },
+    order: ['/etc/sysctl.d/10-x.conf', '/etc/sysctl.d/20-y.conf'],
+    values: { 'crilint/ign': '1', 'crilint/back': '2' },
+  },
+  {
+    name: '"/" and "." separators name the same key',
+    layout: {
+      'etc/sysctl.d/10-slash.conf': 'crilint/s1 = 1\ncrilint/dev.eth0/x = 2\ncrilint.dot/slash.y = 3\n',
+      'etc/sysctl.d/20-dotted.conf': 'crilint.s1 = 10\ncrilint.dev/eth0.x = 20\n',
+    },
+    order: ['/etc/sysctl.d/10-slash.conf', '/etc/sysctl.d/20-dotted.conf'],
+    values: { 'crilint/s1': '10', 'crilint/dev.eth0/x': '20', 'crilint/dot.slash/y': '3' },
+  },
+  {
+    name: '/etc/sysctl.conf is not read by systemd-sysctl',
+    layout: {
+      'etc/sysctl.conf': 'crilint.conf = 1\n',
+      'etc/sysctl.d/10-k8s.conf': 'crilint.k8s = 1\n',
+    },
+    order: ['/etc/sysctl.d/10-k8s.conf'],
+    values: { 'crilint/k8s': '1' },
+  },
+  {
+    name: '/etc/sysctl.conf counts when linked into sysctl.d as 99-sysctl.conf',
+    layout: {
+      'etc/sysctl.conf': 'crilint.conf = 1\ncrilint.k8s = 2\n',
+      'etc/sysctl.d/10-k8s.conf': 'crilint.k8s = 1\n',
+      'etc/sysctl.d/99-sysctl.conf': { link: '../sysctl.conf' },
+    },
+    order: ['/etc/sysctl.d/10-k8s.conf', '/etc/sysctl.d/99-sysctl.conf'],
+    values: { 'crilint/conf': '1', 'crilint/k8s': '2' },
+  },
+  {
+    name: 'no inline comments, whitespace stripped, a non-assignment line reported',
+    layout: {
+      'etc/sysctl.d/10-c.conf': '  crilint.c   =  1 # comment  \n; comment\n  # comment\nnot an assignment\ncrilint.d=\n',
+    },
+    order: ['/etc/sysctl.d/10-c.conf'],
+    values: { 'crilint/c': '1 # comment', 'crilint/d': '' },
+    syntax: ['/etc/sysctl.d/10-c.conf:4'],
+  },
+];
+
+describe.skipIf(!available && !inCI)(
+  `crilint agrees with systemd-analyze cat-config and systemd-sysctl${available ? '' : ' (skipped: systemd-analyze/systemd-sysctl not installed; CI installs the systemd package)'}`,
+  () => {
+    for (const c of cases) {
+      it(c.name, () => {
+        const root = build(c.layout);
+        const order = catConfig(root);
+        const { model, syntax } = crilint(root);
+        expect(order).toEqual(c.order);
+        expect(model.files.map((f) => f.path)).toEqual(order);
+        const sd = systemdSysctl(root, order);
+        expect(sd.values).toEqual(c.values);
+        expect(ours(model)).toEqual(sd.values);
+        expect(syntax).toEqual(sd.badLines);
+        expect(syntax).toEqual(c.syntax ?? []);
+      });
+    }
+  },
+);
