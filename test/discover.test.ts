@@ -94,6 +94,16 @@ describe('files inside a node root (pre-commit)', () => {
     expect(enclosingRoot(abs(`${F}/loose/k8s.conf`))).toBeNull();
   });
 
+  it('links inside a root are judged by the root, not the host: a /dev/null mask and a link to /etc/... are files of the node', () => {
+    const d = discover([`${F}/node/etc/sysctl.d/60-masked.conf`, `${F}/node/etc/sysctl.d/20-bridge.conf`], []);
+    expect(shape(d)).toEqual({
+      specs: [{ name: `${F}/node`, root: `${F}/node`, files: [], focus: [`${F}/node/etc/sysctl.d/60-masked.conf`, `${F}/node/etc/sysctl.d/20-bridge.conf`] }],
+      errors: [],
+      skipped: [],
+      fleet: false,
+    });
+  });
+
   it('a directory inside a root brings the root, focused on the directory', () => {
     expect(shape(discover([`${F}/node/etc/sysctl.d`], [])).specs).toEqual([{ name: `${F}/node`, root: `${F}/node`, files: [], focus: [`${F}/node/etc/sysctl.d`] }]);
   });
@@ -236,16 +246,18 @@ describe('loading a root', () => {
     expect(ctx.given('sysctl')).toEqual([]);
   });
 
-  it('a symlink that climbs out of the root stays inside it; a symlink loop is an I/O error, not a hang', () => {
+  it('a symlink that climbs out of the root stays inside it; a link loop at a fixed path is an I/O error, in a drop-in directory it is skipped as systemd does', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'crilint-root-'));
     try {
       mkdirSync(join(tmp, 'etc/sysctl.d'), { recursive: true });
       writeFileSync(join(tmp, 'etc/hosts.conf'), 'kernel.pid_max = 1\n');
       symlinkSync('../../../../../../etc/hosts.conf', join(tmp, 'etc/sysctl.d/10-up.conf'));
       symlinkSync('20-loop.conf', join(tmp, 'etc/sysctl.d/20-loop.conf'));
+      symlinkSync('/etc/missing.conf', join(tmp, 'etc/sysctl.d/30-dangling.conf'));
+      symlinkSync('crictl.yaml', join(tmp, 'etc/crictl.yaml'));
       const { node, ioErrors } = loadNodeSet({ name: 'n', root: tmp, files: [], focus: null });
       expect(node.files.map((f) => `${f.display} ${JSON.stringify(f.text)}`)).toEqual(['etc/sysctl.d/10-up.conf "kernel.pid_max = 1\\n"']);
-      expect(ioErrors.map((e) => e.message)).toEqual(['etc/sysctl.d/20-loop.conf: too many levels of symbolic links']);
+      expect(ioErrors.map((e) => e.message)).toEqual(['etc/crictl.yaml: too many levels of symbolic links']);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

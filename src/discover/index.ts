@@ -25,6 +25,8 @@ import { IoError, describeMissing } from './read.js';
 export interface SpecFile {
   kind: FileKind;
   path: string;
+  /** From wellKnownFiles(): an entry of a drop-in directory (sysctl.d, modules-load.d), not a fixed path. */
+  entry?: boolean;
 }
 
 export interface NodeSetSpec {
@@ -125,7 +127,7 @@ export function wellKnownFiles(root: string, list: (dir: string) => string[]): S
   const out: SpecFile[] = [];
   for (const [rel, kind] of ROOT_FILES) if (lexists(resolve(root, rel))) out.push({ kind, path: rel });
   for (const [dirs, kind] of [[SYSCTL_DIRS, 'sysctl'], [MODULES_DIRS, 'modules-load']] as const)
-    for (const d of dirs) for (const n of list(d)) if (n.endsWith('.conf')) out.push({ kind, path: `${d}/${n}` });
+    for (const d of dirs) for (const n of list(d)) if (n.endsWith('.conf')) out.push({ kind, path: `${d}/${n}`, entry: true });
   return out;
 }
 
@@ -170,9 +172,19 @@ export function discover(paths: readonly string[], roots: readonly string[]): Di
   }
 
   for (const p of paths) {
+    const abs = resolve(p);
+    // A file (or link) inside a node root is resolved by the root's rules, not the host's: a link
+    // to /etc/x means <root>/etc/x, a link to /dev/null is a mask. So look before following links.
+    const lst = lstatOrNull(p);
+    if (lst && (lst.isFile() || (lst.isSymbolicLink() && !isDirectory(p)))) {
+      const enc = enclosingRoot(abs);
+      if (enc) {
+        addRoot(enc.root, abs);
+        continue;
+      }
+    }
     const st = statOrError(p, p, out.errors);
     if (!st) continue;
-    const abs = resolve(p);
     if (st.isDirectory()) {
       if (looksLikeRoot(p)) {
         addRoot(p, null);
@@ -192,9 +204,8 @@ export function discover(paths: readonly string[], roots: readonly string[]): Di
       for (const f of found) addRoot(f, null);
       continue;
     }
-    const enc = enclosingRoot(abs);
-    if (enc) {
-      addRoot(enc.root, abs);
+    if (!st.isFile()) {
+      out.errors.push(new IoError(p, `${p}: not a regular file (${specialType(st)})`));
       continue;
     }
     const c = classifyFile(abs);
@@ -209,6 +220,22 @@ export function discover(paths: readonly string[], roots: readonly string[]): Di
   return out;
 }
 
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p);
+  } catch {
+    return null;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function statOrError(p: string, label: string, errors: IoError[]): Stats | null {
   try {
     return statSync(p);
@@ -216,6 +243,10 @@ function statOrError(p: string, label: string, errors: IoError[]): Stats | null 
     errors.push(new IoError(p, `${label}: ${describeMissing(e, p)}`));
     return null;
   }
+}
+
+function specialType(st: Stats): string {
+  return st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a special file';
 }
 
 /** A path as users see it: relative to the working directory when inside it (`.` for it), else absolute. */

@@ -12,6 +12,8 @@
  *   "Node sets": config.toml, config.yaml, kubeadm-flags.env, crictl.yaml, sysctl.d, sysctl.conf,
  *   modules-load.d) or the loose files are already read, so byte-level problems (too large,
  *   binary, invalid UTF-8) and I/O errors are reported even for a component without a model.
+ *   Entries of sysctl.d and modules-load.d that are no regular file (dangling links, directories,
+ *   FIFOs) are not preloaded: the components skip them, so they are the models' to report.
  *   `read()` returns the same SourceFile for the same path; check `unusable(src)` before parsing.
  * - Symlinks inside a root resolve inside the root (an absolute target such as
  *   `/etc/sysctl.conf` means `<root>/etc/sysctl.conf`; `..` stops at the root), as the node would
@@ -142,6 +144,17 @@ export class LoadContext {
     }
   }
 
+  /** The path (followed inside the root) is a regular file, or a link to /dev/null. */
+  isRegular(hostPath: string): boolean {
+    const disk = this.diskPath(hostPath);
+    if (disk === '/dev/null') return true;
+    try {
+      return statSync(disk).isFile();
+    } catch {
+      return false;
+    }
+  }
+
   /** Directory entries (names), sorted; empty when the directory does not exist. */
   list(hostDir: string): string[] {
     try {
@@ -191,7 +204,13 @@ export class LoadContext {
    */
   preload(): void {
     if (this.root) {
-      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)))) this.read(this.hostPath('/' + f.path), f.kind);
+      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)))) {
+        const host = this.hostPath('/' + f.path);
+        // A drop-in directory entry that is no regular file (a dangling link, a directory, a FIFO)
+        // is skipped by systemd and procps; the model lists it, nothing is read.
+        if (f.entry && !this.isRegular(host)) continue;
+        this.read(host, f.kind);
+      }
     } else {
       for (const f of this.spec.files) this.read(f.path, f.kind);
     }
