@@ -20,6 +20,7 @@ import {
   configVersionVerdict,
   containerdDefault,
   containerdDefaultPath,
+  containerdForConfigVersion,
   containerdKeyStatus,
   containerdValueStatus,
   criKeyPath,
@@ -323,6 +324,10 @@ describe('containerd config version', () => {
   it('says what `config default` emits per line', () => {
     expect(CONTAINERD_MINORS.map((m) => defaultConfigVersion(V(m)))).toEqual([2, 2, 3, 3, 3, 4]);
     expect(Object.keys(CONFIG_DEFAULT_EMITS)).toEqual([...CONTAINERD_MINORS]);
+  });
+
+  it('infers the newest line reading a config version natively', () => {
+    expect([1, 2, 3, 4, 5].map(containerdForConfigVersion)).toEqual(['1.7', '1.7', '2.2', '2.3', undefined]);
   });
 
   it('judges a declared version', () => {

@@ -6,7 +6,7 @@
  * snapshot (main 301026e58c61) with `git tag --contains` and `git grep` at each tag.
  */
 import type { Version } from '../core/version.js';
-import { atLeastLoose, clampContainerd, own, pickSince, type ContainerdMinor, type Sourced } from './lookup.js';
+import { atLeastLoose, clampContainerd, own, pickSince, ver, type ContainerdMinor, type Sourced } from './lookup.js';
 import type { CriRuntime } from './kubernetes.js';
 import { gateDefault } from './feature-gates.js';
 
@@ -62,6 +62,19 @@ export const CONFIG_DEFAULT_EMITS_SOURCE =
 
 export function defaultConfigVersion(containerd: Version): ConfigVersion {
   return CONFIG_DEFAULT_EMITS[clampContainerd(containerd).line as ContainerdMinor];
+}
+
+/**
+ * Newest containerd line that reads a config `version` natively — what to assume when only the
+ * file is known (1 and 2 → 1.7, 3 → 2.2, 4 → 2.3). For src/engine/target.ts.
+ */
+export function containerdForConfigVersion(configVersion: number): ContainerdMinor | undefined {
+  const want = Math.max(configVersion, 2);
+  let found: ContainerdMinor | undefined;
+  for (const line of Object.keys(CONFIG_DEFAULT_EMITS) as ContainerdMinor[]) {
+    if (maxConfigVersion(ver(line)).max === want) found = line;
+  }
+  return found;
 }
 
 /** A file without `version` is read as version 1 by every release (GetVersion(): 0 ⇒ 1). */
