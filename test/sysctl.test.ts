@@ -364,3 +364,20 @@ describe('sysctl.d model (loose files)', () => {
     expect(loadSysctl(new LoadContext({ name: '(files)', root: null, files: [], focus: null }))).toBeNull();
   });
 });
+
+describe('sysctl.d model: masked files are not parsed', () => {
+  it('reports no syntax error from a masked vendor file', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'crilint-sysctl-maskedbad-'));
+    try {
+      mkdirSync(join(tmp, 'usr/lib/sysctl.d'), { recursive: true });
+      mkdirSync(join(tmp, 'etc/sysctl.d'), { recursive: true });
+      writeFileSync(join(tmp, 'usr/lib/sysctl.d/10-x.conf'), 'broken line\n');
+      writeFileSync(join(tmp, 'etc/sysctl.d/10-x.conf'), 'a.b = 1\n');
+      const { model, ctx } = rootModel(tmp);
+      expect(model!.masked.map((f) => [f.path, f.entries.length])).toEqual([['/usr/lib/sysctl.d/10-x.conf', 0]]);
+      expect(ctx.findings).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -39,7 +39,7 @@ export interface ModuleEntry {
 export interface ModulesFile extends ConfDFile {
   maskedBy: ModulesFile | null;
   masks: ModulesFile[];
-  /** Module lines (empty unless `kind` is `file`). */
+  /** Module lines (empty unless `kind` is `file` and the file is in effect, i.e. not masked). */
   modules: ModuleEntry[];
 }
 
@@ -117,7 +117,9 @@ export function loadModules(ctx: LoadContext): ModulesModel | null {
   }
   const files = listing.files as ModulesFile[];
   const masked = listing.masked as ModulesFile[];
-  for (const f of [...files, ...masked]) f.modules = f.kind === 'file' ? parse(f.source) : [];
+  // A masked file is never read by systemd-modules-load: no module lines from it.
+  for (const f of files) f.modules = f.kind === 'file' ? parse(f.source) : [];
+  for (const f of masked) f.modules = [];
   const modules = files.flatMap((f) => f.modules);
   return {
     mode,

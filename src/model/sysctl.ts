@@ -70,7 +70,7 @@ export interface ConfDFile {
 export interface SysctlFile extends ConfDFile {
   maskedBy: SysctlFile | null;
   masks: SysctlFile[];
-  /** Parsed statements (empty unless `kind` is `file`). */
+  /** Parsed statements (empty unless `kind` is `file` and the file is in effect, i.e. not masked). */
   entries: SysctlEntry[];
 }
 
@@ -261,8 +261,9 @@ function parser(ctx: LoadContext): (src: SourceFile | null) => SysctlEntry[] {
 }
 
 function withEntries(list: ConfDListing<ConfDFile>, parse: (s: SourceFile | null) => SysctlEntry[]): ConfDListing<SysctlFile> {
-  const all = [...list.files, ...list.masked] as SysctlFile[];
-  for (const f of all) f.entries = f.kind === 'file' ? parse(f.source) : [];
+  // A masked file is never read by the consumer: no statements, no findings from it.
+  for (const f of list.files as SysctlFile[]) f.entries = f.kind === 'file' ? parse(f.source) : [];
+  for (const f of list.masked as SysctlFile[]) f.entries = [];
   return list as ConfDListing<SysctlFile>;
 }
 
