@@ -29,8 +29,7 @@
  * - A directive naming a known rule that did not run (`off` in the config, profile not enabled)
  *   is neither used nor reported, so the same files lint the same under different configs.
  * - sysctl.d, modules-load.d and kubelet flag files (systemd EnvironmentFile) have whole-line
- *   comments only (first non-blank character `#` or `;`). For them this module reads the lines
- *   itself. `value # crilint-disable-line …` there is *not* a comment: the consumer writes the
+ *   comments only (first non-blank character `#` or `;`). `value # crilint-disable-line …` there is *not* a comment: the consumer writes the
  *   text as part of the value, so it suppresses nothing and is reported, with an unsafe fix
  *   that moves it onto a line of its own (unsafe: it changes the value the node applies).
  */
@@ -158,10 +157,15 @@ export function applySuppressionsDetailed(node: NodeSet, findings: Finding[], kn
   return { findings: sortFindings(out), suppressed };
 }
 
-/** The comments of a file as its consumer sees them. */
+/**
+ * The comments of a file as its consumer sees them: what the loader recorded. For the
+ * whole-line-comment formats, lines are read here when no loader recorded the file, and a
+ * comment a loader marked as trailing is dropped (the consumer has no such thing).
+ */
 function commentsOf(node: NodeSet, file: SourceFile): Comment[] {
-  if (WHOLE_LINE_COMMENTS[file.kind]) return wholeLineComments(file);
-  return node.comments.get(file) ?? [];
+  const recorded = node.comments.get(file);
+  if (!WHOLE_LINE_COMMENTS[file.kind]) return recorded ?? [];
+  return recorded ? recorded.filter((c) => c.ownLine) : wholeLineComments(file);
 }
 
 /** Lines whose first non-blank character is `#` or `;` (sysctl.d(5), modules-load.d(5), systemd EnvironmentFile). */
