@@ -19,7 +19,7 @@ import { discover, type NodeSetSpec } from '../discover/index.js';
 import { loadNodeSet } from '../model/load.js';
 import { runRules } from '../engine/run.js';
 import { parseTargetVersion, resolveTarget } from '../engine/target.js';
-import type { Target } from '../engine/rule.js';
+import type { Rule, Target } from '../engine/rule.js';
 import { RULES } from '../rules/index.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
@@ -37,6 +37,8 @@ export interface LintArgs {
   maxWarnings?: number;
   quiet: boolean;
   color: boolean;
+  /** The rules to run (tests pass their own); default: every registered rule. */
+  rules?: readonly Rule[];
 }
 
 export interface LintOutcome {
@@ -60,7 +62,7 @@ export function lint(args: LintArgs): LintOutcome {
     try {
       ({ node, ioErrors } = loadNodeSet(spec));
       target = resolveTarget(node, { kubernetes: args.kubernetes, containerd: args.containerd });
-      all = runRules(node, target, { rules: RULES });
+      all = runRules(node, target, { rules: args.rules ?? RULES });
     } catch (e) {
       throw new InternalError(`while linting ${spec.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
@@ -129,6 +131,11 @@ class Notes {
   }
 }
 
+/** A yargs array option as strings (an absent positional comes as [undefined]; numbers-looking names as numbers). */
+function strings(v: unknown): string[] {
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => x !== undefined).map(String);
+}
+
 /** Whether to colour output: --color/--no-color win, then NO_COLOR (non-empty), then FORCE_COLOR, then a TTY. */
 export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (flag !== undefined) return flag;
@@ -144,12 +151,12 @@ export function lintCommand(out: { code: number }) {
     describe: 'Lint node configuration: node roots, fleets of them, or loose files',
     builder: (y: Argv) =>
       y
-        .positional('paths', { type: 'string', array: true, describe: 'Files, node roots, or directories of node roots (default: .)' })
-        .option('root', { type: 'string', array: true, describe: "Treat DIR as a node's / and lint it whole (repeatable: each DIR on its own)" })
-        .option('kubernetes', { type: 'string', describe: 'Target Kubernetes version (X.Y); default: the newest known' })
-        .option('containerd', { type: 'string', describe: 'Target containerd version (X.Y); default: inferred from the config version' })
+        .positional('paths', { type: 'string', array: true, default: undefined, defaultDescription: '.', describe: 'Files, node roots, or directories of node roots' })
+        .option('root', { type: 'string', array: true, requiresArg: true, describe: "Lint DIR whole as a node's / (repeatable)" })
+        .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
+        .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
         .option('format', { choices: ['stylish', 'json'] as const, default: 'stylish' as Format, describe: 'Output format' })
-        .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more than N warnings' })
+        .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
         .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
         .example('$0 lint nodes/', 'Lint every node root below nodes/')
@@ -158,8 +165,8 @@ export function lintCommand(out: { code: number }) {
       const mw = a.maxWarnings as number | undefined;
       if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings takes a whole number >= 0');
       const result = lint({
-        paths: (a.paths as string[] | undefined) ?? [],
-        root: (a.root as string[] | undefined) ?? [],
+        paths: strings(a.paths),
+        root: strings(a.root),
         kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
         containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
         format: a.format as Format,

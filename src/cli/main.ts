@@ -46,8 +46,9 @@ async function run(argv: string[]): Promise<number> {
     .version(VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new UsageError(`${msg} (see crilint --help)`);
+      // yargs reports its own parse errors (a flag without its value) as a YError.
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError(`${msg ?? err?.message} (see crilint --help)`);
     });
   await parser.parseAsync();
   return out.code;

@@ -131,15 +131,21 @@ export function wellKnownFiles(root: string, list: (dir: string) => string[]): S
   return out;
 }
 
-/** The node root that holds `file` at a well-known path, or in one of a root's configuration directories. */
-export function enclosingRoot(file: string): { root: string; kind: FileKind | null } | null {
-  const parts = resolve(file).split(sep);
+/** Directories on the way from a node root to its configuration directories. */
+const ROOT_DIRS = /^(etc|var|var\/lib|run|usr|usr\/lib|usr\/local|usr\/local\/lib|lib)$/;
+
+/**
+ * The node root that holds `path` at a well-known path, or in (or on the way to) one of a root's
+ * configuration directories. Lexical: links are not followed (inside a root they resolve inside it).
+ */
+export function enclosingRoot(path: string): { root: string; kind: FileKind | null } | null {
+  const parts = resolve(path).split(sep);
   for (let i = parts.length - 2; i >= 0; i--) {
     const rel = parts.slice(i + 1).join('/');
     const root = parts.slice(0, i + 1).join(sep) || sep;
     const hit = WELL_KNOWN.find(([re]) => re.test(rel));
     if (hit) return { root, kind: hit[1] };
-    if (CONFIG_DIRS.test(rel) && looksLikeRoot(root)) return { root, kind: null };
+    if ((CONFIG_DIRS.test(rel) || ROOT_DIRS.test(rel)) && looksLikeRoot(root)) return { root, kind: null };
   }
   return null;
 }

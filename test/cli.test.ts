@@ -1,0 +1,300 @@
+/**
+ * The CLI as users run it (the built bin, spawned): help, version, usage errors, exit codes,
+ * output on stdout and notes on stderr; and `lint()` in-process with test rules for what needs
+ * findings the real rules do not make yet (pre-commit focus, --quiet, --max-warnings).
+ * `npm test` builds dist/ first.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lint, type LintArgs } from '../src/cli/lint.js';
+import { InternalError } from '../src/cli/errors.js';
+import { defineRule, type Rule } from '../src/engine/rule.js';
+import { rangeOf } from '../src/core/source.js';
+import { crilint, REPO } from './helpers/cli.js';
+
+const NODE = 'fixtures/cli/node';
+let tmp: string;
+
+beforeAll(() => {
+  if (!existsSync(resolve(REPO, 'dist/crilint.mjs'))) throw new Error('dist/crilint.mjs is missing: run `npm run build` (npm test does)');
+  tmp = mkdtempSync(join(tmpdir(), 'crilint-cli-'));
+  // A node whose sysctl.d file is binary: a `syntax` finding that needs no component rules.
+  mkdirSync(join(tmp, 'bin-node/etc/sysctl.d'), { recursive: true });
+  writeFileSync(join(tmp, 'bin-node/etc/sysctl.d/10-k8s.conf'), Buffer.from('net.ipv4.ip_forward = 1\n\x7fELF\x02\x01\x01\x00\x00\x00'));
+  mkdirSync(join(tmp, 'empty-dir'));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('usage', () => {
+  it('prints the lint options', () => {
+    const r = crilint(['lint', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      [
+        'crilint lint [paths..]',
+        '',
+        'Lint node configuration: node roots, fleets of them, or loose files',
+        '',
+        'Positionals:',
+        '  paths  Files, node roots, or directories of node roots                        [array] [default: .]',
+        '',
+        'Options:',
+        '  --color         Colour the output (default: on a terminal, unless NO_COLOR is set)       [boolean]',
+        '  --debug         Show stack traces for internal errors                                    [boolean]',
+        '  --help          Show help                                                                [boolean]',
+        '  --version       Show version number                                                      [boolean]',
+        "  --root          Lint DIR whole as a node's / (repeatable)                                  [array]",
+        '  --kubernetes    Target Kubernetes X.Y (default: newest known)                             [string]',
+        '  --containerd    Target containerd X.Y (default: from config version)                      [string]',
+        '  --format        Output format                    [choices: "stylish", "json"] [default: "stylish"]',
+        '  --max-warnings  Exit 1 when there are more than N warnings                                [number]',
+        '  --quiet         Report errors only                                      [boolean] [default: false]',
+        '',
+        'Examples:',
+        '  crilint lint --root examples/broken-node         Lint a whole node root',
+        '  crilint lint nodes/                              Lint every node root below nodes/',
+        '  crilint lint nodes/a/etc/containerd/config.toml  Lint a changed file with its node (pre-commit)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('knows its version wherever it runs', () => {
+    const r = crilint(['--version'], { cwd: tmp });
+    expect(r).toEqual({ stdout: '0.1.0\n', stderr: '', code: 0 });
+  });
+
+  it.each([
+    [['lint', '--bogus', NODE], 'crilint: Unknown argument: bogus (see crilint --help)\n'],
+    [['lint', '--root'], 'crilint: Not enough arguments following: root (see crilint --help)\n'],
+    [['lint', '--format', 'xml', NODE], 'crilint: Invalid values:\n  Argument: format, Given: "xml", Choices: "stylish", "json" (see crilint --help)\n'],
+    [['lint', '--max-warnings', '1.5', NODE], 'crilint: --max-warnings takes a whole number >= 0\n'],
+    [['lint', '--kubernetes', 'latest', NODE], 'crilint: --kubernetes latest: expected a version such as 1.34 or 1.34.2\n'],
+  ])('a usage error exits 2 with one line and no stack: %j', (args, stderr) => {
+    expect(crilint(args)).toEqual({ stdout: '', stderr, code: 2 });
+  });
+
+  it('accepts --no-color and --debug', () => {
+    expect(crilint(['lint', '--no-color', '--debug', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1'])).toEqual({ stdout: '', stderr: '', code: 0 });
+  });
+});
+
+describe('exit codes and output', () => {
+  it('a clean node for its target: nothing on stdout or stderr, exit 0', () => {
+    expect(crilint(['lint', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1'])).toEqual({ stdout: '', stderr: '', code: 0 });
+  });
+
+  it('says on stderr which versions it assumed', () => {
+    expect(crilint(['lint', '--root', 'fixtures/cli/fleet/nodes/group/pool-c'])).toEqual({
+      stdout: '',
+      stderr: 'crilint: assuming Kubernetes 1.36 and containerd 1.7 (set --kubernetes/--containerd to choose)\n',
+      code: 0,
+    });
+    expect(crilint(['lint', '--root', 'fixtures/cli/fleet/nodes/group/pool-c', '--quiet'])).toEqual({ stdout: '', stderr: '', code: 0 });
+  });
+
+  it('an error finding exits 1, shown with its code frame', () => {
+    const r = crilint(['lint', '--root', join(tmp, 'bin-node'), '--kubernetes', '1.34', '--containerd', '2.1'], { cwd: tmp });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      [
+        'bin-node/etc/sysctl.d/10-k8s.conf:2:8: error: binary file (NUL byte at byte 31); not a configuration file [syntax]',
+        '  |',
+        '2 | \u2421ELF\u2402\u2401\u2401',
+        '  |        ^',
+        '',
+        '✖ 1 problem (1 error, 0 warnings, 0 info)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('JSON: the same finding, file relative to the node root, target as given', () => {
+    const r = crilint(['lint', '--root', join(tmp, 'bin-node'), '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      version: 1,
+      target: { kubernetes: '1.34', containerd: '2.1', assumed: [] },
+      findings: [
+        {
+          rule: 'syntax',
+          severity: 'error',
+          message: 'binary file (NUL byte at byte 31); not a configuration file',
+          file: 'etc/sysctl.d/10-k8s.conf',
+          line: 2,
+          column: 8,
+          endLine: 2,
+          endColumn: 8,
+          fix: null,
+          related: [],
+        },
+      ],
+      summary: { errors: 1, warnings: 0, infos: 0, fixable: 0 },
+    });
+  });
+
+  it('colour: FORCE_COLOR turns it on without a terminal, NO_COLOR and --no-color keep it off', () => {
+    const args = ['lint', '--root', join(tmp, 'bin-node'), '--kubernetes', '1.34', '--containerd', '2.1'];
+    const on = crilint(args, { cwd: tmp, env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(on.stdout.split('\n')[0]).toBe('\x1b[1mbin-node/etc/sysctl.d/10-k8s.conf:2:8:\x1b[22m \x1b[31merror\x1b[39m: binary file (NUL byte at byte 31); not a configuration file \x1b[2m[syntax]\x1b[22m');
+    expect(crilint(args, { cwd: tmp, env: { NO_COLOR: '1', FORCE_COLOR: '1' } }).stdout).not.toContain('\x1b');
+    expect(crilint([...args, '--no-color'], { cwd: tmp, env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).not.toContain('\x1b');
+  });
+
+  it('a missing path is exit 2 naming it, and what could be read is still reported', () => {
+    const r = crilint(['lint', 'no/such/file.toml', '--root', join(tmp, 'bin-node'), '--kubernetes', '1.34', '--containerd', '2.1'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('crilint: no/such/file.toml: no such file or directory\n');
+    expect(r.stdout).toContain('bin-node/etc/sysctl.d/10-k8s.conf:2:8: error: binary file');
+  });
+
+  it('JSON on an I/O problem is still one complete document', () => {
+    const r = crilint(['lint', '--root', 'nope', '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('crilint: --root nope: no such file or directory\n');
+    expect(JSON.parse(r.stdout)).toEqual({ version: 1, target: { kubernetes: null, containerd: null, assumed: [] }, findings: [], summary: { errors: 0, warnings: 0, infos: 0, fixable: 0 } });
+  });
+
+  it('with no PATHS, lints the working directory', () => {
+    expect(crilint(['lint', '--kubernetes', '1.34', '--containerd', '2.1'], { cwd: join(tmp, 'bin-node') }).stdout).toContain('etc/sysctl.d/10-k8s.conf:2:8: error: binary file');
+    expect(crilint(['lint'], { cwd: join(tmp, 'empty-dir') })).toEqual({
+      stdout: '',
+      stderr: 'crilint: .: no node configuration found (expected a node root with etc/containerd, var/lib/kubelet, etc/sysctl.d, ... or directories of such roots)\n',
+      code: 2,
+    });
+  });
+
+  it('a skipped template is a note, not a failure', () => {
+    expect(crilint(['lint', 'fixtures/cli/loose/config.toml.tmpl'])).toEqual({
+      stdout: '',
+      stderr: 'crilint: fixtures/cli/loose/config.toml.tmpl: skipped: a template (by its name); lint the rendered file instead\ncrilint: nothing to lint (every path given was skipped)\n',
+      code: 0,
+    });
+  });
+
+  it('a fleet: every node under the directory, each in the JSON nodes list with its own target', () => {
+    const r = crilint(['lint', 'fixtures/cli/fleet/nodes', '--kubernetes', '1.34', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.nodes).toEqual([
+      { node: 'fixtures/cli/fleet/nodes/group/pool-c', target: { kubernetes: '1.34', containerd: '1.7', assumed: ['containerd'] } },
+      { node: 'fixtures/cli/fleet/nodes/pool-a', target: { kubernetes: '1.34', containerd: '2.2', assumed: ['containerd'] } },
+      { node: 'fixtures/cli/fleet/nodes/pool-b', target: { kubernetes: '1.34', containerd: '1.7', assumed: ['containerd'] } },
+    ]);
+    expect(doc.target).toEqual({ kubernetes: '1.34', containerd: null, assumed: ['containerd'] });
+  });
+
+  it('a fleet in stylish: one stderr line per distinct assumption, naming the nodes when they differ', () => {
+    const r = crilint(['lint', 'fixtures/cli/fleet/nodes', '--kubernetes', '1.34']);
+    expect(r).toEqual({
+      stdout: '',
+      stderr:
+        'crilint: fixtures/cli/fleet/nodes/group/pool-c, fixtures/cli/fleet/nodes/pool-b: assuming containerd 1.7 (set --kubernetes/--containerd to choose)\n' +
+        'crilint: fixtures/cli/fleet/nodes/pool-a: assuming containerd 2.2 (set --kubernetes/--containerd to choose)\n',
+      code: 0,
+    });
+  });
+});
+
+/** Test rules over fixtures/cli/node: an error in containerd related to kubelet, a warning in sysctl.d, a node-level info. */
+const rules: Rule[] = [
+  defineRule({
+    meta: { id: 'test-cross', description: 'cross-file', severity: 'error', files: [] },
+    check(ctx) {
+      const c = ctx.node.files.find((f) => f.display === 'etc/containerd/config.toml')!;
+      const k = ctx.node.files.find((f) => f.display === 'var/lib/kubelet/config.yaml')!;
+      ctx.report({ file: c, range: rangeOf(c, 0, 11), message: 'containerd vs kubelet', related: [{ file: k, range: rangeOf(k, 0, 10), message: 'kubelet side' }] });
+    },
+  }),
+  defineRule({
+    meta: { id: 'test-sysctl', description: 'sysctl', severity: 'warning', files: [] },
+    check(ctx) {
+      const s = ctx.node.files.find((f) => f.display === 'etc/sysctl.d/10-k8s.conf')!;
+      ctx.report({ file: s, range: rangeOf(s, 0, 19), message: 'sysctl warning' });
+    },
+  }),
+  defineRule({
+    meta: { id: 'test-node', description: 'node', severity: 'info', files: [] },
+    check(ctx) {
+      ctx.report({ file: null, range: null, message: 'about the node' });
+    },
+  }),
+];
+
+function run(over: Partial<LintArgs>) {
+  const r = lint({ paths: [], root: [], format: 'json', quiet: false, color: false, kubernetes: { major: 1, minor: 34 }, containerd: { major: 2, minor: 1 }, rules, ...over });
+  const doc = JSON.parse(r.stdout) as { findings: { rule: string; file: string | null }[] };
+  return { ids: doc.findings.map((f) => `${f.rule} ${f.file}`), stderr: r.stderr, code: r.exitCode };
+}
+
+describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', () => {
+  it('--root shows every finding', () => {
+    expect(run({ root: [NODE] })).toEqual({ ids: ['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf'], stderr: '', code: 1 });
+  });
+
+  it('a changed kubelet file shows the containerd error related to it and node-level findings; the rest is counted on stderr', () => {
+    expect(run({ paths: [`${NODE}/var/lib/kubelet/config.yaml`] })).toEqual({
+      ids: ['test-node null', 'test-cross etc/containerd/config.toml'],
+      stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\n`,
+      code: 1,
+    });
+  });
+
+  it('a changed sysctl file does not fail on an error elsewhere', () => {
+    expect(run({ paths: [`${NODE}/etc/sysctl.d/10-k8s.conf`] })).toEqual({
+      ids: ['test-node null', 'test-sysctl etc/sysctl.d/10-k8s.conf'],
+      stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\n`,
+      code: 0,
+    });
+  });
+
+  it('a directory of the root focuses on the files below it', () => {
+    expect(run({ paths: [`${NODE}/etc`] }).ids).toEqual(['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf']);
+    expect(run({ paths: [`${NODE}/var`] }).ids).toEqual(['test-node null', 'test-cross etc/containerd/config.toml']);
+  });
+
+  it('a changed file that no component reads is said so', () => {
+    expect(run({ paths: [`${NODE}/etc/containerd/unused.toml`] })).toEqual({
+      ids: ['test-node null'],
+      stderr:
+        `crilint: ${NODE}: 2 findings in files not given are not shown (crilint lint --root ${NODE} shows everything)\n` +
+        `crilint: ${NODE}/etc/containerd/unused.toml: no component of node ${NODE} reads it (nothing imports or includes it); nothing to lint\n`,
+      code: 0,
+    });
+  });
+
+  it('--quiet reports errors only; --max-warnings counts warnings, also those --quiet hides', () => {
+    expect(run({ root: [NODE], quiet: true })).toEqual({ ids: ['test-cross etc/containerd/config.toml'], stderr: '', code: 1 });
+    const only = { paths: [`${NODE}/etc/sysctl.d/10-k8s.conf`] };
+    expect(run({ ...only, maxWarnings: 1 }).code).toBe(0);
+    expect(run({ ...only, maxWarnings: 0 })).toEqual({
+      ids: ['test-node null', 'test-sysctl etc/sysctl.d/10-k8s.conf'],
+      stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\ncrilint: 1 warning, more than --max-warnings 0\n`,
+      code: 1,
+    });
+    expect(run({ ...only, maxWarnings: 0, quiet: true })).toEqual({
+      ids: [],
+      stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\ncrilint: 1 warning (not shown with --quiet), more than --max-warnings 0\n`,
+      code: 1,
+    });
+  });
+
+  it('a rule that throws is an internal error that names the node', () => {
+    const boom = defineRule({
+      meta: { id: 'test-boom', description: 'throws', severity: 'error', files: [] },
+      check() {
+        throw new TypeError('boom');
+      },
+    });
+    expect(() => run({ root: [NODE], rules: [boom] })).toThrow(new InternalError(`while linting ${NODE}: boom`));
+  });
+});
