@@ -208,8 +208,10 @@ class Loader {
     while (queue.length) {
       const file = queue.shift()!;
       const chain = chains.get(file)!;
-      for (const entry of this.entriesOf(file)) {
+      for (const item of this.itemsOf(file)) {
+        const entry = this.resolveEntry(file, item, item.value as string);
         this.imports.push(entry);
+        let limited = false; // one limit finding per `imports` entry, however many files it matches
         for (const target of entry.targets) {
           const known = this.byLocation.get(target.location);
           if (known) {
@@ -222,12 +224,14 @@ class Loader {
           }
           if (file.depth + 1 > MAX_IMPORT_DEPTH) {
             target.status = 'limit';
-            this.report(IMPORT_RULES.limit, 'warning', entry, `import "${entry.node.value}" not followed: imports nest deeper than ${MAX_IMPORT_DEPTH} levels (crilint's limit); ${target.location} is not checked`);
+            if (!limited) this.report(IMPORT_RULES.limit, 'warning', entry, `import "${entry.node.value}" not followed: imports nest deeper than ${MAX_IMPORT_DEPTH} levels (crilint's limit), so ${target.location} is not checked`);
+            limited = true;
             continue;
           }
           if (this.loaded.length >= MAX_IMPORT_FILES) {
             target.status = 'limit';
-            this.report(IMPORT_RULES.limit, 'warning', entry, `import "${entry.node.value}" not followed: more than ${MAX_IMPORT_FILES} containerd files (crilint's limit); ${target.location} is not checked`);
+            if (!limited) this.report(IMPORT_RULES.limit, 'warning', entry, `import "${entry.node.value}" not followed: more than ${MAX_IMPORT_FILES} containerd files (crilint's limit), so ${target.location} and later matches are not checked`);
+            limited = true;
             continue;
           }
           const host = this.toHost(target.location);
@@ -259,15 +263,11 @@ class Loader {
     }
   }
 
-  private entriesOf(file: ContainerdFile): ImportEntry[] {
+  /** The string entries of a file's `imports` (other values are the schema check's business). */
+  private itemsOf(file: ContainerdFile): ScalarNode[] {
     const list = file.root ? get(file.root, 'imports') : undefined;
     if (!list || list.kind !== 'array') return [];
-    const out: ImportEntry[] = [];
-    for (const item of list.items) {
-      if (item.kind !== 'scalar' || typeof item.value !== 'string' || item.value === '') continue;
-      out.push(this.resolveEntry(file, item, item.value));
-    }
-    return out;
+    return list.items.filter((i): i is ScalarNode => i.kind === 'scalar' && typeof i.value === 'string' && i.value !== '');
   }
 
   /**

@@ -170,9 +170,14 @@ function runtimeTypeOf(model: ContainerdModel, mode: MergeMode, name: string, ta
 function checkTable(schema: ContainerdSchema, node: VNode, scope: Scope, target: Target, mode: MergeMode, fileVersion: number): Finding[] {
   const def = schema.$defs[scope.def]!;
   const out: Finding[] = [];
+  // Keys newer than the target first: their values are never decoded, so no value problem below them counts.
+  const gated: Path[] = [];
+  if (available(def['x-since'], target.containerd)) walkSince(schema, def, node, target, mode, scope, out, gated);
+  const underGated = (abs: Path) => gated.some((g) => g.length <= abs.length && g.every((seg, i) => abs[i] === seg));
   const problems = validateTree(node, `containerd#${scope.def}`, { $ref: `#/$defs/${scope.def}`, $defs: schema.$defs });
   for (const p of problems) {
     const abs = [...node.path, ...p.path];
+    if (underGated(abs)) continue;
     if (p.kind === 'unknown-key') {
       const key = p.key!;
       const parent = schemaAt(schema, def, p.path.slice(0, -1));
@@ -193,7 +198,6 @@ function checkTable(schema: ContainerdSchema, node: VNode, scope: Scope, target:
     const consequence = typeOk && prop?.['x-invalid'] ? prop['x-invalid'] : scope.decodeFails;
     out.push(finding('invalid-value', `invalid value for ${keyText(abs)}: ${p.message}, got ${describe(p.node)}; ${consequence}`, scope.file, p.range));
   }
-  if (available(def['x-since'], target.containerd)) walkSince(schema, def, node, target, mode, scope, out);
   return out;
 }
 
@@ -202,7 +206,7 @@ function finding(rule: 'unknown-key' | 'invalid-value', message: string, file: C
 }
 
 /** Keys newer than the target release: containerd of that release does not know them. */
-function walkSince(schema: ContainerdSchema, s: SchemaNode, node: VNode, target: Target, mode: MergeMode, scope: Scope, out: Finding[]): void {
+function walkSince(schema: ContainerdSchema, s: SchemaNode, node: VNode, target: Target, mode: MergeMode, scope: Scope, out: Finding[], gated: Path[]): void {
   const sch = deref(schema, s);
   if (node.kind === 'map') {
     const known = sch.properties ? Object.keys(sch.properties) : [];
@@ -223,12 +227,13 @@ function walkSince(schema: ContainerdSchema, s: SchemaNode, node: VNode, target:
             e.keyRange,
           ),
         );
+        gated.push(e.value.path);
         continue;
       }
-      walkSince(schema, child, e.value, target, mode, scope, out);
+      walkSince(schema, child, e.value, target, mode, scope, out, gated);
     }
   } else if (node.kind === 'array' && sch.items) {
-    for (const it of node.items) walkSince(schema, sch.items, it, target, mode, scope, out);
+    for (const it of node.items) walkSince(schema, sch.items, it, target, mode, scope, out, gated);
   }
 }
 
