@@ -5,7 +5,7 @@
  * suppressions), and renders the index table of rules/README.md. The test suite (rule-docs,
  * rules-meta, rule-fixtures) and scripts/rules-index.mjs are its users.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, posix } from 'node:path';
 import type { Finding } from '../core/types.js';
@@ -366,4 +366,86 @@ export function describeMismatch(page: string, ex: Example, res: { expected: str
   for (const l of res.actual) if (!expected.has(l)) out.push(`+ ${l}`);
   if (res.expected.length === res.actual.length && res.expected.every((l) => actual.has(l)) && res.expected.some((l, i) => l !== res.actual[i])) out.push('  (same lines, different order: list them in report order)');
   return out.join('\n');
+}
+
+/** A finding as fixtures/<id>/<case>/expected.json lists it (the fields of `--format json`). */
+export interface FixtureFinding {
+  rule: string;
+  severity: string;
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  endLine: number | null;
+  endColumn: number | null;
+  message: string;
+  fix: 'safe' | 'unsafe' | null;
+  related: { file: string | null; line: number | null; column: number | null; message: string }[];
+}
+
+export function fixtureFinding(f: Finding): FixtureFinding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    file: f.file?.display ?? null,
+    line: f.range?.start.line ?? null,
+    column: f.range?.start.column ?? null,
+    endLine: f.range?.end.line ?? null,
+    endColumn: f.range?.end.column ?? null,
+    message: f.message,
+    fix: f.fix?.safety ?? null,
+    related: f.related.map((r) => ({ file: r.file?.display ?? null, line: r.range?.start.line ?? null, column: r.range?.start.column ?? null, message: r.message })),
+  };
+}
+
+export interface FixtureCase {
+  rule: string;
+  name: string;
+  /** The case directory: the node root. */
+  dir: string;
+  /** Parsed expected.json, or null when it is missing. */
+  expected: FixtureFinding[] | null;
+  target: { kubernetes?: Version; containerd?: Version };
+  /** fixed/ exists. */
+  fixed: boolean;
+}
+
+/** Files of a case that are not part of the node: the case's own bookkeeping. */
+export const FIXTURE_META = ['expected.json', 'target.json', 'fixed'] as const;
+
+/** The cases of fixtures/<rule>/, sorted by name; [] when the folder does not exist. Throws on an unreadable expected.json or target.json. */
+export function fixtureCases(fixturesDir: string, rule: string): FixtureCase[] {
+  const base = join(fixturesDir, rule);
+  let names: string[];
+  try {
+    names = readdirSync(base, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
+  return names.map((name) => {
+    const dir = join(base, name);
+    const exp = join(dir, 'expected.json');
+    const tgt = join(dir, 'target.json');
+    const expected = existsSync(exp) ? (readJson(exp) as FixtureFinding[]) : null;
+    const target: FixtureCase['target'] = {};
+    if (existsSync(tgt)) {
+      const t = readJson(tgt) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(t)) {
+        const ver = typeof v === 'string' ? parseVersion(v) : null;
+        if ((k !== 'kubernetes' && k !== 'containerd') || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y"}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+        target[k] = ver;
+      }
+    }
+    return { rule, name, dir, expected, target, fixed: existsSync(join(dir, 'fixed')) };
+  });
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
 }
