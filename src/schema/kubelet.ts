@@ -147,7 +147,8 @@ class Out {
   }
 }
 
-const refuses = (text: string) => `the kubelet refuses to start: "${text}"`;
+/** The kubelet's own error text, verbatim after the colon. */
+const refuses = (text: string) => `the kubelet refuses to start: ${text}`;
 const invalid = (text: string) => refuses(`invalid configuration: ${text}`);
 
 // ---------------------------------------------------------------------------------------------
@@ -362,12 +363,12 @@ function validation(model: KubeletModel, t: Version, out: Out): void {
   // 1. Feature gates: unknown names (for gates crilint knows) and gates locked to their default.
   const gates = S('featureGates');
   const gateValues = (gates[1].value && typeof gates[1].value === 'object' ? gates[1].value : {}) as Record<string, unknown>;
-  const gateFindings = (name: string, value: unknown, place: Place) => {
+  const gateFindings = (name: string, value: unknown, place: Place, valuePlace: Place = place) => {
     if (gateKnown(t, name) === false) {
       const first = own(FEATURE_GATES, name)!.stages[0]!.since;
       out.add('invalid-value', 'error', `${refuses(`unrecognized feature gate: ${name}`)} (${name} exists from Kubernetes ${first})`, place);
     } else if (typeof value === 'boolean' && gateLocked(t, name) && value !== gateDefault(t, name)) {
-      out.add('invalid-value', 'error', refuses(`cannot set feature gate ${name} to ${value}, feature is locked to ${gateDefault(t, name)}`), place);
+      out.add('invalid-value', 'error', refuses(`cannot set feature gate ${name} to ${value}, feature is locked to ${gateDefault(t, name)}`), valuePlace);
     }
   };
   const flagGates = new Set<string>();
@@ -382,12 +383,13 @@ function validation(model: KubeletModel, t: Version, out: Out): void {
   const fgNode = model.merged && kubeletFieldKnown(t, 'featureGates') !== false ? get(model.merged, 'featureGates') : undefined;
   if (isMap(fgNode)) {
     for (const e of fgNode.entries) {
-      if (!flagGates.has(e.key)) gateFindings(e.key, e.value.kind === 'scalar' ? e.value.value : null, { file: e.value.file, range: e.keyRange });
+      if (!flagGates.has(e.key)) gateFindings(e.key, e.value.kind === 'scalar' ? e.value.value : null, { file: e.value.file, range: e.keyRange }, { file: e.value.file, range: e.value.range });
     }
   }
   const gate = (name: string): boolean => {
     const v = gateValues[name];
-    if (typeof v === 'boolean' && gateStage(t, name)) return v;
+    // A value the kubelet rejects (unknown gate, locked gate) does not apply; that is reported above.
+    if (typeof v === 'boolean' && gateStage(t, name) && !(gateLocked(t, name) && v !== gateDefault(t, name))) return v;
     return gateDefault(t, name) ?? false;
   };
 
