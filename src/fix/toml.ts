@@ -111,8 +111,10 @@ function analyse(file: SourceFile): FileInfo {
       for (const kv of item.body) visitKv(kv, item.resolvedKey, null);
     }
   }
-  const stringQuote: Quote = strings.literal > strings.basic ? 'literal' : 'basic';
-  const keyQuote: Quote = keys.literal + keys.basic === 0 ? stringQuote : keys.literal > keys.basic ? 'literal' : 'basic';
+  // With no strings, follow the quoted keys (and the other way round); basic when there are neither.
+  const majority = (c: { basic: number; literal: number }): Quote | null => (c.basic + c.literal === 0 ? null : c.literal > c.basic ? 'literal' : 'basic');
+  const stringQuote: Quote = majority(strings) ?? majority(keys) ?? 'basic';
+  const keyQuote: Quote = majority(keys) ?? stringQuote;
 
   // Header indentation: go-toml v2 (containerd 2.x) indents `[a.b]` by one unit per depth.
   let headerUnit = '';
@@ -447,10 +449,10 @@ function insertEntries(table: MapNode, entries: readonly Entry[], opts: InsertOp
     case 'super': {
       // A header of its own, placed before its first sub-table, with that header's spelling of the path.
       const at = attachedStart(text, w.firstChild.range[0]);
-      const depth = headerDepth(w.path);
-      const spelled = spelling(fi, w.firstChild, depth);
-      const header = headerIndent(fi, depth) + '[' + headerPathText(fi, w.path, spelled) + ']';
-      const kIndent = headerIndent(fi, depth) + fi.style.keyOffset;
+      const spelled = spelling(fi, w.firstChild, headerDepth(w.path));
+      const hIndent = headerIndentFor(fi, w.path);
+      const header = hIndent + '[' + headerPathText(fi, w.path, spelled) + ']';
+      const kIndent = hIndent + fi.style.keyOffset;
       const body = entries.map(([k, v]) => eol + line(kIndent, k, v)).join('');
       return [edit(at, at, header + body + eol + (fi.style.blankBeforeHeader ? eol : ''))];
     }
@@ -488,7 +490,20 @@ function headerDepth(path: Path): number {
   return path.filter((p) => typeof p === 'string').length;
 }
 
-function headerIndent(fi: FileInfo, depth: number): string {
+/**
+ * Indentation of a new header: a sibling header's (same parent); else the closest ancestor
+ * header's plus one unit per level below it; else one unit per level (go-toml's layout).
+ */
+function headerIndentFor(fi: FileInfo, path: Path): string {
+  const parent = path.slice(0, -1);
+  const sibling = fi.tables.find((t) => t.resolvedKey.length === path.length && hasPrefix(t.resolvedKey, parent));
+  if (sibling) return indentAt(fi.text, sibling.range[0]);
+  let best: AST.TOMLTable | undefined;
+  for (const t of fi.tables) {
+    if (t.resolvedKey.length < path.length && hasPrefix(path, t.resolvedKey) && (!best || t.resolvedKey.length > best.resolvedKey.length)) best = t;
+  }
+  const depth = headerDepth(path);
+  if (best) return indentAt(fi.text, best.range[0]) + fi.style.headerUnit.repeat(depth - best.key.keys.length);
   return fi.style.headerUnit.repeat(Math.max(0, depth - 1));
 }
 
@@ -561,7 +576,7 @@ function ensureEdits(root: MapNode, path: readonly string[], entries: Record<str
   let anchor: AST.TOMLTable | undefined;
   if (cur.path.length) for (const t of fi.tables) if (hasPrefix(t.resolvedKey, cur.path)) anchor = t;
   const spelled = anchor ? spelling(fi, anchor, headerDepth(cur.path)) : [];
-  const section = sectionLines(fi, full, entries, spelled).join(eol);
+  const section = sectionLines(fi, full, entries, spelled, headerIndentFor(fi, full)).join(eol);
   const blank = fi.style.blankBeforeHeader;
   if (anchor) {
     const at = lineEnd(text, anchor.range[1]);
@@ -583,9 +598,7 @@ function flatten(prefix: readonly string[], entries: Record<string, TomlValue>):
 }
 
 /** Lines of a new section: header, its key-values, then table-valued entries as sub-sections. */
-function sectionLines(fi: FileInfo, path: Path, entries: Record<string, TomlValue>, spelled: { name: string; text: string }[]): string[] {
-  const depth = headerDepth(path);
-  const hIndent = headerIndent(fi, depth);
+function sectionLines(fi: FileInfo, path: Path, entries: Record<string, TomlValue>, spelled: { name: string; text: string }[], hIndent: string): string[] {
   const kIndent = hIndent + fi.style.keyOffset;
   const lines = [`${hIndent}[${headerPathText(fi, path, spelled)}]`];
   const subs: [string, Record<string, TomlValue>][] = [];
@@ -595,7 +608,7 @@ function sectionLines(fi: FileInfo, path: Path, entries: Record<string, TomlValu
   }
   for (const [k, v] of subs) {
     if (fi.style.blankBeforeHeader) lines.push('');
-    lines.push(...sectionLines(fi, [...path, k], v, spelled));
+    lines.push(...sectionLines(fi, [...path, k], v, spelled, hIndent + fi.style.headerUnit));
   }
   return lines;
 }
