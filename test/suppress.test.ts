@@ -5,7 +5,8 @@ import type { NodeSet } from '../src/model/nodeset.js';
 import type { Comment } from '../src/parse/common.js';
 import { parseTomlSource } from '../src/parse/toml.js';
 import { parseYamlSource } from '../src/parse/yaml.js';
-import { applySuppressions, applySuppressionsDetailed, UNUSED_SUPPRESSION } from '../src/engine/suppress.js';
+import { activeRuleIds, applySuppressions, applySuppressionsDetailed, UNUSED_SUPPRESSION } from '../src/engine/suppress.js';
+import type { RuleMeta } from '../src/engine/rule.js';
 
 const KNOWN = ['cgroup-driver-mismatch', 'sandbox-image-mismatch', 'sysctl-required', 'syntax', 'unknown-key', 'unused-suppression'];
 
@@ -241,5 +242,29 @@ describe('files with whole-line comments only (sysctl.d, modules-load.d, kubelet
     expect(out[1]!.message).toBe(
       '"# crilint-disable-line" is not a comment here: kubelet flag (EnvironmentFile) files have whole-line comments only, so this text is part of the value and suppresses nothing',
     );
+  });
+});
+
+describe('which rules are active', () => {
+  const metas: RuleMeta[] = [
+    { id: 'a-rule', description: 'A', severity: 'error', files: [] },
+    { id: 'cis-rule', description: 'C', severity: 'warning', files: [], profile: 'cis' },
+    { id: 'other-cis', description: 'D', severity: 'warning', files: [], profile: 'cis' },
+  ];
+
+  it('follows the config: off, enabled profiles, and profile rules given a severity', () => {
+    expect(activeRuleIds(metas)).toEqual(['a-rule']);
+    expect(activeRuleIds(metas, { 'a-rule': 'off' }, ['cis'])).toEqual(['cis-rule', 'other-cis']);
+    expect(activeRuleIds(metas, { 'cis-rule': 'info' })).toEqual(['a-rule', 'cis-rule']);
+  });
+
+  it('uses the comments a loader recorded for a sysctl file, ignoring any it marked as trailing', () => {
+    const s = file('etc/sysctl.d/k8s.conf', 'sysctl', '# crilint-disable-next-line sysctl-required\nnet.ipv4.ip_forward = 0 # crilint-disable-line\n');
+    const node = nodeOf(s);
+    const trailing: Comment = { text: ' crilint-disable-line', line: 2, range: rangeOf(s, 69, 91), ownLine: false };
+    node.comments.set(s, [{ text: ' crilint-disable-next-line sysctl-required', line: 1, range: rangeOf(s, 0, 43), ownLine: true }, trailing]);
+    expect(show(applySuppressions(node, [at(s, 'sysctl-required', 2, 23)], KNOWN))).toEqual([
+      'etc/sysctl.d/k8s.conf:2:25-2:47 unused-suppression warning "# crilint-disable-line" is not a comment here: sysctl.d files have whole-line comments only, so this text is part of the value and suppresses nothing [unsafe]',
+    ]);
   });
 });

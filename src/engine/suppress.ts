@@ -116,6 +116,21 @@ const WHOLE_LINE_COMMENTS: Partial<Record<SourceFile['kind'], { what: string; va
   'kubelet-flags': { what: 'kubelet flag (EnvironmentFile)', value: 'the value' },
 };
 
+/**
+ * IDs of the rules that run under these settings: not `off`, and, for a rule of an opt-in
+ * profile, the profile enabled or the rule given a severity (the decision runRules makes).
+ * Pass the result as SuppressOptions.activeRules.
+ */
+export function activeRuleIds(metas: readonly RuleMeta[], severity: Readonly<Record<string, Severity | 'off'>> = {}, profiles: readonly string[] = []): string[] {
+  return metas
+    .filter((m) => {
+      const s = severity[m.id];
+      if (s === 'off') return false;
+      return !m.profile || profiles.includes(m.profile) || s !== undefined;
+    })
+    .map((m) => m.id);
+}
+
 export function applySuppressions(node: NodeSet, findings: Finding[], knownRules: string[], opts: SuppressOptions = {}): Finding[] {
   return applySuppressionsDetailed(node, findings, knownRules, opts).findings;
 }
