@@ -32,7 +32,8 @@ export interface ReadResult {
   problem: Finding | null;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: keep a leading BOM in the text, so makeSource() records it and a fix can write it back.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 let devNull: Stats | null | undefined;
 function isDevNull(st: Stats): boolean {
@@ -67,7 +68,8 @@ export function readSource(path: string, kind: FileKind, display: string, nodePa
   }
   if (st.size > MAX_FILE_BYTES) {
     const src = makeSource(init, '');
-    return { source: src, problem: syntaxFinding(src, 0, 0, `file is ${mib(st.size)}, larger than the ${mib(MAX_FILE_BYTES)} limit; not read`) };
+    const size = (st.size / 2 ** 20).toFixed(1) === (MAX_FILE_BYTES / 2 ** 20).toFixed(1) ? `${st.size} bytes` : mib(st.size);
+    return { source: src, problem: syntaxFinding(src, 0, 0, `file is ${size}, larger than the ${mib(MAX_FILE_BYTES)} limit; not read`) };
   }
   let buf: Buffer;
   try {

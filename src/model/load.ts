@@ -43,6 +43,7 @@ export class LoadContext {
   readonly comments = new Map<SourceFile, Comment[]>();
   readonly ioErrors: IoError[] = [];
   private readonly byPath = new Map<string, SourceFile>();
+  private readonly unreadable = new Set<string>();
 
   constructor(readonly spec: NodeSetSpec) {}
 
@@ -168,6 +169,8 @@ export class LoadContext {
   read(hostPath: string, kind: FileKind): SourceFile | null {
     const known = this.byPath.get(hostPath);
     if (known) return known;
+    // A file that could not be read is reported once, however many loaders ask for it.
+    if (this.unreadable.has(hostPath)) return null;
     const display = this.display(hostPath);
     const disk = this.diskPath(hostPath);
     try {
@@ -182,6 +185,7 @@ export class LoadContext {
     } catch (e) {
       if (e instanceof IoError) {
         this.ioErrors.push(disk !== hostPath && !this.exists(hostPath) ? new IoError(hostPath, `${display}: ${this.brokenLink(hostPath)}`) : e);
+        this.unreadable.add(hostPath);
         return null;
       }
       throw e;
