@@ -152,7 +152,7 @@ export function parseConfig(src: SourceFile, knownRules: readonly string[]): Cri
 
   const rules = get(root, 'rules');
   if (rules?.kind === 'map') {
-    const known = knownRules.filter((k) => k !== '');
+    const known = [...knownRules];
     for (const e of rules.entries) {
       if (!known.includes(e.key)) {
         const near = suggest(e.key, known);
@@ -185,7 +185,7 @@ export function parseConfig(src: SourceFile, knownRules: readonly string[]): Cri
       const name = n?.kind === 'scalar' && typeof n.value === 'string' && n.value ? n.value : r.value;
       const abs = resolve(dir, r.value);
       if (!isDir(abs)) {
-        problems.push({ range: r.range, message: `nodes: root "${r.value}" ${existsSync(abs) ? 'is not a directory' : 'does not exist'} (relative to ${shown(dir, process.cwd()) || '.'})` });
+        problems.push({ range: r.range, message: `nodes: root "${r.value}" ${existsSync(abs) ? 'is not a directory' : 'does not exist'} (relative to ${dirname(src.display)})` });
         continue;
       }
       if (names.has(name)) {

@@ -29,9 +29,12 @@
  * - A directive naming a known rule that did not run (`off` in the config, profile not enabled)
  *   is neither used nor reported, so the same files lint the same under different configs.
  * - sysctl.d, modules-load.d and kubelet flag files (systemd EnvironmentFile) have whole-line
- *   comments only (first non-blank character `#` or `;`). `value # crilint-disable-line …` there is *not* a comment: the consumer writes the
- *   text as part of the value, so it suppresses nothing and is reported, with an unsafe fix
- *   that moves it onto a line of its own (unsafe: it changes the value the node applies).
+ *   comments only (first non-blank character `#` or `;`; both markers work for directives).
+ *   `value # crilint-disable-line …` there is *not* a comment: the consumer writes the text as
+ *   part of the value, so it suppresses nothing and is reported, with an unsafe fix that moves
+ *   it onto a line of its own (unsafe: it changes the value the node applies).
+ * - Known rule IDs come from the caller: registered rules plus ENGINE_RULES (docs.ts
+ *   knownRuleIds()).
  */
 import type { SourceFile } from '../core/source.js';
 import { lineText, rangeOf } from '../core/source.js';
