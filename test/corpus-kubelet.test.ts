@@ -23,7 +23,7 @@ function target(k: string): Target {
 }
 
 function load(name: string) {
-  const ctx = new LoadContext({ name: '(files)', root: null, files: [{ kind: 'kubelet', path: resolve(DIR, name) }] });
+  const ctx = new LoadContext({ name: '(files)', root: null, files: [{ kind: 'kubelet', path: resolve(DIR, name) }], focus: null });
   const model = loadKubelet(ctx)!;
   return { model, findings: ctx.findings };
 }

@@ -372,7 +372,7 @@ describe("the kubelet's own validation", () => {
 
 describe('node root (root mode)', () => {
   const load = (name: string) => {
-    const ctx = new LoadContext({ name, root: resolve(FIXTURES, name), files: [] });
+    const ctx = new LoadContext({ name, root: resolve(FIXTURES, name), files: [], focus: null });
     return { model: loadKubelet(ctx)!, ctx };
   };
 
