@@ -3,8 +3,13 @@
  * A rule's code is src/rules/<id>.ts, its page rules/<id>.md, its fixtures fixtures/<id>/.
  */
 import type { Rule } from '../engine/rule.js';
+import invalidValue from './invalid-value.js';
+import unknownKey from './unknown-key.js';
 
-export const RULES: readonly Rule[] = [];
+export const RULES: readonly Rule[] = [
+  invalidValue,
+  unknownKey,
+];
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);
