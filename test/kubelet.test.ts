@@ -433,3 +433,43 @@ describe('node root (root mode)', () => {
     ]);
   });
 });
+
+describe('bad input', () => {
+  it('never throws, whatever the config, drop-in and flags files contain', async () => {
+    const fc = (await import('fast-check')).default;
+    const frag = fc.constantFrom(
+      HEAD,
+      'evictionHard: [a, b]\n',
+      'evictionHard:\n  x: 1\n',
+      'enforceNodeAllocatable: none\n',
+      'featureGates: [1]\n',
+      'featureGates:\n  NodeSwap: yes\n',
+      'memorySwap: x\n',
+      'tlsCipherSuites: [1, {a: b}]\n',
+      'maxPods: 1e400\n',
+      '? [a]\n: b\n',
+      '&a x: *a\n',
+      '- 1\n',
+      '{',
+      '"\n',
+      'reservedMemory: [{numaNode: x, limits: {memory: 0}}, 3]\n',
+      'registerWithTaints: [1, {timeAdded: 2}]\n',
+      'shutdownGracePeriodByPodPriority: [1]\n',
+      'podLogsDir: "relative/ü"\n',
+      '---\n',
+    );
+    const flag = fc.constantFrom('KUBELET_EXTRA_ARGS=', 'KUBELET_KUBEADM_ARGS="', '--feature-gates=A', ',B=maybe', ' --max-pods ', ' -v', '=', "'", '"', '\\', '\n', ' --', ' --fail-swap-on', '#', ' --eviction-hard=x<1', ' --system-reserved=gpu=1');
+    fc.assert(
+      fc.property(fc.array(frag, { maxLength: 10 }), fc.array(fc.oneof(flag, fc.string()), { maxLength: 16 }), (parts, flagParts) => {
+        const sink = { findings: [] as Finding[] };
+        const config = kubeletDoc(src(parts.join(''), 'kubelet', '/virtual/c.yaml'), 'config', sink);
+        const dropIn = kubeletDoc(src([...parts].reverse().join(''), 'kubelet', '/virtual/d.conf'), 'drop-in', sink);
+        const flags = kubeletFlagsOf([src(flagParts.join(''), 'kubelet-flags', '/virtual/f')], sink);
+        const model = assembleKubeletModel({ config, dropIns: dropIn ? [dropIn] : [], flags });
+        for (const k of ['1.24', '1.36']) expect(Array.isArray(kubeletProblems(model, target(k)))).toBe(true);
+        expect(kubeletSetting(model, 'featureGates').origin).toMatch(/^(flag|config|default)$/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

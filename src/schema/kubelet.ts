@@ -660,7 +660,7 @@ function validation(model: KubeletModel, t: Version, out: Out): void {
 
   for (const field of ['evictionHard', 'evictionSoft', 'evictionSoftGracePeriod', 'evictionMinimumReclaim']) {
     const s = S(field);
-    if (!s[1].value || typeof s[1].value !== 'object') continue;
+    if (!s[1].value || typeof s[1].value !== 'object' || Array.isArray(s[1].value)) continue;
     const node = s[1].flag ? undefined : s[1].node ?? undefined;
     for (const key of Object.keys(s[1].value as object)) {
       if (SIGNALS.includes(key)) continue;
@@ -670,7 +670,7 @@ function validation(model: KubeletModel, t: Version, out: Out): void {
   }
   for (const field of ['systemReserved', 'kubeReserved']) {
     const s = S(field);
-    if (!s[1].value || typeof s[1].value !== 'object') continue;
+    if (!s[1].value || typeof s[1].value !== 'object' || Array.isArray(s[1].value)) continue;
     const node = s[1].flag ? undefined : s[1].node ?? undefined;
     for (const key of Object.keys(s[1].value as object)) {
       if (RESERVABLE.includes(key)) continue;
