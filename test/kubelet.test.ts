@@ -221,6 +221,10 @@ describe('effective settings (flags > drop-ins > config file > v1beta1 defaults)
     expect(setting(noConfig, 'authentication.anonymous.enabled').value).toBe(true);
     expect(setting(noConfig, 'authorization.mode').value).toBe('AlwaysAllow');
     expect(setting(modelOf({ config: HEAD }).model, 'readOnlyPort').value).toBe(0);
+    // A --config flag means a config file, even when that file was not given to crilint.
+    expect(setting(modelOf({ flags: [['kubeadm-flags.env', 'KUBELET_KUBEADM_ARGS=--config=/etc/k.yaml\n']] }).model, 'readOnlyPort').value).toBe(0);
+    // Drop-ins alone keep the flag-era defaults (k3s-io/k3s#12164).
+    expect(setting(modelOf({ dropIns: [['00.conf', `${HEAD}maxPods: 20\n`]] }).model, 'readOnlyPort').value).toBe(10255);
   });
 
   it('exposes flag-only settings', () => {

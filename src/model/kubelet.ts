@@ -639,7 +639,8 @@ export const KUBELET_DEFAULTS: Readonly<Record<string, Def>> = {
 /**
  * Defaults a kubelet started without `--config` gets before flag parsing (KK
  * cmd/kubelet/app/options/options.go `applyLegacyDefaults`; reference §1.6): they stay unless a
- * config file is given.
+ * config file is given (drop-ins alone do not replace them: k3s-io/k3s#12164). Applied when the
+ * model has no config file and no `--config` flag.
  */
 export const KUBELET_LEGACY_DEFAULTS: Readonly<Record<string, unknown>> = {
   readOnlyPort: 10255,
@@ -655,7 +656,7 @@ function isZero(x: unknown): boolean {
 /** The default of a field for a target (null when the field has no default). */
 export function kubeletDefault(model: KubeletModel | null, field: string, target?: Version): unknown {
   const t = target ?? parseVersion(NEWEST_KUBERNETES)!;
-  if (model && !model.config && field in KUBELET_LEGACY_DEFAULTS) return KUBELET_LEGACY_DEFAULTS[field];
+  if (model && !model.config && !model.configFlag && Object.hasOwn(KUBELET_LEGACY_DEFAULTS, field)) return KUBELET_LEGACY_DEFAULTS[field];
   const d = KUBELET_DEFAULTS[field];
   if (!d) return null;
   return typeof d.value === 'function' ? (d.value as (v: Version) => unknown)(t) : d.value;
