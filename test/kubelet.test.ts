@@ -477,3 +477,14 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('schemas/kubelet.schema.json', () => {
+  it('has exactly the v1beta1 fields of the data table, with the same first version', async () => {
+    const { KUBELET_CONFIG_FIELD_SINCE } = await import('../src/data/kubelet-fields.js');
+    const { kubeletSchema } = await import('../src/schema/kubelet.js');
+    const props = (kubeletSchema() as { properties: Record<string, { 'x-since': string }> }).properties;
+    const since = Object.fromEntries(Object.entries(props).filter(([k]) => k !== 'apiVersion' && k !== 'kind').map(([k, v]) => [k, v['x-since']]));
+    expect(since).toEqual(KUBELET_CONFIG_FIELD_SINCE);
+    expect(Object.keys(since)).toHaveLength(126);
+  });
+});
