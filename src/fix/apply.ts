@@ -136,6 +136,7 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
   const seen = new Set<string>([snapshot(states)]);
   let findings = [...initial];
   let stoppedEarly = false;
+  const known = new Map<string, string>();
 
   for (let pass = 1; ; pass++) {
     const record = (f: Finding): FixRecord => ({
@@ -149,11 +150,17 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
     const fixable = findings.filter((f) => f.fix && f.fix.changes.some((c) => c.edits.length));
     const wanted = fixable.filter((f) => f.fix!.safety === 'safe' || opts.unsafe);
     result.skippedUnsafe = fixable.filter((f) => !wanted.includes(f)).map(record);
+    // The text each file has now: changed files from the states, others from the first SourceFile seen.
+    for (const f of findings) {
+      for (const file of [f.file, ...(f.fix?.changes.map((c) => c.file) ?? [])]) {
+        if (file && !states.has(file.path) && !known.has(file.path)) known.set(file.path, file.text);
+      }
+    }
     const candidates: Candidate[] = [];
     for (const f of wanted) {
       const key = fixKey(f);
       if (blocked.has(key)) continue;
-      const c = prepare(f, states, record(f));
+      const c = prepare(f, states, known, record(f));
       if (typeof c === 'string') {
         blocked.add(key);
         result.failed.push({ ...record(f), reason: c });
@@ -181,18 +188,25 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
       next = applyChosen(chosen, states);
       const broken = [...next].filter(([path, text]) => !opts.parses(path, text));
       if (!broken.length) break;
-      const bad = new Set(broken.map(([p]) => p));
-      const guilty = chosen.filter((c) => [...c.edits.keys()].some((p) => bad.has(p)));
+      // Blame: a fix whose own edits break the file; when none does alone, every fix in that file.
+      const culprits = new Set<Candidate>();
       for (const [path] of broken) {
-        const rules = unique(guilty.filter((c) => c.edits.has(path)).map((c) => c.finding.rule));
+        const touching = chosen.filter((c) => c.edits.has(path));
+        const base = baseText(states, touching[0]!, path);
+        let alone = touching.filter((c) => !opts.parses(path, applyEdits(base, c.edits.get(path)!)));
+        if (!alone.length) alone = touching;
+        for (const c of alone) culprits.add(c);
+        const rules = unique(alone.map((c) => c.finding.rule));
+        const shown = displayPath(states, path, touching);
         result.diagnostics.push({
           kind: 'unparsable',
           internal: true,
-          message: `internal error: fixes by ${rules.join(', ')} made ${displayPath(states, path, guilty)} unparsable; they were not applied`,
-          file: displayPath(states, path, guilty),
+          message: `internal error: the fix${alone.length > 1 ? 'es' : ''} of ${rules.join(', ')} made ${shown} unparsable; the pass was redone without ${alone.length > 1 ? 'them' : 'it'}`,
+          file: shown,
           rules,
         });
       }
+      const guilty = [...culprits];
       for (const g of guilty) {
         blocked.add(fixKey(g.finding));
         result.failed.push({ ...g.record, reason: 'its output does not parse' });
@@ -276,7 +290,7 @@ function snapshot(states: Map<string, State>): string {
 }
 
 /** Validate a finding's fix against the current texts; a string is the reason it cannot apply. */
-function prepare(f: Finding, states: Map<string, State>, record: FixRecord): Candidate | string {
+function prepare(f: Finding, states: Map<string, State>, known: Map<string, string>, record: FixRecord): Candidate | string {
   const edits = new Map<string, TextEdit[]>();
   const changes = new Map<string, FileChange>();
   let first = Infinity;
@@ -295,7 +309,7 @@ function prepare(f: Finding, states: Map<string, State>, record: FixRecord): Can
       text = '';
     } else {
       const file = ch.file as SourceFile;
-      text = state ? state.text : file.text;
+      text = state ? state.text : (known.get(path) ?? file.text);
       if (file.text !== text) return `${file.display}: the fix was made for other text than the file has now`;
     }
     const list = sortEdits([...(edits.get(path) ?? []), ...ch.edits]);
@@ -339,11 +353,16 @@ function choose(cands: Candidate[]): Candidate[] {
   return out;
 }
 
+function baseText(states: Map<string, State>, c: Candidate, path: string): string {
+  const ch = c.changes.get(path)!;
+  return states.get(path)?.text ?? (ch.create ? '' : ch.file!.text);
+}
+
 function applyChosen(chosen: Candidate[], states: Map<string, State>): Map<string, string> {
   const perFile = new Map<string, { base: string; edits: TextEdit[] }>();
   for (const c of chosen) {
     for (const [path, list] of c.edits) {
-      const base = states.get(path)?.text ?? (c.changes.get(path)!.create ? '' : c.changes.get(path)!.file!.text);
+      const base = baseText(states, c, path);
       const entry = perFile.get(path) ?? { base, edits: [] };
       entry.edits.push(...list);
       perFile.set(path, entry);
