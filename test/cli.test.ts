@@ -55,6 +55,8 @@ describe('usage', () => {
         '  --format        Output format                    [choices: "stylish", "json"] [default: "stylish"]',
         '  --max-warnings  Exit 1 when there are more than N warnings                                [number]',
         '  --quiet         Report errors only                                      [boolean] [default: false]',
+        '  --config        Config file (default: crilint.config.yaml up to the git root)             [string]',
+        '  --profile       Enable an opt-in rule profile (e.g. cis; repeatable)                       [array]',
         '',
         'Examples:',
         '  crilint lint --root examples/broken-node         Lint a whole node root',

@@ -16,11 +16,11 @@ import type { Finding } from '../core/types.js';
 import type { Version } from '../core/version.js';
 import { fmtVersion } from '../core/version.js';
 import { discover, type NodeSetSpec } from '../discover/index.js';
-import { loadNodeSet } from '../model/load.js';
-import { runRules } from '../engine/run.js';
-import { parseTargetVersion, resolveTarget } from '../engine/target.js';
+import { parseTargetVersion } from '../engine/target.js';
 import type { Rule, Target } from '../engine/rule.js';
-import { RULES } from '../rules/index.js';
+import { lintSpec } from '../engine/pipeline.js';
+import { loadConfig, type CrilintConfig } from '../engine/config.js';
+import { knownRuleIds } from '../engine/docs.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
 import type { NodeResult } from '../report/types.js';
@@ -39,6 +39,12 @@ export interface LintArgs {
   color: boolean;
   /** The rules to run (tests pass their own); default: every registered rule. */
   rules?: readonly Rule[];
+  /** `--config FILE`; without it crilint.config.yaml / .crilint.yaml is looked up from the working directory. */
+  config?: string;
+  /** `--profile NAME` (repeatable): opt-in rule sets such as `cis`. */
+  profiles?: string[];
+  /** Use no config file at all (tests). */
+  noConfig?: boolean;
 }
 
 export interface LintOutcome {
@@ -48,8 +54,10 @@ export interface LintOutcome {
 }
 
 export function lint(args: LintArgs): LintOutcome {
-  const paths = args.paths.length || args.root.length ? args.paths : ['.'];
-  const d = discover(paths, args.root);
+  const config: CrilintConfig | null = args.noConfig ? null : loadConfig({ explicit: args.config, cwd: process.cwd(), knownRules: knownRuleIds() });
+  const configRoots = !args.paths.length && !args.root.length && config?.nodes.length ? config.nodes.map((n) => n.root) : [];
+  const paths = args.paths.length || args.root.length || configRoots.length ? args.paths : ['.'];
+  const d = discover(paths, [...args.root, ...configRoots]);
   const stderr: string[] = d.errors.map((e) => `crilint: ${e.message}`);
   for (const s of d.skipped) stderr.push(`crilint: ${s.path}: skipped: ${s.reason}`);
   const results: NodeResult[] = [];
@@ -60,9 +68,12 @@ export function lint(args: LintArgs): LintOutcome {
   for (const spec of d.specs) {
     let node, ioErrors, target: Target, all: Finding[];
     try {
-      ({ node, ioErrors } = loadNodeSet(spec));
-      target = resolveTarget(node, { kubernetes: args.kubernetes, containerd: args.containerd });
-      all = runRules(node, target, { rules: args.rules ?? RULES });
+      ({ node, ioErrors, target, findings: all } = lintSpec(spec, {
+        given: { kubernetes: args.kubernetes, containerd: args.containerd },
+        config,
+        profiles: args.profiles,
+        rules: args.rules,
+      }));
     } catch (e) {
       throw new InternalError(`while linting ${spec.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
@@ -158,6 +169,8 @@ export function lintCommand(out: { code: number }) {
         .option('format', { choices: ['stylish', 'json'] as const, default: 'stylish' as Format, describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
+        .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: crilint.config.yaml up to the git root)' })
+        .option('profile', { type: 'string', array: true, requiresArg: true, describe: 'Enable an opt-in rule profile (e.g. cis; repeatable)' })
         .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
         .example('$0 lint nodes/', 'Lint every node root below nodes/')
         .example('$0 lint nodes/a/etc/containerd/config.toml', 'Lint a changed file with its node (pre-commit)'),
@@ -172,6 +185,8 @@ export function lintCommand(out: { code: number }) {
         format: a.format as Format,
         maxWarnings: mw,
         quiet: Boolean(a.quiet),
+        config: a.config !== undefined ? String(a.config) : undefined,
+        profiles: strings(a.profile),
         color: useColor(a.color as boolean | undefined, process.env, Boolean(process.stdout.isTTY)),
       });
       process.stdout.write(result.stdout);

@@ -5,6 +5,9 @@
  */
 import yargs from 'yargs';
 import { lintCommand } from './lint.js';
+import { explainRule, renderRules } from './rules-command.js';
+import { ConfigError, loadConfig } from '../engine/config.js';
+import { knownRuleIds } from '../engine/docs.js';
 import { UsageError } from './errors.js';
 import { TargetError } from '../engine/target.js';
 
@@ -17,7 +20,9 @@ export async function main(argv: string[]): Promise<number> {
     return await run(argv);
   } catch (e) {
     if (e instanceof UsageError || e instanceof TargetError) {
-      process.stderr.write(`crilint: ${e.message}\n`);
+      // A config file problem is one `file:line:col: message` line per problem, each prefixed.
+      const lines = e instanceof ConfigError ? e.message.split('\n') : [e.message];
+      process.stderr.write(lines.map((l) => `crilint: ${l}\n`).join(''));
       return 2;
     }
     process.stderr.write(`crilint: internal error: ${(e as Error)?.message ?? String(e)}\n`);
@@ -41,6 +46,26 @@ async function run(argv: string[]): Promise<number> {
     .option('color', { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' })
     .option('debug', { type: 'boolean', describe: 'Show stack traces for internal errors' })
     .command(lintCommand(out))
+    .command(
+      'rules',
+      'List the rules: ID, severity (as configured), fix safety, files, description',
+      (y) =>
+        y
+          .option('format', { choices: ['table', 'json'] as const, default: 'table' as const, describe: 'Output format' })
+          .option('config', { type: 'string', requiresArg: true, describe: 'crilint.config.yaml to show severities from' }),
+      (a) => {
+        const config = loadConfig({ explicit: a.config, cwd: process.cwd(), knownRules: knownRuleIds() });
+        process.stdout.write(renderRules({ format: a.format, config }));
+      },
+    )
+    .command(
+      'explain <rule>',
+      "Print a rule's page: what it checks, why, bad and good examples, how to fix and suppress",
+      (y) => y.positional('rule', { type: 'string', demandOption: true, describe: 'Rule ID, e.g. cgroup-driver-mismatch' }),
+      (a) => {
+        process.stdout.write(explainRule(String(a.rule)));
+      },
+    )
     .strict()
     .help()
     .version(VERSION)

@@ -5,26 +5,24 @@
  * suppressions), and renders the index table of rules/README.md. The test suite (rule-docs,
  * rules-meta, rule-fixtures) and scripts/rules-index.mjs are its users.
  */
+import { catalog, lintSpec } from './pipeline.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, posix } from 'node:path';
 import type { Finding } from '../core/types.js';
 import { parseVersion, type Version } from '../core/version.js';
 import { discover } from '../discover/index.js';
-import { loadNodeSet } from '../model/load.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta, Target } from './rule.js';
-import { runRules } from './run.js';
-import { applySuppressions, ENGINE_RULES, SYNTAX, UNUSED_SUPPRESSION } from './suppress.js';
-import { resolveTarget } from './target.js';
+import { SYNTAX, UNUSED_SUPPRESSION } from './suppress.js';
 
 /** Sections every page has, in this order (others may follow them). */
 export const REQUIRED_SECTIONS = ['What it checks', 'Why', 'Bad', 'Good', 'How to fix', 'Suppress'] as const;
 
 /** Every rule crilint can report: the engine's own (syntax, unused-suppression) and the registered ones, sorted by ID. */
 export function ruleCatalog(): RuleMeta[] {
-  return [...ENGINE_RULES, ...RULES.map((r) => r.meta)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return catalog();
 }
 
 export function knownRuleIds(): string[] {
@@ -288,10 +286,8 @@ export interface LintRootResult {
 export function lintRoot(root: string, given: { kubernetes?: Version; containerd?: Version } = {}): LintRootResult {
   const d = discover([], [root]);
   if (d.errors.length || d.specs.length !== 1) throw new Error(`cannot lint ${root}: ${d.errors.map((e) => e.message).join('; ') || `${d.specs.length} node sets`}`);
-  const { node, ioErrors } = loadNodeSet(d.specs[0]!);
+  const { node, ioErrors, target, findings } = lintSpec(d.specs[0]!, { given });
   if (ioErrors.length) throw new Error(`cannot lint ${root}: ${ioErrors.map((e) => e.message).join('; ')}`);
-  const target = resolveTarget(node, given);
-  const findings = applySuppressions(node, runRules(node, target, { rules: RULES }), knownRuleIds());
   return { node, target, findings };
 }
 
