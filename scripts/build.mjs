@@ -1,20 +1,162 @@
-// Bundles the CLI into one ESM file: one file to load keeps start-up fast (see bench/).
-import { readFileSync } from 'node:fs';
+// Builds dist/ (run by `npm run build`, and by `npm ci` through `prepare`):
+//
+//   dist/crilint.cjs     the whole CLI in one file (esbuild bundle; CommonJS so it can be run
+//                        from a V8 code cache, see below)
+//   dist/crilint.cache   V8 code cache of crilint.cjs, made by linting examples/ once here
+//   dist/crilint.mjs     the loader bin/crilint.mjs imports: runs crilint.cjs with that cache
+//
+// Start-up is most of a pre-commit run, so the build takes three measures (`npm run bench`
+// shows the effect; README "Speed" has the figures):
+//
+// 1. JSON Schemas are compiled by ajv here ("standalone" code): compiling the kubelet and
+//    containerd schemas at run time cost ~0.3 s of every lint. `ajv` is bundled as a thin
+//    stand-in (scripts/shims/ajv.mjs) whose compile() returns the precompiled validator for a
+//    schema it knows (same ajv options, same schema text) and otherwise loads the real ajv
+//    lazily and compiles as before. Precompiled: every schemas/*.json whole, and each of its
+//    $defs as `{ $ref: '#/$defs/<name>', $defs }` (how src/schema/containerd.ts validates a
+//    table). CRILINT_AJV_PRECOMPILED=0 turns the table off at run time (tests compare both).
+// 2. `string-width` (yargs' help layout) is bundled as a lazy stand-in (scripts/shims/).
+// 3. A V8 code cache. Node 20 has no module compile cache (module.enableCompileCache is Node
+//    >= 22.1), so the loader does what it does by hand: vm.Script with `cachedData`. The cache
+//    is created after linting the examples, so it holds the functions a lint actually runs, not
+//    just the top level. It is tied to this build by an ID and V8 rejects it for another Node
+//    version or other V8 flags; without a usable cache crilint runs the same, only slower.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Module, createRequire } from 'node:module';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(REPO, 'dist');
+const require = createRequire(import.meta.url);
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/crilint.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  legalComments: 'none',
-  logLevel: 'warning',
-  define: { __CRILINT_VERSION__: JSON.stringify(pkg.version) },
-  // Some dependencies still use require() for Node built-ins.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-});
+/** The options src/schema/validate.ts gives ajv; a validator is reused only for exactly these. */
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true };
+const SHIMS = join(REPO, 'scripts/shims');
+
+/** Same function as in scripts/shims/ajv.mjs: which schema (under which options) a validator is for. */
+export function schemaKey(options, schema) {
+  const opts = Object.fromEntries(Object.keys(options).sort().filter((k) => k !== 'code').map((k) => [k, options[k]]));
+  return createHash('sha256').update(JSON.stringify([opts, schema])).digest('hex').slice(0, 32);
+}
+
+/** ESM source exporting one precompiled validator per known schema, and the key -> export table. */
+export function precompiledSchemas() {
+  const { Ajv } = require('ajv');
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+  const exports = {};
+  const table = {};
+  let n = 0;
+  for (const file of readdirSync(join(REPO, 'schemas')).filter((f) => f.endsWith('.json')).sort()) {
+    const schema = JSON.parse(readFileSync(join(REPO, 'schemas', file), 'utf8'));
+    const base = schema.$id ?? file;
+    ajv.addSchema(schema, schema.$id ? undefined : file);
+    const add = (ref, asCompiled) => {
+      const name = `v${n++}`;
+      exports[name] = ref;
+      table[schemaKey(AJV_OPTIONS, asCompiled)] = name;
+    };
+    add(base, schema);
+    for (const def of Object.keys(schema.$defs ?? {})) add(`${base}#/$defs/${def}`, { $ref: `#/$defs/${def}`, $defs: schema.$defs });
+  }
+  return `${standaloneCode(ajv, exports)}\nexport const table = ${JSON.stringify(table)};\n`;
+}
+
+const shims = {
+  name: 'crilint-shims',
+  setup(b) {
+    // Importers other than the shim itself get the shim; the shim gets the real module.
+    b.onResolve({ filter: /^ajv$/ }, (a) => (a.importer === join(SHIMS, 'ajv.mjs') ? undefined : { path: join(SHIMS, 'ajv.mjs') }));
+    b.onResolve({ filter: /^string-width$/ }, (a) => (a.importer === join(SHIMS, 'string-width.mjs') ? undefined : { path: join(SHIMS, 'string-width.mjs') }));
+    b.onResolve({ filter: /^crilint:ajv-precompiled$/ }, () => ({ path: 'ajv-precompiled', namespace: 'crilint' }));
+    b.onLoad({ filter: /.*/, namespace: 'crilint' }, () => ({ contents: precompiledSchemas(), resolveDir: REPO, loader: 'js' }));
+  },
+};
+
+/** The loader: dist/crilint.mjs. BUILD_ID ties it to the cache of the same build. */
+function loaderSource(buildId) {
+  return `// Generated by scripts/build.mjs: runs crilint.cjs from the V8 code cache of the same build.
+import { readFileSync } from 'node:fs';
+import { Module, createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const BUILD_ID = ${JSON.stringify(buildId)};
+const file = fileURLToPath(new URL('./crilint.cjs', import.meta.url));
+let cachedData;
+try {
+  const cache = readFileSync(fileURLToPath(new URL('./crilint.cache', import.meta.url)));
+  if (cache.subarray(0, BUILD_ID.length).toString('latin1') === BUILD_ID) cachedData = cache.subarray(BUILD_ID.length);
+} catch {
+  // No cache: compile as usual.
+}
+const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+export const main = module.exports.main;
+`;
+}
+
+/** Lint the examples in-process with output muted, then serialise what V8 compiled. */
+async function trainCodeCache(bundle, buildId) {
+  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
+  const runs = [
+    ['lint', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1'],
+    ['lint', '--root', 'examples/broken-node'],
+    ['lint', '--root', 'examples/broken-node', '--format', 'json'],
+  ].filter((args) => existsSync(join(REPO, args[2])));
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  const cwd = process.cwd();
+  try {
+    process.chdir(REPO);
+    process.stdout.write = process.stderr.write = () => true;
+    for (const args of runs) await mod.exports.main(args);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    process.chdir(cwd);
+  }
+  writeFileSync(join(DIST, 'crilint.cache'), Buffer.concat([Buffer.from(buildId, 'latin1'), script.createCachedData()]));
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  mkdirSync(DIST, { recursive: true });
+  for (const stale of ['crilint.mjs.map']) rmSync(join(DIST, stale), { force: true });
+  const bundle = join(DIST, 'crilint.cjs');
+  await build({
+    entryPoints: [join(REPO, 'src/cli/main.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Smaller text to read and hash; identifiers stay, so --debug stack traces stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: {
+      __CRILINT_VERSION__: JSON.stringify(pkg.version),
+      'import.meta.url': '__crilint_import_meta_url',
+      'import.meta.resolve': '__crilint_import_meta_resolve',
+    },
+    banner: {
+      js: "var __crilint_import_meta_url=require('node:url').pathToFileURL(__filename).href,__crilint_import_meta_resolve=(s)=>require('node:url').pathToFileURL(require.resolve(s)).href;",
+    },
+    plugins: [shims],
+  });
+  const buildId = `crilint-${pkg.version}-${randomBytes(8).toString('hex')}\n`;
+  writeFileSync(join(DIST, 'crilint.mjs'), loaderSource(buildId));
+  if (process.env.CRILINT_NO_CODE_CACHE === '1') rmSync(join(DIST, 'crilint.cache'), { force: true });
+  else await trainCodeCache(bundle, buildId);
+}

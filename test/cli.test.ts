@@ -4,7 +4,8 @@
  * findings the real rules do not make yet (pre-commit focus, --quiet, --max-warnings).
  * `npm test` builds dist/ first.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,7 +234,7 @@ const rules: Rule[] = [
 ];
 
 function run(over: Partial<LintArgs>) {
-  const r = lint({ paths: [], root: [], format: 'json', quiet: false, color: false, kubernetes: { major: 1, minor: 34 }, containerd: { major: 2, minor: 1 }, rules, ...over });
+  const r = lint({ paths: [], root: [], format: 'json', quiet: false, color: false, kubernetes: { major: 1, minor: 34 }, containerd: { major: 2, minor: 1 }, rules, noConfig: true, ...over });
   const doc = JSON.parse(r.stdout) as { findings: { rule: string; file: string | null }[] };
   return { ids: doc.findings.map((f) => `${f.rule} ${f.file}`), stderr: r.stderr, code: r.exitCode };
 }
@@ -298,5 +299,36 @@ describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', (
       },
     });
     expect(() => run({ root: [NODE], rules: [boom] })).toThrow(new InternalError(`while linting ${NODE}: boom`));
+  });
+});
+
+describe('the bundle (scripts/build.mjs)', () => {
+  const broken = ['lint', '--root', 'examples/broken-node', '--kubernetes', '1.35', '--containerd', '2.1', '--format', 'json'];
+
+  it('validators precompiled at build time report exactly what run-time compiled ones do', () => {
+    const pre = crilint(broken);
+    const runtime = crilint(broken, { env: { CRILINT_AJV_PRECOMPILED: '0' } });
+    expect(pre.code).toBe(1);
+    expect(JSON.parse(pre.stdout).findings.length).toBeGreaterThan(0);
+    expect(runtime).toEqual(pre);
+  });
+
+  it('runs the same without its code cache, or with a cache from another build', () => {
+    const copy = join(tmp, 'pkg');
+    mkdirSync(join(copy, 'dist'), { recursive: true });
+    for (const f of ['crilint.mjs', 'crilint.cjs']) writeFileSync(join(copy, 'dist', f), readFileSync(resolve(REPO, 'dist', f)));
+    for (const d of ['schemas', 'rules']) symlinkSync(resolve(REPO, d), join(copy, d));
+    const runner = ['--input-type=module', '-e', `import { main } from ${JSON.stringify(join(copy, 'dist/crilint.mjs'))}; process.exitCode = await main(${JSON.stringify(broken)});`];
+    const expected = crilint(broken);
+    const run = () => {
+      const r = spawnSync(process.execPath, runner, { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      return { stdout: r.stdout, stderr: r.stderr, code: r.status };
+    };
+    expect(run()).toEqual(expected);
+    writeFileSync(join(copy, 'dist/crilint.cache'), Buffer.concat([Buffer.from('crilint-0.0.0-0000000000000000\n'), Buffer.alloc(4096, 7)]));
+    expect(run()).toEqual(expected);
+    const real = readFileSync(resolve(REPO, 'dist/crilint.cache'));
+    writeFileSync(join(copy, 'dist/crilint.cache'), Buffer.concat([real.subarray(0, real.indexOf(10) + 1), Buffer.alloc(4096, 7)]));
+    expect(run()).toEqual(expected);
   });
 });

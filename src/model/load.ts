@@ -44,6 +44,7 @@ export class LoadContext {
   readonly ioErrors: IoError[] = [];
   private readonly byPath = new Map<string, SourceFile>();
   private readonly unreadable = new Set<string>();
+  private readonly links = new Map<string, string | null | undefined>();
 
   constructor(readonly spec: NodeSetSpec) {}
 
@@ -109,23 +110,31 @@ export class LoadContext {
         continue;
       }
       const p = join(root, ...stack, c);
-      let isLink = false;
-      try {
-        isLink = lstatSync(p).isSymbolicLink();
-      } catch {
-        exists = false;
-      }
-      if (!isLink) {
+      const target = this.linkTarget(p);
+      if (target === undefined) exists = false;
+      if (typeof target !== 'string') {
         stack.push(c);
         continue;
       }
       if (++hops > MAX_SYMLINKS) return p; // reading it reports the loop
-      const target = readlinkSync(p);
       if (target === '/dev/null' && queue.length === 0) return '/dev/null';
       if (isAbsolute(target)) stack = [];
       queue = [...target.split('/'), ...queue];
     }
     return join(root, ...stack);
+  }
+
+  /** A path's symlink target; null for an existing non-link; undefined when nothing is there. Cached: the tree does not change during a run. */
+  private linkTarget(p: string): string | null | undefined {
+    if (this.links.has(p)) return this.links.get(p);
+    let t: string | null | undefined;
+    try {
+      t = lstatSync(p).isSymbolicLink() ? readlinkSync(p) : null;
+    } catch {
+      t = undefined;
+    }
+    this.links.set(p, t);
+    return t;
   }
 
   exists(hostPath: string): boolean {
