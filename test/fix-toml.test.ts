@@ -447,3 +447,28 @@ describe('makeFix', () => {
     expect(() => makeFix('safe', 'clash', toml.setValue(at<ScalarNode>('a'), 3), toml.removeEntry(at<ScalarNode>('a')))).toThrow(/overlap/);
   });
 });
+
+describe('toml builders: more layouts', () => {
+  it('ensureTable in a CRLF file writes CRLF lines', () => {
+    const t = 'version = 2\r\n\r\n[grpc]\r\n  address = "/run/containerd/containerd.sock"\r\n';
+    const { root } = load(t);
+    expect(run(t, toml.ensureTable(root, ['grpc', 'tcp'], { port: 1 }))).toBe(t + '\r\n[grpc.tcp]\r\n  port = 1\r\n');
+    expect(run(t, toml.ensureTable(root, ['debug'], { level: 'info' }))).toBe(t + '\r\n[debug]\r\n  level = "info"\r\n');
+  });
+
+  it('inserts into an element of an array of tables, and adds a sub-table to the last element', () => {
+    const t = '[[proxy]]\nname = "a"\n\n[[proxy]]\nname = "b"\n';
+    const { at, root } = load(t);
+    expect(run(t, toml.insertKey(at<MapNode>('proxy', 0), 'type', 'snapshot'))).toBe('[[proxy]]\nname = "a"\ntype = "snapshot"\n\n[[proxy]]\nname = "b"\n');
+    expect(run(t, toml.ensureTable(root, ['proxy', 'opts'], { x: 1 }))).toBe(t + '\n[proxy.opts]\nx = 1\n');
+  });
+
+  it('gives an implicit table a header lined up with the indented sub-table it precedes when the file has no clear unit', () => {
+    const t = "version = 3\n\n[plugins]\n  [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]\n    runtime_type = 'io.containerd.runc.v2'\n";
+    const { at } = load(t);
+    const c = at<MapNode>('plugins', 'io.containerd.cri.v1.runtime', 'containerd');
+    expect(run(t, toml.insertKey(c, 'default_runtime_name', 'runc'))).toBe(
+      "version = 3\n\n[plugins]\n  [plugins.'io.containerd.cri.v1.runtime'.containerd]\n    default_runtime_name = 'runc'\n  [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]\n    runtime_type = 'io.containerd.runc.v2'\n",
+    );
+  });
+});

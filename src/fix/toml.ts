@@ -450,7 +450,10 @@ function insertEntries(table: MapNode, entries: readonly Entry[], opts: InsertOp
       // A header of its own, placed before its first sub-table, with that header's spelling of the path.
       const at = attachedStart(text, w.firstChild.range[0]);
       const spelled = spelling(fi, w.firstChild, headerDepth(w.path));
-      const hIndent = headerIndentFor(fi, w.path);
+      let hIndent = headerIndentFor(fi, w.path);
+      // Indented headers without a recognisable unit: line up with the sub-table it precedes.
+      const childIndent = indentAt(text, w.firstChild.range[0]);
+      if (!fi.style.headerUnit && childIndent) hIndent = childIndent;
       const header = hIndent + '[' + headerPathText(fi, w.path, spelled) + ']';
       const kIndent = hIndent + fi.style.keyOffset;
       const body = entries.map(([k, v]) => eol + line(kIndent, k, v)).join('');
