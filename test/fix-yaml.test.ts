@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parse as yamlParse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { src } from './helpers/source.js';
 import { parseYamlSource } from '../src/parse/yaml.js';
 import { getPath, type MapNode, type ScalarNode } from '../src/model/tree.js';
 import { applyEdits, makeFix } from '../src/fix/common.js';
 import * as yaml from '../src/fix/yaml.js';
 import type { FileChange } from '../src/core/types.js';
+
+function yamlParse1(t: string, o: { version: '1.1' }): unknown {
+  return (parseAllDocuments(t, o) as { toJS(): unknown }[])[0]!.toJS();
+}
 
 function load(text: string, path = '/virtual/var/lib/kubelet/config.yaml') {
   const file = src(text, 'kubelet', path);
@@ -22,7 +26,7 @@ function run(text: string, c: FileChange | FileChange[], json = false): string {
   let out = text;
   for (const ch of fix.changes) out = applyEdits(out, ch.edits);
   if (json) JSON.parse(out);
-  else yamlParse(out, { version: '1.1' });
+  else for (const d of parseAllDocuments(out, { version: '1.1' }) as { errors: Error[] }[]) if (d.errors.length) throw d.errors[0];
   return out;
 }
 
@@ -71,7 +75,7 @@ describe('yaml.setValue', () => {
     expect(run(t, vals.map(([k, v]) => yaml.setValue(at<ScalarNode>(k), v)))).toBe(
       'a: "yes"\nb: "on"\nc: "1.10"\nd: "a: b"\ne: "x #y"\nf: "0x1F"\ng: ""\nh: "2024-01-02"\n',
     );
-    const back = yamlParse(run(t, vals.map(([k, v]) => yaml.setValue(at<ScalarNode>(k), v))), { version: '1.1' }) as Record<string, unknown>;
+    const back = yamlParse1(run(t, vals.map(([k, v]) => yaml.setValue(at<ScalarNode>(k), v))), { version: '1.1' }) as Record<string, unknown>;
     expect(Object.values(back)).toEqual(vals.map(([, v]) => v));
   });
 
@@ -231,6 +235,8 @@ describe('yaml.removeEntry / renameKey', () => {
     const t = 'l:\n- a: 1\n  b: 2\n';
     const { at } = load(t);
     expect(run(t, yaml.removeEntry(at<ScalarNode>('l', 0, 'a')))).toBe('l:\n- b: 2\n');
+    const only = 'l:\n- a:\n    x: 1\n- c: 3\n';
+    expect(run(only, yaml.removeEntry(load(only).at<MapNode>('l', 0, 'a')))).toBe('l:\n- {}\n- c: 3\n');
   });
 
   it('renames keys keeping their quoting', () => {
@@ -238,5 +244,34 @@ describe('yaml.removeEntry / renameKey', () => {
     const { at } = load(t);
     expect(run(t, [yaml.renameKey(at<ScalarNode>('cgroupdriver'), 'cgroupDriver'), yaml.renameKey(at<ScalarNode>('maxpods'), 'maxPods')])).toBe('cgroupDriver: systemd\n"maxPods": 10\n');
     expect(() => yaml.renameKey(at<ScalarNode>('cgroupdriver'), 'maxpods')).toThrow(/exists/);
+  });
+});
+
+describe('yaml builders: more layouts', () => {
+  it('ensureMapping in a CRLF file and in a JSON file', () => {
+    const t = 'kind: KubeletConfiguration\r\nauthentication:\r\n  anonymous:\r\n    enabled: true\r\n';
+    expect(run(t, yaml.ensureMapping(load(t).root, ['authentication', 'webhook'], { enabled: true }))).toBe(t + '  webhook:\r\n    enabled: true\r\n');
+    const j = '{\n  "kind": "KubeletConfiguration",\n  "authentication": {\n    "anonymous": {\n      "enabled": true\n    }\n  }\n}\n';
+    const { root } = load(j, '/virtual/config.json');
+    expect(run(j, yaml.ensureMapping(root, ['authentication', 'x509'], { clientCAFile: '/etc/kubernetes/pki/ca.crt' }), true)).toBe(
+      '{\n  "kind": "KubeletConfiguration",\n  "authentication": {\n    "anonymous": {\n      "enabled": true\n    },\n    "x509": {"clientCAFile": "/etc/kubernetes/pki/ca.crt"}\n  }\n}\n',
+    );
+    expect(run(j, yaml.ensureMapping(root, ['authentication', 'anonymous'], { enabled: false }), true)).toBe(j.replace('"enabled": true', '"enabled": false'));
+  });
+
+  it('inserts into a mapping that is a sequence item, at its keys\' column', () => {
+    const t = 'items:\n- name: a\n  value: 1\n';
+    const { at } = load(t);
+    expect(run(t, yaml.insertKey(at<MapNode>('items', 0), 'extra', true))).toBe('items:\n- name: a\n  value: 1\n  extra: true\n');
+  });
+
+  it('works on the second document of a multi-document file', () => {
+    const t = 'kind: InitConfiguration\n---\nkind: KubeletConfiguration\ncgroupDriver: cgroupfs\n';
+    const file = src(t, 'kubelet');
+    const doc = parseYamlSource(file, { version: '1.1' });
+    const second = doc.roots[1] as MapNode;
+    expect(run(t, [yaml.setValue(getPath(second, ['cgroupDriver']) as ScalarNode, 'systemd'), yaml.insertKey(second, 'failSwapOn', false)])).toBe(
+      'kind: InitConfiguration\n---\nkind: KubeletConfiguration\ncgroupDriver: systemd\nfailSwapOn: false\n',
+    );
   });
 });

@@ -435,7 +435,8 @@ export function removeEntry(entry: MapEntry | VNode): FileChange {
     // `- a: 1` (the first key of a mapping inside a sequence item): keep the `- `.
     const next = pairs[idx + 1];
     if (next) return change(file, [edit(keyStart, (next.key as YNode).range![0], '')]);
-    return change(file, [edit(keyStart, lineEnd(text, end) === end ? end : lineEnd(text, end), '{}')]);
+    // The only key of a mapping inside a sequence item: `- {}`, keeping the line break after it.
+    return change(file, [edit(keyStart, text[end - 1] === '\n' ? lineEnd(text, end - 1) : end, '{}')]);
   }
   const edits = [edit(lineStart(text, keyStart), stop, '')];
   if (pairs.length === 1) {
