@@ -69,18 +69,38 @@ describe('writeFiles', () => {
     expect(r.written).toEqual(['etc/containerd/config.toml']);
   });
 
-  it('refuses a symlink that leads outside the node root and changes nothing', () => {
+  it('resolves an absolute symlink inside the node root, as the node (and the reader) does', () => {
+    const target = put('etc/containerd/real.toml', 'version = 2\n');
+    const link = join(root, 'etc/containerd/config.toml');
+    symlinkSync('/etc/containerd/real.toml', link);
+    writeFiles([entry(link, 'version = 3\n')], { root });
+    expect(readFileSync(target, 'utf8')).toBe('version = 3\n');
+    expect(readlinkSync(link)).toBe('/etc/containerd/real.toml');
+  });
+
+  it('never writes outside the node root through a symlink, and then changes nothing at all', () => {
     const outside = join(dir, 'host-config.toml');
     writeFileSync(outside, 'host = true\n');
-    const link = join(root, 'etc/containerd/config.toml');
-    symlinkSync(outside, link);
     const other = put('etc/crictl.yaml', 'a: 1\n');
-    const run = () => writeFiles([entry(other, 'a: 2\n'), entry(link, 'version = 3\n')], { root });
-    expect(run).toThrow(WriteError);
-    expect(run).toThrow(`etc/containerd/config.toml: refusing to write: it is a symlink to ${outside}, outside the node root`);
-    expect(readFileSync(outside, 'utf8')).toBe('host = true\n');
-    expect(readFileSync(other, 'utf8')).toBe('a: 1\n');
-    expect(tree(dir)).toEqual(['host-config.toml', 'node', 'node/etc', 'node/etc/containerd', 'node/etc/containerd/config.toml', 'node/etc/crictl.yaml']);
+    const before = tree(dir);
+    // An absolute target is looked up inside the root; `..` cannot climb above it.
+    for (const target of [outside, '../../../host-config.toml']) {
+      const link = join(root, 'etc/containerd/config.toml');
+      rmSync(link, { force: true });
+      symlinkSync(target, link);
+      const run = () => writeFiles([entry(other, 'a: 2\n'), entry(link, 'version = 3\n')], { root });
+      expect(run).toThrow(WriteError);
+      expect(run).toThrow(`etc/containerd/config.toml: cannot write: it is a symbolic link to ${target}, which does not exist inside the node root`);
+      expect(readFileSync(outside, 'utf8')).toBe('host = true\n');
+      expect(readFileSync(other, 'utf8')).toBe('a: 1\n');
+      expect(tree(dir)).toEqual(before.concat('node/etc/containerd/config.toml').sort());
+    }
+  });
+
+  it('refuses a link to /dev/null (a masked drop-in)', () => {
+    const link = join(root, 'etc/containerd/config.toml');
+    symlinkSync('/dev/null', link);
+    expect(() => writeFiles([entry(link, 'x = 1\n')], { root })).toThrow('etc/containerd/config.toml: cannot write: it is a link to /dev/null (a masked file)');
   });
 
   it('follows symlinks anywhere when there is no node root (loose files)', () => {
@@ -128,13 +148,23 @@ describe('writeFiles', () => {
     }
   });
 
-  it('refuses to create a file that exists, and one whose parent leads outside the root', () => {
+  it('refuses to create a file that exists, or one behind a broken link; follows a good link and creates what is missing behind it', () => {
     const p = put('etc/sysctl.d/k8s.conf', 'x = 1\n');
     expect(() => writeFiles([entry(p, 'y\n', { created: true })], { root })).toThrow('etc/sysctl.d/k8s.conf: cannot create: the file already exists');
+    expect(() => writeFiles([entry(p, 'y\n', { created: true })])).toThrow('etc/sysctl.d/k8s.conf: cannot create: the file already exists');
     mkdirSync(join(dir, 'host-etc'));
     symlinkSync(join(dir, 'host-etc'), join(root, 'etc/modules-load.d'));
-    expect(() => writeFiles([entry(join(root, 'etc/modules-load.d/k8s.conf'), 'br_netfilter\n', { created: true })], { root })).toThrow(/refusing to create/);
+    expect(() => writeFiles([entry(join(root, 'etc/modules-load.d/k8s.conf'), 'br_netfilter\n', { created: true })], { root })).toThrow(
+      `etc/modules-load.d/k8s.conf: cannot create: its path goes through a symbolic link to ${join(dir, 'host-etc')}, which does not exist inside the node root`,
+    );
     expect(readdirSync(join(dir, 'host-etc'))).toEqual([]);
+    expect(tree(root)).toEqual(['etc', 'etc/containerd', 'etc/modules-load.d', 'etc/sysctl.d', 'etc/sysctl.d/k8s.conf']);
+    // A link to a directory inside the root is followed, and missing directories below it are created.
+    mkdirSync(join(root, 'usr/lib'), { recursive: true });
+    symlinkSync('/usr/lib', join(root, 'etc/lib-link'));
+    writeFiles([entry(join(root, 'etc/lib-link/sysctl.d/k8s.conf'), 'a = 1\n', { created: true })], { root });
+    expect(statSync(join(root, 'usr/lib/sysctl.d')).mode & 0o777).toBe(0o755);
+    expect(readFileSync(join(root, 'usr/lib/sysctl.d/k8s.conf'), 'utf8')).toBe('a = 1\n');
   });
 
   it('undoes created directories and temp files when a later file fails', () => {

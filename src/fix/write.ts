@@ -12,9 +12,14 @@
  * the node root, a file that vanished) changes nothing at all: the caller gets a WriteError
  * naming the file and exits 2.
  *
- * Symlinks: the real target is written and the link is kept. With a node root, a link whose
- * target lies outside the root is refused (a node set must not write the host's /etc).
- * Without a root (loose files), links are followed wherever they lead, as an editor would.
+ * Symlinks: the target is written and the link is kept. With a node root, links are resolved
+ * the way the reader resolves them (src/model/load.ts diskPath), as the node sees them: an
+ * absolute target is looked up inside the root and `..` cannot climb above it, so the bytes go
+ * to the file the text was read from. A link that is broken inside the root, or to /dev/null (a
+ * masked drop-in), is refused; and as a last guard the resolved directory's realpath must lie
+ * inside the root's realpath, so nothing outside the node root is ever written (a node set must
+ * not write the host's /etc). Without a root (loose files), the operating system follows links
+ * wherever they lead, as an editor would.
  *
  * Created files get mode 0644, missing parent directories 0755 (umask does not apply).
  *
@@ -32,6 +37,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readlinkSync,
   realpathSync,
   renameSync,
   rmdirSync,
@@ -114,29 +120,89 @@ function canWrite(p: string): string | null {
   }
 }
 
-function plan(entry: WriteEntry, realRoot: string | null): Plan {
+const MAX_SYMLINKS = 40;
+
+/**
+ * Where a path inside the node root leads, following symlinks as the node would (absolute
+ * targets inside the root, `..` clamped at the root). `missing` lists the trailing components
+ * that do not exist (for created files); `link` is the first symlink met, for messages.
+ */
+function resolveInRoot(
+  root: string,
+  path: string,
+): { real: string; existing: string; missing: string[]; devnull: boolean; link: string | null; dangling: boolean } | string {
+  const rel = relative(root, path);
+  if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) return 'it is not inside the node root';
+  let stack: string[] = [];
+  // Components still to walk; `viaLink` marks those that came from a symlink's target.
+  let queue = (rel === '' ? [] : rel.split(sep)).map((name) => ({ name, viaLink: false }));
+  let hops = 0;
+  let link: string | null = null;
+  let dangling = false;
+  const missing: string[] = [];
+  while (queue.length) {
+    const { name: c, viaLink } = queue.shift()!;
+    if (c === '' || c === '.') continue;
+    if (c === '..') {
+      if (missing.length) missing.pop();
+      else stack.pop();
+      continue;
+    }
+    if (missing.length) {
+      missing.push(c);
+      continue;
+    }
+    const p = join(root, ...stack, c);
+    let target: string | null;
+    try {
+      target = lstatSync(p).isSymbolicLink() ? readlinkSync(p) : null;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return describe(e);
+      missing.push(c);
+      dangling = viaLink;
+      continue;
+    }
+    if (target === null) {
+      stack.push(c);
+      continue;
+    }
+    link ??= target;
+    if (++hops > MAX_SYMLINKS) return 'too many levels of symbolic links';
+    if (target === '/dev/null' && queue.length === 0) return { real: '/dev/null', existing: '/dev', missing: [], devnull: true, link, dangling: false };
+    if (isAbsolute(target)) stack = [];
+    queue = [...target.split('/').map((name) => ({ name, viaLink: true })), ...queue];
+  }
+  return { real: join(root, ...stack, ...missing), existing: join(root, ...stack), missing, devnull: false, link, dangling };
+}
+
+function plan(entry: WriteEntry, root: string | null, realRoot: string | null): Plan {
   const fail = (msg: string): never => {
     throw new WriteError(entry.display, `${entry.display}: ${msg}`);
   };
   const isRoot = process.getuid?.() === 0;
+  const verb = entry.created ? 'create' : 'write';
   let real: string;
-  let mode = 0o644;
-  let owner: Plan['owner'] = null;
-  const mkdirs: string[] = [];
-  if (!entry.created) {
+  /** The deepest existing directory on the way (for created files). */
+  let existing = '';
+  let missing: string[] = [];
+  if (root) {
+    const r = resolveInRoot(root, entry.path);
+    if (typeof r === 'string') return fail(`cannot ${verb}: ${r}`);
+    if (r.devnull) return fail(`cannot ${verb}: it is a link to /dev/null (a masked file)`);
+    if (!entry.created && r.missing.length) {
+      return fail(`cannot write: ${r.link ? `it is a symbolic link to ${r.link}, which does not exist inside the node root` : 'no such file or directory'}`);
+    }
+    // Never create directories at the end of a broken link: the reader does not see them either.
+    if (entry.created && r.dangling) return fail(`cannot create: its path goes through a symbolic link to ${r.link}, which does not exist inside the node root`);
+    real = r.real;
+    existing = r.existing;
+    missing = r.missing;
+  } else if (!entry.created) {
     try {
       real = realpathSync(entry.path);
     } catch (e) {
       return fail(`cannot write: ${describe(e)}`);
     }
-    if (realRoot && !within(realRoot, real)) return fail(`refusing to write: it is a symlink to ${real}, outside the node root`);
-    const st = statSync(real);
-    if (!st.isFile()) return fail('cannot write: not a regular file');
-    mode = st.mode & 0o7777;
-    if ((st.mode & 0o222) === 0) return fail('cannot write: the file is read-only');
-    const why = canWrite(real);
-    if (why) return fail(`cannot write: ${why}`);
-    if (isRoot) owner = { uid: st.uid, gid: st.gid };
   } else {
     try {
       lstatSync(entry.path);
@@ -144,13 +210,11 @@ function plan(entry: WriteEntry, realRoot: string | null): Plan {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail(`cannot create: ${describe(e)}`);
     }
-    // The nearest existing ancestor decides where (and whether) the file may be created.
     let dir = dirname(entry.path);
-    const missing: string[] = [];
+    missing = [basename(entry.path)];
     for (;;) {
       try {
-        const st = statSync(dir);
-        if (!st.isDirectory()) return fail(`cannot create: ${dir} is not a directory`);
+        statSync(dir);
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return fail(`cannot create: ${describe(e)}`);
@@ -160,16 +224,54 @@ function plan(entry: WriteEntry, realRoot: string | null): Plan {
         dir = up;
       }
     }
-    const realDir = realpathSync(dir);
-    if (realRoot && !within(realRoot, realDir)) return fail(`refusing to create: ${dir} leads to ${realDir}, outside the node root`);
-    const why = canWrite(realDir);
-    if (why) return fail(`cannot create: directory ${dir}: ${why}`);
-    let d = realDir;
-    for (const m of missing) {
+    existing = realpathSync(dir);
+    real = join(existing, ...missing);
+  }
+
+  let mode = 0o644;
+  let owner: Plan['owner'] = null;
+  const mkdirs: string[] = [];
+  if (!entry.created) {
+    let st;
+    try {
+      st = statSync(real);
+    } catch (e) {
+      return fail(`cannot write: ${describe(e)}`);
+    }
+    if (!st.isFile()) return fail('cannot write: not a regular file');
+    mode = st.mode & 0o7777;
+    if ((st.mode & 0o222) === 0) return fail('cannot write: the file is read-only');
+    const why = canWrite(real);
+    if (why) return fail(`cannot write: ${why}`);
+    if (isRoot) owner = { uid: st.uid, gid: st.gid };
+  } else {
+    if (!missing.length) return fail('cannot create: the file already exists');
+    let st;
+    try {
+      st = statSync(existing);
+    } catch (e) {
+      return fail(`cannot create: ${describe(e)}`);
+    }
+    if (!st.isDirectory()) return fail(`cannot create: ${existing} is not a directory`);
+    const why = canWrite(existing);
+    if (why) return fail(`cannot create: directory ${existing}: ${why}`);
+    let d = existing;
+    for (const m of missing.slice(0, -1)) {
       d = join(d, m);
       mkdirs.push(d);
     }
-    real = join(d, basename(entry.path));
+  }
+  // Last guard: the directory that receives the bytes really lies inside the root.
+  if (realRoot) {
+    const firstNew = mkdirs[0] ?? null;
+    const dir = firstNew ? dirname(firstNew) : dirname(real);
+    let realDir: string;
+    try {
+      realDir = realpathSync(dir);
+    } catch (e) {
+      return fail(`cannot ${verb}: ${describe(e)}`);
+    }
+    if (!within(realRoot, realDir)) return fail(`refusing to ${verb}: it leads to ${realDir}, outside the node root`);
   }
   const temp = join(dirname(real), `.${basename(real)}.crilint-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   return { entry, real, mode, owner, mkdirs, temp };
@@ -228,7 +330,7 @@ export function writeFiles(entries: readonly WriteEntry[], opts: WriteOptions = 
       throw new WriteError(opts.root, `${opts.root}: ${describe(e)}`);
     }
   }
-  const plans = entries.map((e) => plan(e, realRoot));
+  const plans = entries.map((e) => plan(e, opts.root ?? null, realRoot));
   const result: WriteResult = { written: [], created: [], staleTemps: [], removedTemps: [], notes: [] };
 
   const dirs = [...new Set(plans.map((p) => dirname(p.real)))];
