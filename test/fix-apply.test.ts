@@ -62,18 +62,20 @@ describe('applyFixes', () => {
   });
 
   it('applies all of a cross-file fix or none: a conflict in one file keeps the other file unchanged', () => {
+    // The cross-file fix edits Z first, then B; `b-only` edits B at the same offset and comes
+    // first (conflicts are settled per file by position, and /n/b sorts before /n/z): `both` must
+    // wait, and after `b-only` its condition no longer holds, so Z is never touched.
     const both: Rule = (files) => {
-      const a = files.get('/n/a')!;
+      const z = files.get('/n/z')!;
       const b = files.get('/n/b')!;
-      if (!a.text.includes('a = 0') || !b.text.includes('b = 0')) return [];
-      return [finding('both', a, makeFix('safe', 'a and b to 1', { file: a, edits: [edit(4, 5, '1')] }, { file: b, edits: [edit(4, 5, '1')] }))];
+      if (!z.text.includes('z = 0') || !b.text.includes('b = 0')) return [];
+      return [finding('both', z, makeFix('safe', 'z and b to 1', { file: z, edits: [edit(4, 5, '1')] }, { file: b, edits: [edit(4, 5, '1')] }))];
     };
-    // `b-only` comes first in the list and edits B at the same offset: `both` must wait, and
-    // after `b-only` its condition no longer holds, so A is never touched.
-    const { result, text } = harness({ '/n/a': 'a = 0\n', '/n/b': 'b = 0\n' }, [replace('b-only', '/n/b', '0', '2'), both]);
-    expect([text('/n/a'), text('/n/b')]).toEqual(['a = 0\n', 'b = 2\n']);
-    expect(result.files.has('/n/a')).toBe(false);
+    const { result, text } = harness({ '/n/z': 'z = 0\n', '/n/b': 'b = 0\n' }, [both, replace('b-only', '/n/b', '0', '2')]);
+    expect([text('/n/z'), text('/n/b')]).toEqual(['z = 0\n', 'b = 2\n']);
+    expect(result.files.has('/n/z')).toBe(false);
     expect(result.applied.map((r) => r.rule)).toEqual(['b-only']);
+    expect(result.passes).toBe(1);
   });
 
   it('defers a fix that overlaps or touches an accepted one to the next pass', () => {

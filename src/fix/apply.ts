@@ -107,6 +107,8 @@ interface Candidate {
   edits: Map<string, TextEdit[]>;
   /** Per file path: the change that names it (for creating its state). */
   changes: Map<string, FileChange>;
+  /** Path and offset of the fix's first edit (in the first file it changes). */
+  firstPath: string;
   first: number;
   record: FixRecord;
 }
@@ -177,7 +179,9 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
       });
       break;
     }
-    candidates.sort((a, b) => a.first - b.first);
+    // Conflicts are settled per file in order of position (ESLint's order); reports keep the findings' order.
+    const order = new Map(candidates.map((c, i) => [c, i]));
+    candidates.sort((a, b) => (a.firstPath < b.firstPath ? -1 : a.firstPath > b.firstPath ? 1 : a.first - b.first || order.get(a)! - order.get(b)!));
 
     // Choose, apply, verify; drop the fixes behind unparsable output and redo the pass.
     let chosen: Candidate[] = [];
@@ -227,7 +231,7 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
     }
     for (const [path, text] of next) states.get(path)!.text = text;
     result.passes = pass;
-    result.applied.push(...chosen.map((c) => c.record));
+    result.applied.push(...[...chosen].sort((a, b) => order.get(a)! - order.get(b)!).map((c) => c.record));
     const after = snapshot(states);
     if (after === before) break; // the fixes changed nothing
     if (seen.has(after)) {
@@ -294,6 +298,7 @@ function prepare(f: Finding, states: Map<string, State>, known: Map<string, stri
   const edits = new Map<string, TextEdit[]>();
   const changes = new Map<string, FileChange>();
   let first = Infinity;
+  let firstPath = '';
   for (const ch of f.fix!.changes) {
     if (!ch.edits.length) continue;
     let path: string;
@@ -322,10 +327,13 @@ function prepare(f: Finding, states: Map<string, State>, known: Map<string, stri
     }
     edits.set(path, list);
     changes.set(path, ch);
-    first = Math.min(first, list[0]!.start);
+    if (!firstPath) {
+      firstPath = path;
+      first = list[0]!.start;
+    }
   }
   if (!edits.size) return 'the fix has no edits';
-  return { finding: f, fix: f.fix!, edits, changes, first, record };
+  return { finding: f, fix: f.fix!, edits, changes, firstPath, first, record };
 }
 
 /** Two edits conflict when they overlap or touch (ordering of touching edits is ambiguous). */
