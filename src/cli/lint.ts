@@ -19,6 +19,10 @@ import { discover, type NodeSetSpec } from '../discover/index.js';
 import { parseTargetVersion } from '../engine/target.js';
 import type { Rule, Target } from '../engine/rule.js';
 import { lintSpec } from '../engine/pipeline.js';
+import { runFixes } from '../engine/fix-run.js';
+import type { FixedFile, FixDiagnostic } from '../fix/apply.js';
+import { writeFiles, WriteError } from '../fix/write.js';
+import { unifiedDiff } from '../fix/diff.js';
 import { loadConfig, type CrilintConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { formatJson } from '../report/json.js';
@@ -45,6 +49,9 @@ export interface LintArgs {
   profiles?: string[];
   /** Use no config file at all (tests). */
   noConfig?: boolean;
+  /** `--fix` (safe fixes), `--unsafe-fixes` (safe and unsafe), `--fix-dry-run` (diff only). */
+  fix?: 'safe' | 'unsafe' | null;
+  dryRun?: boolean;
 }
 
 export interface LintOutcome {
@@ -65,15 +72,20 @@ export function lint(args: LintArgs): LintOutcome {
   const targetNotes = new Notes();
   let ioProblem = d.errors.length > 0;
   let warnings = 0;
+  const fixes: { spec: NodeSetSpec; files: FixedFile[]; applied: number; skippedUnsafe: number; diagnostics: FixDiagnostic[] }[] = [];
   for (const spec of d.specs) {
     let node, ioErrors, target: Target, all: Finding[];
     try {
-      ({ node, ioErrors, target, findings: all } = lintSpec(spec, {
-        given: { kubernetes: args.kubernetes, containerd: args.containerd },
-        config,
-        profiles: args.profiles,
-        rules: args.rules,
-      }));
+      const pipe = { given: { kubernetes: args.kubernetes, containerd: args.containerd }, config, profiles: args.profiles, rules: args.rules };
+      if (args.fix) {
+        const focus = spec.focus;
+        const run = runFixes(spec, { ...pipe, unsafe: args.fix === 'unsafe', keep: focus ? (f) => concerns(f, focus) : undefined });
+        ({ node, ioErrors, target } = run.first);
+        all = run.result.findings;
+        fixes.push({ spec, files: [...run.result.files.values()], applied: run.result.applied.length, skippedUnsafe: run.result.skippedUnsafe.length, diagnostics: run.result.diagnostics });
+      } else {
+        ({ node, ioErrors, target, findings: all } = lintSpec(spec, pipe));
+      }
     } catch (e) {
       throw new InternalError(`while linting ${spec.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
@@ -99,11 +111,47 @@ export function lint(args: LintArgs): LintOutcome {
     if (assumed.length) assumptions.add(`assuming ${assumed.join(' and ')} (set --kubernetes/--containerd to choose)`, spec.name);
     for (const n of target.notes) targetNotes.add(n, spec.name);
   }
+  let fixOutput = '';
+  let internal = false;
+  if (args.fix) {
+    const changed = fixes.flatMap((f) => f.files);
+    for (const f of fixes)
+      for (const dgn of f.diagnostics) {
+        stderr.push(`crilint: ${dgn.internal ? 'internal error: ' : ''}${dgn.file ? `${dgn.file}: ` : ''}${dgn.message}`);
+        if (dgn.internal) internal = true;
+      }
+    const applied = fixes.reduce((n, f) => n + f.applied, 0);
+    const skipped = fixes.reduce((n, f) => n + f.skippedUnsafe, 0);
+    if (args.dryRun) {
+      fixOutput = unifiedDiff(changed);
+      stderr.push(`crilint: --fix-dry-run: ${applied} fix${applied === 1 ? '' : 'es'} would change ${changed.length} file${changed.length === 1 ? '' : 's'}; nothing written`);
+    } else {
+      for (const f of fixes) {
+        if (!f.files.length) continue;
+        try {
+          const w = writeFiles(
+            f.files.map((x) => ({ path: x.path, display: x.display, text: x.text, bom: x.bom, created: x.created })),
+            { root: f.spec.root, removeStaleTemps: true },
+          );
+          for (const n of w.notes) stderr.push(`crilint: ${n}`);
+        } catch (e) {
+          if (!(e instanceof WriteError)) throw e;
+          stderr.push(`crilint: ${e.file}: ${e.message}; no file of node ${f.spec.name} was changed`);
+          ioProblem = true;
+        }
+      }
+      if (applied) stderr.push(`crilint: fixed ${applied} problem${applied === 1 ? '' : 's'} in ${changed.length} file${changed.length === 1 ? '' : 's'}`);
+    }
+    if (skipped) stderr.push(`crilint: ${skipped} unsafe fix${skipped === 1 ? '' : 'es'} not applied (use --unsafe-fixes)`);
+  }
   if (args.format === 'stylish' && !args.quiet) stderr.push(...assumptions.lines(d.specs.length));
   stderr.push(...targetNotes.lines(d.specs.length));
   if (!d.specs.length && !d.errors.length) stderr.push('crilint: nothing to lint (every path given was skipped)');
 
-  const stdout = args.format === 'json' ? formatJson(results, d.fleet) : formatStylish(results, { color: args.color, fleet: d.fleet });
+  const report = args.format === 'json' ? formatJson(results, d.fleet) : formatStylish(results, { color: args.color, fleet: d.fleet });
+  // A dry run's stdout is the patch alone (so it can be piped to `git apply`); the report goes to stderr.
+  const stdout = args.dryRun ? fixOutput : report;
+  if (args.dryRun && report) stderr.push(report.replace(/\n$/, ''));
   const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
   let exitCode = errors > 0 ? 1 : 0;
   if (args.maxWarnings !== undefined && warnings > args.maxWarnings) {
@@ -111,6 +159,7 @@ export function lint(args: LintArgs): LintOutcome {
     stderr.push(`crilint: ${warnings} warning${warnings === 1 ? '' : 's'}${args.quiet ? ' (not shown with --quiet)' : ''}, more than --max-warnings ${args.maxWarnings}`);
   }
   if (ioProblem) exitCode = 2;
+  if (internal) exitCode = 3;
   return { stdout, stderr: stderr.length ? stderr.join('\n') + '\n' : '', exitCode };
 }
 
@@ -169,6 +218,9 @@ export function lintCommand(out: { code: number }) {
         .option('format', { choices: ['stylish', 'json'] as const, default: 'stylish' as Format, describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
+        .option('fix', { type: 'boolean', default: false, describe: 'Apply safe fixes and report what remains' })
+        .option('unsafe-fixes', { type: 'boolean', default: false, describe: 'Also apply fixes that change node behaviour' })
+        .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Print the unified diff --fix would write; write nothing' })
         .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: crilint.config.yaml up to the git root)' })
         .option('profile', { type: 'string', array: true, requiresArg: true, describe: 'Enable an opt-in rule profile (e.g. cis; repeatable)' })
         .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
@@ -186,6 +238,8 @@ export function lintCommand(out: { code: number }) {
         maxWarnings: mw,
         quiet: Boolean(a.quiet),
         config: a.config !== undefined ? String(a.config) : undefined,
+        fix: a.fix || a.unsafeFixes || a.fixDryRun ? (a.unsafeFixes ? 'unsafe' : 'safe') : null,
+        dryRun: Boolean(a.fixDryRun),
         profiles: strings(a.profile),
         color: useColor(a.color as boolean | undefined, process.env, Boolean(process.stdout.isTTY)),
       });

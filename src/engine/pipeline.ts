@@ -24,6 +24,8 @@ export interface PipelineOptions {
   profiles?: readonly string[];
   /** The rules to run (tests pass their own); default: every registered rule. */
   rules?: readonly Rule[];
+  /** Texts replacing or creating files by host path (the fix loop's in-memory state). */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 export interface PipelineResult {
@@ -42,7 +44,7 @@ export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): Pipelin
   const config = opts.config ?? null;
   const severity: Record<string, Severity | 'off'> = { ...(config?.rules ?? {}) };
   const profiles = [...new Set([...(config?.profiles ?? []), ...(opts.profiles ?? [])])];
-  const { node, ioErrors } = loadNodeSet(spec);
+  const { node, ioErrors } = loadNodeSet(spec, opts.overlay);
   const target = resolveTarget(node, {
     kubernetes: opts.given?.kubernetes ?? config?.target.kubernetes,
     containerd: opts.given?.containerd ?? config?.target.containerd,

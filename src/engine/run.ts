@@ -44,7 +44,12 @@ export function runRules(node: NodeSet, target: Target, opts: RunOptions): Findi
         });
       },
     };
-    rule.check(ctx);
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // A rule that throws (e.g. a fix builder misused) must not take the run down: say which rule.
+      throw new RuleError(meta.id, e);
+    }
   }
   return sortFindings(out);
 }
@@ -57,4 +62,14 @@ export function sortFindings(list: Finding[]): Finding[] {
       a.rule.localeCompare(b.rule) ||
       a.message.localeCompare(b.message),
   );
+}
+
+/** A rule failed while checking: an internal error naming the rule (exit 3). */
+export class RuleError extends Error {
+  constructor(
+    readonly rule: string,
+    cause: unknown,
+  ) {
+    super(`rule ${rule} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
 }

@@ -21,8 +21,8 @@
  *   A SourceFile keeps the name it was read by (the link), which is what systemd sorts by.
  */
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import type { FileKind, SourceFile } from '../core/source.js';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { makeSource, type FileKind, type SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
 import type { Comment } from '../parse/common.js';
 import { IoError, readSource } from '../discover/read.js';
@@ -46,7 +46,14 @@ export class LoadContext {
   private readonly unreadable = new Set<string>();
   private readonly links = new Map<string, string | null | undefined>();
 
-  constructor(readonly spec: NodeSetSpec) {}
+  /**
+   * @param overlay texts that replace (or create) files by host path: the fix loop re-lints its
+   * in-memory results through it, so a pass sees exactly what --fix would write.
+   */
+  constructor(
+    readonly spec: NodeSetSpec,
+    private readonly overlay: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   get root(): string | null {
     return this.spec.root;
@@ -138,6 +145,7 @@ export class LoadContext {
   }
 
   exists(hostPath: string): boolean {
+    if (this.overlay.has(hostPath)) return true;
     try {
       statSync(this.diskPath(hostPath));
       return true;
@@ -147,6 +155,7 @@ export class LoadContext {
   }
 
   isDir(hostPath: string): boolean {
+    for (const k of this.overlay.keys()) if (k.startsWith(hostPath + sep)) return true;
     try {
       return statSync(this.diskPath(hostPath)).isDirectory();
     } catch {
@@ -156,6 +165,7 @@ export class LoadContext {
 
   /** The path (followed inside the root) is a regular file, or a link to /dev/null. */
   isRegular(hostPath: string): boolean {
+    if (this.overlay.has(hostPath)) return true;
     const disk = this.diskPath(hostPath);
     if (disk === '/dev/null') return true;
     try {
@@ -167,11 +177,14 @@ export class LoadContext {
 
   /** Directory entries (names), sorted; empty when the directory does not exist. */
   list(hostDir: string): string[] {
+    let names: string[];
     try {
-      return readdirSync(this.diskPath(hostDir)).sort();
+      names = readdirSync(this.diskPath(hostDir));
     } catch {
-      return [];
+      names = [];
     }
+    for (const k of this.overlay.keys()) if (dirname(k) === hostDir && !names.includes(basename(k))) names.push(basename(k));
+    return names.sort();
   }
 
   /** Read a file; an unreadable one is recorded as an I/O error and gives null. */
@@ -181,6 +194,13 @@ export class LoadContext {
     // A file that could not be read is reported once, however many loaders ask for it.
     if (this.unreadable.has(hostPath)) return null;
     const display = this.display(hostPath);
+    const text = this.overlay.get(hostPath);
+    if (text !== undefined) {
+      const source = makeSource({ path: hostPath, display, nodePath: this.nodePathOf(hostPath), kind }, text);
+      this.files.push(source);
+      this.byPath.set(hostPath, source);
+      return source;
+    }
     const disk = this.diskPath(hostPath);
     try {
       const { source, problem } = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk);
@@ -239,8 +259,8 @@ export function unusable(src: SourceFile): boolean {
   return (src as { unusable?: boolean }).unusable === true;
 }
 
-export function loadNodeSet(spec: NodeSetSpec): { node: NodeSet; ioErrors: IoError[] } {
-  const ctx = new LoadContext(spec);
+export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>): { node: NodeSet; ioErrors: IoError[] } {
+  const ctx = new LoadContext(spec, overlay);
   ctx.preload();
   const node: NodeSet = {
     name: spec.name,
