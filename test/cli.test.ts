@@ -301,7 +301,7 @@ describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', (
         throw new TypeError('boom');
       },
     });
-    expect(() => run({ root: [NODE], rules: [boom] })).toThrow(new InternalError(`while linting ${NODE}: boom`));
+    expect(() => run({ root: [NODE], rules: [boom] })).toThrow(new InternalError(`while linting ${NODE}: rule test-boom failed: boom`));
   });
 });
 
