@@ -11,7 +11,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Fix, TextEdit } from '../src/core/types.js';
+import { discover } from '../src/discover/index.js';
+import { runFixes } from '../src/engine/fix-run.js';
+import { writeFiles } from '../src/fix/write.js';
 import type { Version } from '../src/core/version.js';
 import { exampleRules, FIXTURE_META, fixtureCases, fixtureFinding, lintRoot, ruleCatalog, type FixtureCase } from '../src/engine/docs.js';
 
@@ -37,44 +39,23 @@ function nodeFiles(root: string): string[] {
   return out;
 }
 
-/** Apply every fix of one pass that does not overlap an earlier one in the same file; returns how many were applied. */
-function applyPass(fixes: Fix[]): number {
-  const taken = new Map<string, TextEdit[]>();
-  const texts = new Map<string, string>();
-  let applied = 0;
-  for (const fix of fixes) {
-    const overlaps = fix.changes.some((c) => {
-      const path = c.file?.path ?? c.create!.path;
-      return (taken.get(path) ?? []).some((t) => c.edits.some((e) => e.start < t.end && t.start < e.end || (e.start === e.end && e.start === t.start)));
-    });
-    if (overlaps) continue;
-    for (const c of fix.changes) {
-      const path = c.file?.path ?? c.create!.path;
-      if (!texts.has(path)) texts.set(path, c.file ? (c.file.bom ? '\ufeff' : '') + c.file.text : '');
-      (taken.get(path) ?? taken.set(path, []).get(path)!).push(...c.edits);
-    }
-    applied++;
-  }
-  for (const [path, text] of texts) {
-    const bom = text.startsWith('\ufeff') ? '\ufeff' : '';
-    let body = text.slice(bom.length);
-    for (const e of [...taken.get(path)!].sort((a, b) => b.start - a.start || b.end - a.end)) body = body.slice(0, e.start) + e.text + body.slice(e.end);
-    writeFileSync(path, bom + body);
-  }
-  return applied;
-}
-
-/** `crilint lint --fix` on a copy of the root: safe fixes until none is left. */
+/**
+ * `crilint lint --fix` on a copy of the root, through the same machinery as the CLI (runFixes:
+ * the applier's passes, parse guard and re-lint), limited to the case's rules' safe fixes; then
+ * written with the atomic writer.
+ */
 function fixCopy(c: FixtureCase): string {
   const copy = mkdtempSync(join(tmpdir(), `crilint-fixture-${c.rule}-`));
   for (const rel of nodeFiles(c.dir)) cpSync(join(c.dir, rel), join(copy, rel));
-  for (let pass = 1; pass <= 10; pass++) {
-    const keep = exampleRules(c.rule);
-    const fixes = lintRoot(copy, c.target).findings.flatMap((f) => (f.fix && f.fix.safety === 'safe' && keep.includes(f.rule) ? [f.fix] : []));
-    if (!fixes.length) return copy;
-    if (!applyPass(fixes)) throw new Error('no fix could be applied (every fix overlaps another)');
-  }
-  throw new Error('safe fixes still remain after 10 passes');
+  const keep = exampleRules(c.rule);
+  const d = discover([], [copy]);
+  if (d.specs.length !== 1) throw new Error(`${copy}: expected one node set, got ${d.specs.length}`);
+  const { result } = runFixes(d.specs[0]!, { given: c.target, unsafe: false, keep: (f) => keep.includes(f.rule) });
+  const problems = [...result.diagnostics.map((x) => x.message), ...result.failed.map((x) => `${x.rule}: ${x.reason}`)];
+  if (problems.length) throw new Error(`fixing failed: ${problems.join('; ')}`);
+  if (result.deferred.length) throw new Error(`safe fixes still remain after ${result.passes} passes`);
+  writeFiles([...result.files.values()], { root: copy });
+  return copy;
 }
 
 function show(t: { kubernetes?: Version; containerd?: Version }): string {
