@@ -11,6 +11,10 @@ import { getPath, toJS, type VNode } from '../src/model/tree.js';
 import { available, containerdSchemaProblems, containerdSchema } from '../src/schema/containerd.js';
 import { validateTree } from '../src/schema/validate.js';
 import { REPO } from './helpers/cli.js';
+import importCycle from '../src/rules/containerd-import-cycle.js';
+import importLimit from '../src/rules/containerd-import-limit.js';
+import importNotFound from '../src/rules/containerd-import-not-found.js';
+import type { NodeSet } from '../src/model/nodeset.js';
 
 const FIX = resolve(REPO, 'fixtures/parse/containerd');
 
@@ -33,6 +37,21 @@ function at(n: { file: { display: string }; range: { start: { line: number; colu
 }
 function fmt(f: Finding): string {
   return `${f.rule} ${f.severity} ${at({ file: f.file!, range: f.range! })} ${f.message}`;
+}
+/**
+ * The loader records import statuses; the containerd-import-* rules turn them into findings
+ * (the loader's own findings are `syntax` only).
+ */
+function importFindings(ctx: LoadContext, model: ContainerdModel): Finding[] {
+  const out: Finding[] = ctx.findings.filter((f) => f.rule !== 'syntax');
+  for (const rule of [importNotFound, importCycle, importLimit]) {
+    rule.check({
+      node: { containerd: model } as NodeSet,
+      target: target('2.2'),
+      report: (r) => out.push({ rule: rule.meta.id, severity: r.severity ?? rule.meta.severity, message: r.message, file: r.file, range: r.range, related: r.related ?? [] }),
+    });
+  }
+  return out;
 }
 function target(containerd: string): Target {
   return { kubernetes: parseVersion('1.34')!, containerd: parseVersion(containerd)!, assumed: { kubernetes: false, containerd: false }, notes: [] };
@@ -88,7 +107,7 @@ describe('loading and imports (root mode)', () => {
   });
 
   it('reports a missing import at its string and a cycle at the importing entry', () => {
-    expect(ctx.findings.map(fmt)).toEqual([
+    expect(importFindings(ctx, m).map(fmt)).toEqual([
       'containerd-import-not-found error config.toml:5:3-5:17 imported file /etc/containerd/missing.toml does not exist; containerd fails to start when an import cannot be read',
       'containerd-import-cycle warning 20-registry.toml:2:12-2:28 import "../config.toml" forms a cycle (/etc/containerd/config.toml → /etc/containerd/conf.d/20-registry.toml → /etc/containerd/config.toml); containerd skips a file it has already loaded, so this import has no effect',
     ]);
@@ -133,8 +152,8 @@ describe('loading and imports (root mode)', () => {
       'etc/containerd/conf.d/a.toml': 'oom_score = 1\n',
     });
     const c = rootCtx(dir);
-    load(c);
-    expect(c.findings.map(fmt)).toEqual([
+    const model = load(c);
+    expect(importFindings(c, model).map(fmt)).toEqual([
       'containerd-import-not-found error config.toml:1:12-1:20 import "conf.d" resolves to /etc/containerd/conf.d, which is a directory; containerd fails to start because it cannot read a directory as TOML',
       'containerd-import-not-found error config.toml:1:22-1:35 import "x/[ab.toml*" is not a valid glob pattern (unclosed "[" or trailing "\\"); containerd fails to start',
     ]);
@@ -166,7 +185,7 @@ describe('loading and imports (root mode)', () => {
     const model = load(c);
     expect(model.configFiles.length).toBe(MAX_IMPORT_DEPTH + 1);
     expect(model.configFiles.at(-1)!.location).toBe(`/etc/containerd/l${MAX_IMPORT_DEPTH}.toml`);
-    expect(c.findings.map(fmt)).toEqual([
+    expect(importFindings(c, model).map(fmt)).toEqual([
       `containerd-import-limit warning l${MAX_IMPORT_DEPTH}.toml:1:12-1:22 import "l${MAX_IMPORT_DEPTH + 1}.toml" not followed: imports nest deeper than ${MAX_IMPORT_DEPTH} levels (crilint's limit), so /etc/containerd/l${MAX_IMPORT_DEPTH + 1}.toml is not checked`,
     ]);
   });
@@ -178,7 +197,7 @@ describe('loading and imports (root mode)', () => {
     const model = load(c);
     expect(model.configFiles.length).toBe(MAX_IMPORT_FILES);
     expect(model.imports[0]!.targets.filter((t) => t.status === 'limit').length).toBe(11);
-    expect(c.findings.map(fmt)).toEqual([
+    expect(importFindings(c, model).map(fmt)).toEqual([
       `containerd-import-limit warning config.toml:1:12-1:25 import "many/*.toml" not followed: more than ${MAX_IMPORT_FILES} containerd files (crilint's limit), so /etc/containerd/many/255.toml and later matches are not checked`,
     ]);
   });

@@ -16,7 +16,6 @@
  */
 import { dirname, isAbsolute, join as hostJoin, normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
-import type { Finding, Severity } from '../core/types.js';
 import { parseTomlSource } from '../parse/toml.js';
 import type { LoadContext } from './load.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
@@ -28,7 +27,10 @@ export const CONTAINERD_CONFIG_PATH = '/etc/containerd/config.toml';
 export const MAX_IMPORT_DEPTH = 16;
 export const MAX_IMPORT_FILES = 256;
 
-/** Rule IDs of the findings this loader makes (besides `syntax`). */
+/**
+ * Rule IDs about `imports` (src/rules/containerd-import-*.ts). The loader only records what it
+ * found (ImportEntry, ImportTarget); those rules turn the statuses into findings.
+ */
 export const IMPORT_RULES = {
   notFound: 'containerd-import-not-found',
   cycle: 'containerd-import-cycle',
@@ -74,6 +76,10 @@ export interface ImportTarget {
   location: string;
   status: ImportStatus;
   file: ContainerdFile | null;
+  /** status 'cycle': the chain of imports from the main file to this file, which is already in it. */
+  chain?: string[];
+  /** status 'limit': which of crilint's limits stopped it (MAX_IMPORT_DEPTH or MAX_IMPORT_FILES). */
+  limit?: 'depth' | 'count';
 }
 
 export interface ImportEntry {
@@ -85,6 +91,11 @@ export interface ImportEntry {
   resolved: string;
   /** containerd globs an entry only when it contains `*` (resolveImports @ v1.7.34, v2.2.7). */
   glob: boolean;
+  /**
+   * A glob that filepath.Glob rejects (ErrBadPattern: unclosed `[`, trailing `\\`): resolveImports
+   * returns the error and containerd does not start. No targets then.
+   */
+  badPattern: boolean;
   /**
    * Not followed because crilint does not know the node root: an absolute import in a loose file
    * (reading the host's own /etc would lint the wrong machine).
@@ -211,41 +222,36 @@ class Loader {
       for (const item of this.itemsOf(file)) {
         const entry = this.resolveEntry(file, item, item.value as string);
         this.imports.push(entry);
-        let limited = false; // one limit finding per `imports` entry, however many files it matches
         for (const target of entry.targets) {
           const known = this.byLocation.get(target.location);
           if (known) {
             target.file = known;
             if (chain.includes(target.location)) {
               target.status = 'cycle';
-              this.report(IMPORT_RULES.cycle, 'warning', entry, `import "${entry.node.value}" forms a cycle (${[...chain, target.location].join(' → ')}); containerd skips a file it has already loaded, so this import has no effect`);
+              target.chain = [...chain, target.location];
             } else target.status = 'duplicate';
             continue;
           }
           if (file.depth + 1 > MAX_IMPORT_DEPTH) {
             target.status = 'limit';
-            if (!limited) this.report(IMPORT_RULES.limit, 'warning', entry, `import "${entry.node.value}" not followed: imports nest deeper than ${MAX_IMPORT_DEPTH} levels (crilint's limit), so ${target.location} is not checked`);
-            limited = true;
+            target.limit = 'depth';
             continue;
           }
           if (this.loaded.length >= MAX_IMPORT_FILES) {
             target.status = 'limit';
-            if (!limited) this.report(IMPORT_RULES.limit, 'warning', entry, `import "${entry.node.value}" not followed: more than ${MAX_IMPORT_FILES} containerd files (crilint's limit), so ${target.location} and later matches are not checked`);
-            limited = true;
+            target.limit = 'count';
             continue;
           }
           const host = this.toHost(target.location);
           if (!this.ctx.exists(host)) {
-            target.status = 'missing';
             // containerd opens every resolved import and returns the error: the daemon does not start
             // (loadConfigFile → toml.LoadFile error, services/server/config/config.go @ v1.7.34;
             // os.Open error, cmd/containerd/server/config/config.go @ v2.2.7).
-            this.report(IMPORT_RULES.notFound, 'error', entry, `imported file ${target.location} does not exist; containerd fails to start when an import cannot be read`);
+            target.status = 'missing';
             continue;
           }
           if (this.ctx.isDir(host)) {
             target.status = 'directory';
-            this.report(IMPORT_RULES.notFound, 'error', entry, `import "${entry.node.value}" resolves to ${target.location}, which is a directory; containerd fails to start because it cannot read a directory as TOML`);
             continue;
           }
           const child = this.loadTree(host, target.location, { file, node: entry.node }, file.depth + 1);
@@ -277,7 +283,7 @@ class Loader {
    */
   private resolveEntry(from: ContainerdFile, node: ScalarNode, raw: string): ImportEntry {
     const glob = raw.includes('*');
-    const entry: ImportEntry = { from, node, resolved: raw, glob, skipped: null, targets: [] };
+    const entry: ImportEntry = { from, node, resolved: raw, glob, badPattern: false, skipped: null, targets: [] };
     if (this.rootMode) {
       // Node paths are POSIX; joining at `/` clamps `..`, so an import can never leave the root.
       entry.resolved = posix.isAbsolute(raw) ? posix.normalize(raw) : posix.join(posix.dirname(from.location), raw);
@@ -295,7 +301,7 @@ class Loader {
     const matches = this.glob(entry.resolved);
     if (matches === null) {
       // filepath.Glob returns ErrBadPattern and containerd fails to start (resolveImports returns it).
-      this.report(IMPORT_RULES.notFound, 'error', entry, `import "${raw}" is not a valid glob pattern (unclosed "[" or trailing "\\"); containerd fails to start`);
+      entry.badPattern = true;
       return entry;
     }
     for (const m of matches) entry.targets.push({ location: m, status: 'loaded', file: null });
@@ -325,11 +331,6 @@ class Loader {
       current = next;
     }
     return current.filter((p) => this.ctx.exists(this.toHost(p)));
-  }
-
-  private report(rule: string, severity: Severity, entry: ImportEntry, message: string): void {
-    const f: Finding = { rule, severity, message, file: entry.from.source, range: entry.node.range, related: [] };
-    this.ctx.findings.push(f);
   }
 }
 

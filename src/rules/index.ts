@@ -3,10 +3,16 @@
  * A rule's code is src/rules/<id>.ts, its page rules/<id>.md, its fixtures fixtures/<id>/.
  */
 import type { Rule } from '../engine/rule.js';
+import containerdImportCycle from './containerd-import-cycle.js';
+import containerdImportLimit from './containerd-import-limit.js';
+import containerdImportNotFound from './containerd-import-not-found.js';
 import invalidValue from './invalid-value.js';
 import unknownKey from './unknown-key.js';
 
 export const RULES: readonly Rule[] = [
+  containerdImportCycle,
+  containerdImportLimit,
+  containerdImportNotFound,
   invalidValue,
   unknownKey,
 ];
