@@ -91,6 +91,16 @@ export interface SysctlEffective {
   via: 'explicit' | 'glob';
   /** A failure to write the key is ignored (`-` prefix; systemd ORs it over equal re-assignments). */
   ignoreFailure: boolean;
+  /**
+   * The statement whose place in reading order decides *when* the key is written relative to other
+   * keys (null when nothing is written). systemd-sysctl writes its ordered hashmap in insertion
+   * order, and a key sits where the statement that last changed its value put it (an equal
+   * re-assignment keeps the place; a glob writes its matches at the glob's place), so this can be an
+   * earlier statement than `winner`. procps writes every statement in list order: the winner itself.
+   * Matters for keys the kernel links (net.ipv4.ip_forward and net.ipv4.conf.all.forwarding are one
+   * setting): the one written last decides.
+   */
+  writtenAt: SysctlEntry | null;
 }
 
 export interface SysctlView {
@@ -353,6 +363,7 @@ function systemdView(listing: ConfDListing<SysctlFile>): SysctlView & { consumer
         excludedBy: winner ? null : last,
         via: 'explicit',
         ignoreFailure: winner ? slot.ignoreFailure : false,
+        writtenAt: winner ? slot.entry : null,
       };
     }
     // apply_all() walks the hashmap in order; a glob writes every match that has no entry of its own.
@@ -370,6 +381,7 @@ function systemdView(listing: ConfDListing<SysctlFile>): SysctlView & { consumer
       excludedBy: null,
       via: 'glob',
       ignoreFailure: win.ignoreFailure,
+      writtenAt: win.entry,
     };
   };
   return { ...base, consumer: 'systemd-sysctl', effective, settings: () => settingsOf(base.entries, effective) };
@@ -396,12 +408,13 @@ function procpsView(files: SysctlFile[], masked: SysctlFile[], sysctlConf: Sysct
         excludedBy: winner ? null : listed[listed.length - 1]!,
         via: 'explicit',
         ignoreFailure: winner?.ignoreFailure ?? false,
+        writtenAt: winner,
       };
     }
     const matching = base.globs.filter((g) => sysctlGlobMatch(g.path, path));
     if (!matching.length) return null;
     const winner = matching[matching.length - 1]!;
-    return { key: dotted, path, winner, value: winner.value, overridden: matching.slice(0, -1), excludedBy: null, via: 'glob', ignoreFailure: winner.ignoreFailure };
+    return { key: dotted, path, winner, value: winner.value, overridden: matching.slice(0, -1), excludedBy: null, via: 'glob', ignoreFailure: winner.ignoreFailure, writtenAt: winner };
   };
   return { ...base, effective, settings: () => settingsOf(base.entries, effective) };
 }
