@@ -7,6 +7,10 @@ import containerdImportCycle from './containerd-import-cycle.js';
 import containerdImportLimit from './containerd-import-limit.js';
 import containerdImportNotFound from './containerd-import-not-found.js';
 import invalidValue from './invalid-value.js';
+import kernelModuleRequired from './kernel-module-required.js';
+import protectKernelDefaultsSysctl from './protect-kernel-defaults-sysctl.js';
+import sysctlInlineComment from './sysctl-inline-comment.js';
+import sysctlRequired from './sysctl-required.js';
 import unknownKey from './unknown-key.js';
 
 export const RULES: readonly Rule[] = [
@@ -14,6 +18,10 @@ export const RULES: readonly Rule[] = [
   containerdImportLimit,
   containerdImportNotFound,
   invalidValue,
+  kernelModuleRequired,
+  protectKernelDefaultsSysctl,
+  sysctlInlineComment,
+  sysctlRequired,
   unknownKey,
 ];
 
