@@ -21,7 +21,7 @@ import { kernelInt } from './shared/kernel.js';
 export default defineRule({
   meta: {
     id: 'sysctl-inline-comment',
-    description: 'sysctl.d has no inline comments: text after a value, such as "# on", is written to the kernel as part of the value',
+    description: 'Text after a sysctl value, such as "# on", is not a comment: sysctl.d has whole-line comments only, so the kernel gets it as part of the value',
     severity: 'error',
     files: ['sysctl'],
   },
