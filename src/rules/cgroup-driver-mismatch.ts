@@ -1,0 +1,159 @@
+/**
+ * cgroup-driver-mismatch: the kubelet's cgroup driver against runc's in containerd.
+ *
+ * - Kubelet side: `cgroupDriver` (v1beta1 default `cgroupfs`), overridden by `--cgroup-driver`
+ *   (kubeletSetting: flag > config file > default).
+ * - Runtime side: `SystemdCgroup` of the runc runtime containerd would report (runcRuntimes:
+ *   default runtime first), false when unset.
+ * - The kubelet takes the driver from the runtime — and ignores its own — when the gate
+ *   KubeletCgroupDriverFromCRI is on (beta, on by default from 1.31; locked from 1.34) and the
+ *   runtime answers CRI RuntimeConfig (containerd ≥ 2.0): data kubeletCgroupDriverFromRuntime,
+ *   reference kubelet-kubeadm.md §3.1. Then a disagreement is only misleading (info); otherwise
+ *   pods get cgroups in the wrong place (error).
+ * - Every other runc runtime must use the driver the kubelet ends up with: pods of that
+ *   RuntimeClass break otherwise (containerd docs/cri/config.md "Cgroup Driver").
+ * Fixes: for an error, systemd on both sides in one atomic fix over config.toml and the kubelet's
+ * file (unsafe: the kubelet docs warn that changing a joined node's driver is sensitive); for the
+ * info case, the kubelet's ignored value set to the driver it already takes from containerd (safe:
+ * nothing changes on the node). Another runc runtime: its SystemdCgroup set to the kubelet's
+ * driver (unsafe).
+ */
+import type { FileChange, RelatedLocation } from '../core/types.js';
+import { fmtVersion } from '../core/version.js';
+import { kubeletCgroupDriverFromRuntime } from '../data/containerd.js';
+import { atLeastLoose } from '../data/lookup.js';
+import { defineRule } from '../engine/rule.js';
+import { FixBuildError, lines, makeFix, yaml } from '../fix/index.js';
+import { criView } from '../model/containerd.js';
+import { kubeletSetting, type KubeletModel, type KubeletSetting } from '../model/kubelet.js';
+import { mergeMode } from './shared/endpoints.js';
+import { effectiveGate, insertionDoc, kubeletKnown, kubeletVersion, settingRelated } from './shared/kubelet-settings.js';
+import { addRuncRuntime, describeSystemdCgroup, driverOf, driverSpot, implicitSpot, runcRuntimes, setSystemdCgroup, type CgroupDriver } from './shared/runc.js';
+
+const GATE = 'KubeletCgroupDriverFromCRI';
+
+function kubeletDescription(s: KubeletSetting): string {
+  if (s.flag) return `--cgroup-driver=${s.flag.value ?? ''}`;
+  if (s.origin === 'config') return `cgroupDriver: ${String(s.value)}`;
+  return 'cgroupDriver is not set; it defaults to cgroupfs';
+}
+
+/** The kubelet-side change of the cgroup driver (the winning flag, the winning node, or a new key). */
+function kubeletTo(model: KubeletModel, s: KubeletSetting, driver: CgroupDriver): FileChange | null {
+  if (s.flag) return s.flag.valueFile === s.flag.file ? lines.setFlag(s.flag.file, s.flag.range, 'cgroup-driver', driver) : null;
+  if (s.node) return s.node.kind === 'scalar' ? yaml.setValue(s.node, driver) : null;
+  const doc = insertionDoc(model);
+  return doc ? yaml.insertKey(doc.root, 'cgroupDriver', driver) : null;
+}
+
+export default defineRule({
+  meta: {
+    id: 'cgroup-driver-mismatch',
+    description: "The kubelet's cgroupDriver and containerd's runc SystemdCgroup must agree",
+    severity: 'error',
+    files: ['containerd', 'kubelet', 'kubelet-flags'],
+    fixable: 'unsafe',
+  },
+  check(ctx) {
+    const { node, target } = ctx;
+    const model = node.containerd;
+    const kubelet = node.kubelet;
+    if (!model || !model.main.root || !kubeletKnown(kubelet)) return;
+    const mode = mergeMode(target);
+    const view = criView(model, mode);
+    if (view.criDisabledBy.length) return; // no CRI service: cri-plugin-disabled
+    const k8s = kubeletVersion(target);
+    const setting = kubeletSetting(kubelet, 'cgroupDriver', undefined, k8s);
+    // Flags alone (no config document) say nothing about cgroupDriver unless they set it.
+    if (!setting.flag && !kubelet.config && !kubelet.dropIns.length) return;
+    const kubeletDriver = setting.value;
+    if (kubeletDriver !== 'systemd' && kubeletDriver !== 'cgroupfs') return; // invalid-value
+    const { runtimes, implicit } = runcRuntimes(view);
+    const primary = runtimes[0] ?? null;
+    if (!primary && !implicit) return; // no runc runtime: nothing sets runc's driver
+    const runtimeDriver: CgroupDriver = primary ? driverOf(primary) : 'cgroupfs';
+    const gate = effectiveGate(kubelet, k8s, GATE);
+    const fromRuntime = kubeletCgroupDriverFromRuntime(k8s, 'containerd', target.containerd, gate);
+    const effective: CgroupDriver = fromRuntime ? runtimeDriver : kubeletDriver;
+    const k = fmtVersion(target.kubernetes);
+    const c = fmtVersion(target.containerd);
+    const kubeletRelated = (msg: string): RelatedLocation[] => settingRelated(kubelet, setting, msg);
+    const kDesc = kubeletDescription(setting);
+
+    const runtimeText = primary
+      ? `containerd runs runc${primary.name !== 'runc' ? ` (runtime "${primary.name}")` : ''} with ${runtimeDriver} (${describeSystemdCgroup(primary)})`
+      : `containerd runs its built-in runc runtime with cgroupfs (no runtime is configured; ${describeSystemdCgroup(null)})`;
+    const spot = primary ? driverSpot(primary) : implicitSpot(model, view);
+
+    if (runtimeDriver !== kubeletDriver) {
+      let message: string;
+      if (fromRuntime) {
+        message =
+          `the kubelet's cgroup driver (${kDesc}) is ignored: Kubernetes ${k} takes it from containerd ${c} (CRI RuntimeConfig, ${GATE}), and ${runtimeText}; ` +
+          `set the kubelet's cgroupDriver to ${runtimeDriver} so the files say what the node does${runtimeDriver === 'cgroupfs' ? ' (systemd is the recommended driver on systemd hosts: switch both)' : ''}`;
+      } else {
+        const why = !gate
+          ? atLeastLoose(k8s, '1.31')
+            ? `the ${GATE} feature gate is disabled, so the kubelet does not take the driver from the runtime`
+            : `the kubelet of Kubernetes ${k} does not take the driver from the runtime (${GATE} is on by default from 1.31)`
+          : `containerd ${c} does not report its cgroup driver to the kubelet (CRI RuntimeConfig needs containerd 2.0)`;
+        message =
+          `${runtimeText}, but the kubelet uses ${kubeletDriver} (${kDesc}): ${why}; ` +
+          'pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (SystemdCgroup = true, cgroupDriver: systemd)';
+      }
+      let fix;
+      try {
+        if (fromRuntime) {
+          // The kubelet's own value is dead: aligning it with the runtime changes nothing on the node.
+          const ch = kubeletTo(kubelet, setting, runtimeDriver);
+          if (ch) fix = makeFix('safe', `set the kubelet's cgroupDriver to ${runtimeDriver}, the driver it takes from containerd`, ch);
+        }
+        const changes: FileChange[] = [];
+        if (!fromRuntime && runtimeDriver !== 'systemd') {
+          const ch = primary ? setSystemdCgroup(model, mode, primary, true) : addRuncRuntime(model, target.containerd, true);
+          if (ch) changes.push(ch);
+        }
+        if (!fromRuntime && kubeletDriver !== 'systemd') {
+          const ch = kubeletTo(kubelet, setting, 'systemd');
+          if (ch) changes.push(ch);
+        }
+        const complete = changes.length === (runtimeDriver !== 'systemd' ? 1 : 0) + (kubeletDriver !== 'systemd' ? 1 : 0);
+        if (!fromRuntime && complete) fix = makeFix('unsafe', 'use the systemd cgroup driver in containerd (SystemdCgroup = true) and the kubelet (cgroupDriver: systemd)', changes);
+      } catch (e) {
+        if (!(e instanceof FixBuildError)) throw e;
+      }
+      ctx.report({
+        ...spot,
+        severity: fromRuntime ? 'info' : 'error',
+        message,
+        related: kubeletRelated(setting.origin === 'default' && !setting.flag ? kDesc : `the kubelet's ${kDesc}`),
+        ...(fix ? { fix } : {}),
+      });
+    }
+
+    // Every other runc runtime must use the driver the kubelet ends up with.
+    for (const r of runtimes.slice(1)) {
+      const d = driverOf(r);
+      if (d === effective) continue;
+      const source = fromRuntime ? `taken from runtime "${primary!.name}"` : kDesc;
+      const related: RelatedLocation[] = fromRuntime
+        ? [{ ...driverSpot(primary!), message: `runtime "${primary!.name}" (${describeSystemdCgroup(primary)}): the kubelet takes its driver from here` }]
+        : kubeletRelated(`the kubelet's ${kDesc}`);
+      let fix;
+      try {
+        const ch = setSystemdCgroup(model, mode, r, effective === 'systemd');
+        if (ch) fix = makeFix('unsafe', `set SystemdCgroup = ${effective === 'systemd'} in runtime "${r.name}"`, ch);
+      } catch (e) {
+        if (!(e instanceof FixBuildError)) throw e;
+      }
+      ctx.report({
+        ...driverSpot(r),
+        message:
+          `runtime "${r.name}" runs runc with ${d} (${describeSystemdCgroup(r)}), but the kubelet uses ${effective} (${source}): ` +
+          `pods that use this runtime (RuntimeClass handler "${r.name}") get cgroups in the wrong place and fail to start; set SystemdCgroup = ${effective === 'systemd'}`,
+        related,
+        ...(fix ? { fix } : {}),
+      });
+    }
+  },
+});
