@@ -15,7 +15,7 @@ import { discover } from '../src/discover/index.js';
 import { runFixes } from '../src/engine/fix-run.js';
 import { writeFiles } from '../src/fix/write.js';
 import type { Version } from '../src/core/version.js';
-import { exampleRules, FIXTURE_META, fixtureCases, fixtureFinding, lintRoot, ruleCatalog, type FixtureCase } from '../src/engine/docs.js';
+import { exampleProfiles, exampleRules, FIXTURE_META, fixtureCases, fixtureFinding, lintRoot, ruleCatalog, type FixtureCase } from '../src/engine/docs.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const FIXTURES = join(REPO, 'fixtures');
@@ -50,7 +50,7 @@ function fixCopy(c: FixtureCase): string {
   const keep = exampleRules(c.rule);
   const d = discover([], [copy]);
   if (d.specs.length !== 1) throw new Error(`${copy}: expected one node set, got ${d.specs.length}`);
-  const { result } = runFixes(d.specs[0]!, { given: c.target, unsafe: false, keep: (f) => keep.includes(f.rule) });
+  const { result } = runFixes(d.specs[0]!, { given: c.target, profiles: exampleProfiles(c.rule), unsafe: false, keep: (f) => keep.includes(f.rule) });
   const problems = [...result.diagnostics.map((x) => x.message), ...result.failed.map((x) => `${x.rule}: ${x.reason}`)];
   if (problems.length) throw new Error(`fixing failed: ${problems.join('; ')}`);
   if (result.deferred.length) throw new Error(`safe fixes still remain after ${result.passes} passes`);
@@ -73,7 +73,7 @@ describe('rule fixtures', () => {
     const where = relative(REPO, c.dir);
     it(`${where}: findings (${show(c.target)})`, () => {
       const keep = exampleRules(c.rule);
-      const actual = lintRoot(c.dir, c.target).findings.filter((f) => keep.includes(f.rule)).map(fixtureFinding);
+      const actual = lintRoot(c.dir, c.target, exampleProfiles(c.rule)).findings.filter((f) => keep.includes(f.rule)).map(fixtureFinding);
       if (UPDATE && JSON.stringify(actual) !== JSON.stringify(c.expected)) {
         writeFileSync(join(c.dir, 'expected.json'), JSON.stringify(actual, null, 2) + '\n');
         return;

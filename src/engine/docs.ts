@@ -283,12 +283,18 @@ export interface LintRootResult {
  * Lint one node root as `crilint lint --root DIR` does, with every rule at its default severity
  * and the suppression stage: the pipeline examples and fixtures are checked with.
  */
-export function lintRoot(root: string, given: { kubernetes?: Version; containerd?: Version } = {}): LintRootResult {
+export function lintRoot(root: string, given: { kubernetes?: Version; containerd?: Version } = {}, profiles: readonly string[] = []): LintRootResult {
   const d = discover([], [root]);
   if (d.errors.length || d.specs.length !== 1) throw new Error(`cannot lint ${root}: ${d.errors.map((e) => e.message).join('; ') || `${d.specs.length} node sets`}`);
-  const { node, ioErrors, target, findings } = lintSpec(d.specs[0]!, { given });
+  const { node, ioErrors, target, findings } = lintSpec(d.specs[0]!, { given, profiles });
   if (ioErrors.length) throw new Error(`cannot lint ${root}: ${ioErrors.map((e) => e.message).join('; ')}`);
   return { node, target, findings };
+}
+
+/** Opt-in profiles an example or fixture of `ruleId` runs with: the rule's own profile, so that a profile rule shows its findings. */
+export function exampleProfiles(ruleId: string): string[] {
+  const profile = ruleCatalog().find((m) => m.id === ruleId)?.profile;
+  return profile ? [profile] : [];
 }
 
 /** Rules whose findings an example of `ruleId`'s page shows: its own, and the two that any example can run into. */
@@ -309,7 +315,7 @@ export function runExample(ex: Example, ruleId: string): { expected: string[]; a
       writeFileSync(p, f.text);
     }
     const keep = new Set(exampleRules(ruleId));
-    const { findings } = lintRoot(root, ex.target);
+    const { findings } = lintRoot(root, ex.target, exampleProfiles(ruleId));
     return { expected: ex.expect, actual: findings.filter((f) => keep.has(f.rule)).map(expectLine) };
   } finally {
     rmSync(root, { recursive: true, force: true });
