@@ -215,6 +215,13 @@ function makeEntry(ctx: LoadContext, path: string, dir: string, name: string, ho
   try {
     st = statSync(disk);
   } catch {
+    // A file that exists only in the fix loop's overlay (created by a fix in an earlier pass) is a
+    // regular file the next pass must read, or a fix that creates it would create it again.
+    if (!link && ctx.isRegular(hostPath)) {
+      e.source = ctx.read(hostPath, kind);
+      if (!e.source) e.kind = 'other';
+      return e;
+    }
     e.kind = 'missing';
     return e;
   }
