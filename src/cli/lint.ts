@@ -27,10 +27,12 @@ import { loadConfig, type CrilintConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
+import { formatSarif } from '../report/sarif.js';
+import { formatGithub } from '../report/github.js';
 import type { NodeResult } from '../report/types.js';
 import { InternalError, UsageError } from './errors.js';
 
-export type Format = 'stylish' | 'json';
+export type Format = 'stylish' | 'json' | 'sarif' | 'github';
 
 export interface LintArgs {
   paths: string[];
@@ -148,7 +150,14 @@ export function lint(args: LintArgs): LintOutcome {
   stderr.push(...targetNotes.lines(d.specs.length));
   if (!d.specs.length && !d.errors.length) stderr.push('crilint: nothing to lint (every path given was skipped)');
 
-  const report = args.format === 'json' ? formatJson(results, d.fleet) : formatStylish(results, { color: args.color, fleet: d.fleet });
+  const report =
+    args.format === 'json'
+      ? formatJson(results, d.fleet)
+      : args.format === 'sarif'
+        ? formatSarif(results, { fleet: d.fleet })
+        : args.format === 'github'
+          ? formatGithub(results)
+          : formatStylish(results, { color: args.color, fleet: d.fleet });
   // A dry run's stdout is the patch alone (so it can be piped to `git apply`); the report goes to stderr.
   const stdout = args.dryRun ? fixOutput : report;
   if (args.dryRun && report) stderr.push(report.replace(/\n$/, ''));
@@ -215,7 +224,7 @@ export function lintCommand(out: { code: number }) {
         .option('root', { type: 'string', array: true, requiresArg: true, describe: "Lint DIR whole as a node's / (repeatable)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
-        .option('format', { choices: ['stylish', 'json'] as const, default: 'stylish' as Format, describe: 'Output format' })
+        .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
         .option('fix', { type: 'boolean', default: false, describe: 'Apply safe fixes and report what remains' })
