@@ -18,7 +18,7 @@ import { kubeletVersion } from './shared/kubelet-settings.js';
 export default defineRule({
   meta: {
     id: 'crictl-endpoint-unset',
-    description: 'crictl.yaml must set runtime-endpoint instead of relying on the deprecated default endpoints',
+    description: "`crictl.yaml` must set `runtime-endpoint` instead of relying on crictl's deprecated default endpoints",
     severity: 'warning',
     files: ['crictl'],
     fixable: 'safe',

@@ -26,7 +26,7 @@ const USES_SWAP = ['LimitedSwap', 'UnlimitedSwap'];
 export default defineRule({
   meta: {
     id: 'kubelet-swap-config',
-    description: 'memorySwap.swapBehavior that uses swap needs failSwapOn: false, or the kubelet refuses to start on a node with swap',
+    description: 'A swapBehavior that uses swap needs failSwapOn: false, or the kubelet refuses to start on a node with swap',
     severity: 'warning',
     files: ['kubelet', 'kubelet-flags'],
     fixable: 'safe',

@@ -52,7 +52,7 @@ function insertion(model: ContainerdModel, view: CriView): { root: MapNode; path
 export default defineRule({
   meta: {
     id: 'sandbox-image-mismatch',
-    description: "containerd's sandbox (pause) image must be the one kubeadm expects and the one the kubelet spares",
+    description: 'The sandbox (pause) image of containerd must be the one kubeadm expects and the one the kubelet spares',
     severity: 'warning',
     files: ['containerd', 'kubelet-flags'],
     fixable: 'safe',
