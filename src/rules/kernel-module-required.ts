@@ -98,7 +98,7 @@ function checkModuleSysctls(ctx: RuleContext, need: ModuleSysctls): void {
   ctx.report({
     file: first.file,
     range: statementRange(first),
-    message: `${first.key}${more} exists only once the ${need.module} module is loaded, and ${nothing}: ${fails}, and unless something else loads ${need.module}, ${need.effect}; load ${need.module} from /etc/modules-load.d/`,
+    message: `${first.key}${more} ${all.length > 1 ? 'exist' : 'exists'} only once the ${need.module} module is loaded, and ${nothing}: ${fails}, and unless something else loads ${need.module}, ${need.effect}; load ${need.module} from /etc/modules-load.d/`,
     related: [
       ...all.slice(1).map((e) => ({ file: e.file, range: statementRange(e), message: `${statementText(e)}: also needs ${need.module}` })),
       ...related,

@@ -43,6 +43,7 @@ export default defineRule({
       pkd.origin === 'flag' && pkd.flag ? { file: pkd.flag.file, range: pkd.flag.range } : pkd.node ? { file: pkd.node.file, range: pkd.node.range } : { file: null, range: null };
     const setting = pkd.origin === 'flag' ? `--protect-kernel-defaults${pkd.flag?.value !== null ? `=${pkd.flag?.value}` : ''}` : 'protectKernelDefaults: true';
     const pkdRelated: RelatedLocation = { ...at, message: `${setting}: the kubelet checks the tunables instead of setting them` };
+    const off = pkd.origin === 'flag' ? 'drop --protect-kernel-defaults' : 'turn protectKernelDefaults off';
     const missing: { t: KernelTunable; actual: number | null; confOnly: SysctlEntry | null }[] = [];
     for (const t of PROTECT_KERNEL_DEFAULTS_SYSCTLS) {
       const want = Number(t.value);
@@ -58,21 +59,23 @@ export default defineRule({
         missing.push({ t, actual: sd.value, confOnly });
         continue;
       }
-      reportWrong(ctx, t, sd, c.kind, c.entry!, setting, pkdRelated);
+      reportWrong(ctx, t, sd, c.kind, c.entry!, setting, pkdRelated, off);
     }
     if (!missing.length) return;
     // "Nothing sets it" needs a complete node root; a set that names the key only in
     // /etc/sysctl.conf is reported wherever it is.
     if (!sysctlComplete(node) && !missing.some((x) => x.confOnly)) return;
-    const list = missing
-      .map(({ t, actual, confOnly }) => `${t.key} (${actual === null ? 'not set' : `kernel default ${actual}`}${confOnly ? `; only /etc/sysctl.conf sets it, which systemd-sysctl does not read` : ''}; the kubelet needs ${t.value})`)
-      .join(', ');
+    const list = missing.map(({ t, actual }) => `${t.key} (${actual === null ? 'unknown' : `${actual}, the kernel default`}; the kubelet needs ${t.value})`).join(', ');
+    const conf = missing.filter((x) => x.confOnly);
+    const confNote = conf.length
+      ? ` (${conf.map((x) => x.t.key).join(', ')} ${conf.length > 1 ? 'are' : 'is'} set in /etc/sysctl.conf, which only "sysctl --system" applies: systemd-sysctl does not read it at boot)`
+      : '';
     const errors = missing.map(({ t, actual }) => kubeletError(t, actual)).join(', ');
     const add = addSysctlLines(node, missing.map(({ t }) => [t.key, t.value]));
     ctx.report({
       ...at,
-      message: `${setting}, but nothing in sysctl.d sets ${list}: the kubelet refuses to start with "${errors}"; set ${missing.length > 1 ? 'them' : 'it'} in /etc/sysctl.d/ (or turn protectKernelDefaults off, and the kubelet sets them itself)`,
-      related: missing.flatMap(({ t, confOnly }) => (confOnly ? [{ file: confOnly.file, range: statementRange(confOnly), message: `${statementText(confOnly)}: applied by "sysctl --system" only, not at boot (${t.key})` }] : [])),
+      message: `${setting}, but nothing in sysctl.d sets ${list}${confNote}: the kubelet refuses to start with "${errors}"; set ${missing.length > 1 ? 'them' : 'it'} in /etc/sysctl.d/ (or ${off}, and the kubelet sets ${missing.length > 1 ? 'them' : 'it'} itself)`,
+      related: conf.map(({ confOnly }) => ({ file: confOnly!.file, range: statementRange(confOnly!), message: `${statementText(confOnly!)}: applied by "sysctl --system" only, not at boot` })),
       fix: add ? makeFix('safe', `add ${missing.map(({ t }) => `${t.key} = ${t.value}`).join(', ')} to ${add.create?.display ?? add.file!.display}`, add) : undefined,
     });
   },
@@ -82,7 +85,7 @@ function kubeletError(t: KernelTunable, actual: number | null): string {
   return PROTECT_KERNEL_DEFAULTS_ERROR.format(normalizeSysctlKey(t.key).path, t.value, actual === null ? '?' : String(actual));
 }
 
-function reportWrong(ctx: RuleContext, t: KernelTunable, kv: KernelValue, kind: 'rejected' | 'wrong' | 'excluded', e: SysctlEntry, setting: string, pkdRelated: RelatedLocation): void {
+function reportWrong(ctx: RuleContext, t: KernelTunable, kv: KernelValue, kind: 'rejected' | 'wrong' | 'excluded', e: SysctlEntry, setting: string, pkdRelated: RelatedLocation, off: string): void {
   const from = kv.setBy ? `from ${kv.setBy.entry.file.display}:${kv.setBy.entry.line}` : 'the kernel default';
   const how =
     kind === 'excluded'
@@ -104,7 +107,7 @@ function reportWrong(ctx: RuleContext, t: KernelTunable, kv: KernelValue, kind: 
   ctx.report({
     file: e.file,
     range: statementRange(e),
-    message: `${setting}, but ${how}: the kubelet refuses to start with "${kubeletError(t, kv.value)}"; set ${t.key} = ${t.value} (or turn protectKernelDefaults off, and the kubelet sets it itself)`,
+    message: `${setting}, but ${how}: the kubelet refuses to start with "${kubeletError(t, kv.value)}"; set ${t.key} = ${t.value} (or ${off}, and the kubelet sets it itself)`,
     related: [pkdRelated, ...otherStatements(kv, e).map((o) => ({ file: o.file, range: statementRange(o), message: `${statementText(o)}: ${o.kind === 'exclude' ? 'excludes the key' : 'overridden (applied earlier)'}` }))],
     fix,
   });

@@ -49,7 +49,7 @@ export default defineRule({
           file: e.file,
           range,
           severity: 'warning',
-          message: `${head}; the kernel takes the leading number and ignores the rest, but one dropped blank ("${before}${comment}") makes the write fail; ${move}`,
+          message: `${head}; the kernel reads the number${/[ \t]/.test(before) ? 's' : ''} before it and ignores the rest, but one dropped blank ("${before}${comment}") makes the write fail; ${move}`,
         });
       } else if (numeric) {
         ctx.report({

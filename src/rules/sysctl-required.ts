@@ -99,11 +99,11 @@ function checkForwarding(ctx: RuleContext, req: ForwardingRequirement, signal: S
         : !m.entries.includes(c.entry)
           ? `"sysctl --system" (procps) also reads ${c.entry.file.display}, a hidden file that systemd-sysctl skips`
           : '"sysctl --system" (procps) writes every assignment in list order, while systemd-sysctl writes each key once, at the place of the assignment that last changed its value';
-    const effect = c.kind === 'rejected' ? `its value "${c.entry.value}" is rejected by the kernel` : `it sets ${c.write!.key} to ${c.write!.value}`;
+    const effect = c.kind === 'rejected' ? `the kernel rejects the value "${c.entry.value}" here` : `this assignment sets ${c.write!.key} to ${c.write!.value}`;
     ctx.report({
       file: c.entry.file,
       range: statementRange(c.entry),
-      message: `${because}${what} is on after boot, but ${why}: ${effect}, so running "sysctl --system" (as the Kubernetes install guide, TuneD and configuration tools do) leaves ${req.key} at ${pp.value ?? 'its previous value'} until the next reboot, and then ${breaks}; set it to 1`,
+      message: `${because}${what} is on after boot, but ${why}: ${effect}, so after "sysctl --system" (which the Kubernetes install guide, TuneD and configuration tools run) ${req.key} is ${pp.value ?? 'unchanged'} until the next reboot: ${breaks}; set it to 1`,
       related: [
         ...(sd.setBy ? [{ file: sd.setBy.entry.file, range: statementRange(sd.setBy.entry), message: `${statementText(sd.setBy.entry)}: what systemd-sysctl applies at boot` }] : []),
         ...signalRelated,
@@ -116,7 +116,7 @@ function checkForwarding(ctx: RuleContext, req: ForwardingRequirement, signal: S
   const c = culprit(sd);
   const confOnly = ok(pp) && pp.setBy && !m.entries.includes(pp.setBy.entry) ? pp.setBy.entry : null;
   const confNote = confOnly
-    ? `; ${where(confOnly)} sets it to 1, but only "sysctl --system" applies that file (systemd-sysctl ${m.sysctlConf?.source === confOnly.file ? 'does not read /etc/sysctl.conf' : 'skips hidden files'}), so forwarding works until the next reboot`
+    ? ` (${where(confOnly)} sets it to 1, but only "sysctl --system" applies that file: systemd-sysctl ${m.sysctlConf?.source === confOnly.file ? 'does not read /etc/sysctl.conf' : 'skips hidden files'})`
     : '';
   const confRelated: RelatedLocation[] = confOnly
     ? [{ file: confOnly.file, range: statementRange(confOnly), message: `${statementText(confOnly)}: applied by "sysctl --system" only, not at boot` }]
@@ -151,12 +151,12 @@ function checkForwarding(ctx: RuleContext, req: ForwardingRequirement, signal: S
   const others = otherStatements(sd, e).map((o) => ({ file: o.file, range: statementRange(o), message: relatedMessage(o, sd) }));
   let message: string;
   if (c.kind === 'excluded') {
-    message = `${because}"-${e.rawKey}" cancels the earlier assignment${others.length > 1 ? 's' : ''} of ${e.key}: systemd-sysctl does not write it at all, so ${req.key} is ${sd.value} (${sd.setBy ? `from ${where(sd.setBy.entry)}` : 'the kernel default'}) after boot: ${breaks}; remove the exclusion or assign 1 after it`;
+    message = `${because}"-${e.rawKey}" cancels the earlier assignment${others.length > 1 ? 's' : ''} of ${e.key}: systemd-sysctl does not write it at all, so ${req.key} is ${sd.value} (${sd.setBy ? `from ${where(sd.setBy.entry)}` : 'the kernel default'}) after boot: ${breaks}${confNote}; remove the exclusion or assign 1 after it`;
   } else if (c.kind === 'rejected') {
     const comment = /#|(^|\s);/.test(e.value ?? '') ? ' (sysctl.d has no inline comments: everything after "=" is the value)' : '';
     message =
       `${because}the kernel rejects "${e.value}" for ${w!.key}${comment}: systemd-sysctl logs "Couldn't write '${e.value}' to '${e.path}': Invalid argument"${e.ignoreFailure ? '' : ' and fails'}, ` +
-      `so ${req.key} stays ${sd.value} (${sd.setBy ? `from ${where(sd.setBy.entry)}` : 'the kernel default'}) after boot: ${breaks}; write 1`;
+      `so ${req.key} stays ${sd.value} (${sd.setBy ? `from ${where(sd.setBy.entry)}` : 'the kernel default'}) after boot: ${breaks}${confNote}; write 1`;
   } else {
     const v = w!.value!;
     const state = v === 0 ? `${what} is off` : `the kernel forwards, but kubeadm's preflight reads the file and wants exactly 1`;
@@ -165,8 +165,9 @@ function checkForwarding(ctx: RuleContext, req: ForwardingRequirement, signal: S
         ? `the glob ${e.rawKey} also writes ${w!.key}${w!.key !== req.key ? `, which is ${req.key} to the kernel` : ''}, and it is the last write at boot`
         : w!.key !== req.key
           ? `${w!.key} is the same kernel setting as ${req.key}, and this is the last of the two that systemd-sysctl writes at boot`
-          : 'this is the assignment systemd-sysctl applies last at boot (sysctl.d files are read in file-name order across /etc, /run and /usr/lib; the last assignment wins)';
-    message = `${because}${req.key} is ${v} after boot: ${how}, so ${state}: ${breaks}; set it to 1`;
+          : 'this assignment is the last one systemd-sysctl applies (it reads all sysctl.d files in file-name order, whatever their directory)';
+    const todo = e.glob ? `assign ${w!.key} = 1 explicitly (globs skip keys that have their own assignment)` : 'set it to 1';
+    message = `${because}${req.key} is ${v} after boot: ${how}, so ${state}: ${breaks}${confNote}; ${todo}`;
   }
   let fix;
   if (c.kind === 'wrong' && e.glob) {
@@ -174,7 +175,7 @@ function checkForwarding(ctx: RuleContext, req: ForwardingRequirement, signal: S
     const add = addSysctlLines(ctx.node, [[w!.key, 1]]);
     if (add) fix = makeFix(safety, `add "${w!.key} = 1" (an explicit key is not written by the glob ${e.rawKey})${raNote}`, add);
   } else if (c.kind !== 'excluded') fix = valueFix(e, c.kind, req, safety, `set ${e.rawKey} to 1 in ${e.file.display}${raNote}`);
-  ctx.report({ file: e.file, range: statementRange(e), message: message + confNote, related: [...others, ...confRelated, ...signalRelated], fix });
+  ctx.report({ file: e.file, range: statementRange(e), message, related: [...others, ...confRelated, ...signalRelated], fix });
 }
 
 /** What a statement that did not decide the value did. */
