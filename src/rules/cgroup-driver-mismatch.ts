@@ -12,11 +12,11 @@
  *   pods get cgroups in the wrong place (error).
  * - Every other runc runtime must use the driver the kubelet ends up with: pods of that
  *   RuntimeClass break otherwise (containerd docs/cri/config.md "Cgroup Driver").
- * Fixes: for an error, systemd on both sides in one atomic fix over config.toml and the kubelet's
- * file (unsafe: the kubelet docs warn that changing a joined node's driver is sensitive); for the
- * info case, the kubelet's ignored value set to the driver it already takes from containerd (safe:
- * nothing changes on the node). Another runc runtime: its SystemdCgroup set to the kubelet's
- * driver (unsafe).
+ * Fix: systemd on both sides, in one atomic fix over config.toml and the kubelet's file. Unsafe
+ * (the kubeadm docs: changing a joined node's cgroup driver is a sensitive operation), except when
+ * the only change is the kubelet's ignored value and containerd already runs systemd: then nothing
+ * changes on the node and the fix is safe. Another runc runtime: its SystemdCgroup set to the
+ * kubelet's driver (unsafe).
  */
 import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fmtVersion } from '../core/version.js';
@@ -90,7 +90,9 @@ export default defineRule({
       if (fromRuntime) {
         message =
           `the kubelet's cgroup driver (${kDesc}) is ignored: Kubernetes ${k} takes it from containerd ${c} (CRI RuntimeConfig, ${GATE}), and ${runtimeText}; ` +
-          `set the kubelet's cgroupDriver to ${runtimeDriver} so the files say what the node does${runtimeDriver === 'cgroupfs' ? ' (systemd is the recommended driver on systemd hosts: switch both)' : ''}`;
+          (runtimeDriver === 'systemd'
+            ? "set the kubelet's cgroupDriver to systemd so the files say what the node does"
+            : 'the node runs with cgroupfs: set SystemdCgroup = true (systemd is the recommended driver on systemd hosts), or cgroupDriver: cgroupfs so the files say what the node does');
       } else {
         const why = !gate
           ? atLeastLoose(k8s, '1.31')
@@ -101,24 +103,25 @@ export default defineRule({
           `${runtimeText}, but the kubelet uses ${kubeletDriver} (${kDesc}): ${why}; ` +
           'pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (SystemdCgroup = true, cgroupDriver: systemd)';
       }
+      // Fix: systemd on both sides. Safe only when the one change is the kubelet's ignored value.
       let fix;
       try {
-        if (fromRuntime) {
-          // The kubelet's own value is dead: aligning it with the runtime changes nothing on the node.
-          const ch = kubeletTo(kubelet, setting, runtimeDriver);
-          if (ch) fix = makeFix('safe', `set the kubelet's cgroupDriver to ${runtimeDriver}, the driver it takes from containerd`, ch);
-        }
         const changes: FileChange[] = [];
-        if (!fromRuntime && runtimeDriver !== 'systemd') {
+        if (runtimeDriver !== 'systemd') {
           const ch = primary ? setSystemdCgroup(model, mode, primary, true) : addRuncRuntime(model, target.containerd, true);
           if (ch) changes.push(ch);
         }
-        if (!fromRuntime && kubeletDriver !== 'systemd') {
+        if (kubeletDriver !== 'systemd') {
           const ch = kubeletTo(kubelet, setting, 'systemd');
           if (ch) changes.push(ch);
         }
         const complete = changes.length === (runtimeDriver !== 'systemd' ? 1 : 0) + (kubeletDriver !== 'systemd' ? 1 : 0);
-        if (!fromRuntime && complete) fix = makeFix('unsafe', 'use the systemd cgroup driver in containerd (SystemdCgroup = true) and the kubelet (cgroupDriver: systemd)', changes);
+        const safe = fromRuntime && runtimeDriver === 'systemd';
+        if (complete) {
+          fix = safe
+            ? makeFix('safe', "set the kubelet's cgroupDriver to systemd, the driver it takes from containerd", changes)
+            : makeFix('unsafe', 'use the systemd cgroup driver in containerd (SystemdCgroup = true) and the kubelet (cgroupDriver: systemd)', changes);
+        }
       } catch (e) {
         if (!(e instanceof FixBuildError)) throw e;
       }
