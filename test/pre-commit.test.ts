@@ -199,6 +199,20 @@ describe('pre-commit: a commit in a repository of node roots', () => {
     git('reset', '-q', '--hard');
   });
 
+  it('crilint-fix repairs the staged file; pre-commit then fails the commit because the hook changed files', () => {
+    const crictl = join(repo, 'nodes/pool-a/etc/crictl.yaml');
+    const clean = readFileSync(crictl, 'utf8');
+    writeFileSync(crictl, clean.replace('unix:///run/containerd/containerd.sock', 'unix:///var/run/crio/crio.sock'));
+    git('add', '.');
+    const { files, result } = runHook(hooks[1]!);
+    expect(files).toEqual(['nodes/pool-a/etc/crictl.yaml']);
+    expect(result).toEqual({ stdout: '', stderr: 'crilint: fixed 1 problem in 1 file\n', code: 0 });
+    // What pre-commit looks at: the hook modified a file, so the commit stops for a review.
+    expect(git('diff', '--name-only')).toBe('nodes/pool-a/etc/crictl.yaml\n');
+    expect(readFileSync(crictl, 'utf8')).toBe(clean);
+    git('reset', '-q', '--hard');
+  });
+
   it('a broken crilint.config.yaml fails the commit as a configuration problem (exit 2)', () => {
     writeFileSync(join(repo, 'crilint.config.yaml'), 'target:\n  kubernetes: 1.34\n');
     git('add', '.');
