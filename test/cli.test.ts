@@ -53,7 +53,7 @@ describe('usage', () => {
         "  --root          Lint DIR whole as a node's / (repeatable)                                  [array]",
         '  --kubernetes    Target Kubernetes X.Y (default: newest known)                             [string]',
         '  --containerd    Target containerd X.Y (default: from config version)                      [string]',
-        '  --format        Output format                    [choices: "stylish", "json"] [default: "stylish"]',
+        '  --format        Output format [choices: "stylish", "json", "sarif", "github"] [default: "stylish"]',
         '  --max-warnings  Exit 1 when there are more than N warnings                                [number]',
         '  --quiet         Report errors only                                      [boolean] [default: false]',
         '  --fix           Apply safe fixes and report what remains                [boolean] [default: false]',
@@ -79,7 +79,7 @@ describe('usage', () => {
   it.each([
     [['lint', '--bogus', NODE], 'crilint: Unknown argument: bogus (see crilint --help)\n'],
     [['lint', '--root'], 'crilint: Not enough arguments following: root (see crilint --help)\n'],
-    [['lint', '--format', 'xml', NODE], 'crilint: Invalid values:\n  Argument: format, Given: "xml", Choices: "stylish", "json" (see crilint --help)\n'],
+    [['lint', '--format', 'xml', NODE], 'crilint: Invalid values:\n  Argument: format, Given: "xml", Choices: "stylish", "json", "sarif", "github" (see crilint --help)\n'],
     [['lint', '--max-warnings', '1.5', NODE], 'crilint: --max-warnings takes a whole number >= 0\n'],
     [['lint', '--kubernetes', 'latest', NODE], 'crilint: --kubernetes latest: expected a version such as 1.34 or 1.34.2\n'],
   ])('a usage error exits 2 with one line and no stack: %j', (args, stderr) => {
