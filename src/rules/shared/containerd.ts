@@ -1,0 +1,141 @@
+/**
+ * Helpers shared by the containerd rules (config version, plugin IDs, removed keys, CRI layout):
+ * the target's merge mode, walking a file's keys with their TOML paths, the "zero value" test
+ * containerd's own deprecation checks use, key-path text for messages, and removing a whole
+ * subtree with the fix builders.
+ *
+ * `unknown-key` yields to these rules where they explain the same key better (see `claimedSites`
+ * users in unknown-key.ts): each rule that claims keys exports a function listing them.
+ */
+import type { FileChange, Range } from '../../core/types.js';
+import { fmtVersion } from '../../core/version.js';
+import type { ConfigVersion } from '../../data/containerd.js';
+import { CONTAINERD_DEFAULTS, containerdDefault } from '../../data/containerd-defaults.js';
+import { fmtKeyPath } from '../../data/lookup.js';
+import type { Target } from '../../engine/rule.js';
+import { toml } from '../../fix/index.js';
+import type { ContainerdFile, ContainerdModel, MergeMode } from '../../model/containerd.js';
+import { toJS, type MapEntry, type MapNode, type VNode } from '../../model/tree.js';
+
+/** How the target containerd merges and decodes: 1.x (go-toml v1, table replacement) or 2.x. */
+export function modeOf(target: Target): MergeMode {
+  return target.containerd.major >= 2 ? '2.x' : '1.x';
+}
+
+/** `containerd 2.1` / `containerd 1.6.20` as given. */
+export function targetText(target: Target): string {
+  return `containerd ${fmtVersion(target.containerd)}`;
+}
+
+/** Every config file crilint read: merged files first, then loose files linted on their own. */
+export function allFiles(model: ContainerdModel): ContainerdFile[] {
+  return [...model.configFiles, ...model.extra];
+}
+
+/** A file's version as a ConfigVersion for the data tables (above 4 reads as 4: such a file is refused anyway). */
+export function configVersionOf(file: ContainerdFile): ConfigVersion {
+  return Math.min(Math.max(file.version, 1), 4) as ConfigVersion;
+}
+
+export interface KeySite {
+  /** Key segments from the file's root (no array indexes: arrays of tables are not walked). */
+  path: string[];
+  entry: MapEntry;
+  parent: MapNode;
+}
+
+/** Every key of a file, parents before children (tables and values; not inside arrays). */
+export function keySites(file: ContainerdFile): KeySite[] {
+  const out: KeySite[] = [];
+  const visit = (m: MapNode, path: string[]) => {
+    for (const e of m.entries) {
+      const p = [...path, e.key];
+      out.push({ path: p, entry: e, parent: m });
+      if (e.value.kind === 'map') visit(e.value, p);
+    }
+  };
+  if (file.root) visit(file.root, []);
+  return out;
+}
+
+/**
+ * Go's zero value as containerd's deprecation checks see it (`!= ""`, `len(...) > 0`, `!= 0`):
+ * "", 0, false, an empty array, or a table whose values are all zero. containerd's own
+ * `config default` output is full of such entries (empty `registry.mirrors`, `bin_dir = ''`).
+ */
+export function isZeroValue(n: VNode): boolean {
+  if (n.kind === 'scalar') return n.value === '' || n.value === 0 || n.value === false || n.value === null;
+  if (n.kind === 'array') return n.items.length === 0;
+  return n.entries.every((e) => isZeroValue(e.value));
+}
+
+/** `plugins."io.containerd.grpc.v1.cri".containerd` */
+export function keyPathText(path: readonly string[]): string {
+  return fmtKeyPath(path);
+}
+
+/** A table path as written inside `[…]`: `plugins."io.containerd.grpc.v1.cri".containerd`. */
+export function fmtTable(path: readonly string[]): string {
+  return fmtKeyPath(path);
+}
+
+/** `[plugins."io.containerd.grpc.v1.cri".containerd]` and the key in it: `no_pivot in [plugins.…containerd]`. */
+export function keyInTable(path: readonly string[]): string {
+  const key = path[path.length - 1]!;
+  const table = path.slice(0, -1);
+  return table.length ? `${fmtKeyPath([key])} in [${fmtKeyPath(table)}]` : `top-level ${fmtKeyPath([key])}`;
+}
+
+/** Where a finding about a key points: the key as written (for a table: its name in the first header). */
+export function keyRange(e: MapEntry): Range {
+  return e.keyRange;
+}
+
+/** `${file}:${offset}` of a range: how rules name a site they claim. */
+export function siteId(file: ContainerdFile, range: Range): string {
+  return `${file.source.path}:${range.start.offset}`;
+}
+
+/** Is the table written with a `[header]` of its own (not implicit, not inline, not dotted)? */
+export function hasHeader(n: VNode): boolean {
+  return n.kind === 'map' && !n.implicit && (n.syntax as { type?: string } | undefined)?.type === 'TOMLTable';
+}
+
+/**
+ * The changes that delete a key and everything below it: a value line, an inline table, or a
+ * `[header]` section together with its sub-sections. Throws FixBuildError (from the builders) when
+ * a part cannot be removed.
+ */
+export function removeSubtree(n: VNode): FileChange[] {
+  if (n.kind !== 'map' || (!hasHeader(n) && !n.implicit)) return [toml.removeEntry(n)];
+  const out: FileChange[] = [];
+  const section = hasHeader(n) ? (n.syntax as { range: [number, number] }).range : null;
+  if (hasHeader(n)) out.push(toml.removeTable(n));
+  for (const e of n.entries) {
+    // What is written in a header's section (key-values, dotted keys) goes with it; sub-tables
+    // named by later headers have sections of their own.
+    if (section && e.keyRange.start.offset >= section[0] && e.keyRange.start.offset < section[1]) continue;
+    out.push(...removeSubtree(e.value));
+  }
+  return out;
+}
+
+/**
+ * Whether a value equals the target's built-in default for the key at `path` in a file of config
+ * version `cv` (data CONTAINERD_DEFAULTS): moving such a value to where containerd reads it
+ * changes nothing on a running node. false when crilint has no default for the key.
+ */
+export function isDefaultAt(target: Target, cv: ConfigVersion, path: readonly string[], n: VNode): boolean {
+  for (const [name, d] of Object.entries(CONTAINERD_DEFAULTS)) {
+    const p = d.paths[cv];
+    if (!p || p.length !== path.length || !p.every((s, i) => s === path[i])) continue;
+    const v = containerdDefault(target.containerd, name);
+    return v !== undefined && v !== null && JSON.stringify(v) === JSON.stringify(toJS(n));
+  }
+  return false;
+}
+
+/** Same TOML value (as plain JS). */
+export function sameValue(a: VNode, b: VNode): boolean {
+  return JSON.stringify(toJS(a)) === JSON.stringify(toJS(b));
+}
