@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { lintCommand } from './lint.js';
 import { explainRule, renderRules } from './rules-command.js';
+import { schemaCommand } from './schema-command.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { UsageError } from './errors.js';
@@ -66,6 +67,7 @@ async function run(argv: string[]): Promise<number> {
         process.stdout.write(explainRule(String(a.rule)));
       },
     )
+    .command(schemaCommand())
     .strict()
     .help()
     .version(VERSION)
