@@ -68,9 +68,8 @@ export default defineRule({
     if (!setting.flag && !kubelet.config && !kubelet.dropIns.length) return;
     const kubeletDriver = setting.value;
     if (kubeletDriver !== 'systemd' && kubeletDriver !== 'cgroupfs') return; // invalid-value
-    const { runtimes, implicit } = runcRuntimes(view);
-    const primary = runtimes[0] ?? null;
-    if (!primary && !implicit) return; // no runc runtime: nothing sets runc's driver
+    const { primary, builtin, others, broken } = runcRuntimes(view, mode);
+    if (broken || (!primary && !builtin)) return; // the CRI plugin does not load, or no runc runtime sets a driver
     const runtimeDriver: CgroupDriver = primary ? driverOf(primary) : 'cgroupfs';
     const gate = effectiveGate(kubelet, k8s, GATE);
     const fromRuntime = kubeletCgroupDriverFromRuntime(k8s, 'containerd', target.containerd, gate);
@@ -82,7 +81,7 @@ export default defineRule({
 
     const runtimeText = primary
       ? `containerd runs runc${primary.name !== 'runc' ? ` (runtime "${primary.name}")` : ''} with ${runtimeDriver} (${describeSystemdCgroup(primary)})`
-      : `containerd runs its built-in runc runtime with cgroupfs (no runtime is configured; ${describeSystemdCgroup(null)})`;
+      : `containerd runs its built-in runc runtime with cgroupfs (no runtime "runc" is configured; ${describeSystemdCgroup(null)})`;
     const spot = primary ? driverSpot(primary) : implicitSpot(model, view);
 
     if (runtimeDriver !== kubeletDriver) {
@@ -135,12 +134,13 @@ export default defineRule({
     }
 
     // Every other runc runtime must use the driver the kubelet ends up with.
-    for (const r of runtimes.slice(1)) {
+    const primaryName = primary ? `runtime "${primary.name}"` : 'the built-in runc runtime';
+    for (const r of others) {
       const d = driverOf(r);
       if (d === effective) continue;
-      const source = fromRuntime ? `taken from runtime "${primary!.name}"` : kDesc;
+      const source = fromRuntime ? `taken from ${primaryName}` : kDesc;
       const related: RelatedLocation[] = fromRuntime
-        ? [{ ...driverSpot(primary!), message: `runtime "${primary!.name}" (${describeSystemdCgroup(primary)}): the kubelet takes its driver from here` }]
+        ? [{ ...spot, message: `${primaryName} (${describeSystemdCgroup(primary)}): the kubelet takes its driver from here` }]
         : kubeletRelated(`the kubelet's ${kDesc}`);
       let fix;
       try {

@@ -27,6 +27,7 @@ import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
 import { mergeMode } from './shared/endpoints.js';
 import { flagValuePlace, kubeletVersion } from './shared/kubelet-settings.js';
+import { nodeSpot } from './shared/runc.js';
 
 /** Name and tag of an image reference; `tag` null for a digest-only reference. Without a tag, the tag is `latest`. */
 export function splitImage(ref: string): { name: string; tag: string | null; digest: string | null } {
@@ -77,8 +78,8 @@ export default defineRule({
 
     if (!tagOk) {
       const table = view.tables.find((t) => t.role === 'images') ?? view.tables.find((t) => t.role === 'cri');
-      const at = sb.node ?? (table ? table.table : null);
-      const spot = at ? { file: at.file, range: at.range } : { file: model.main.source, range: fileStart(model.main.source) };
+      const at = sb.node ?? (table && !table.table.implicit ? table.table : null);
+      const spot = at ? nodeSpot(at) : { file: model.main.source, range: fileStart(model.main.source) };
       const what = isDefault
         ? `containerd ${fmtVersion(target.containerd)} uses its default sandbox image ${image} (${keyName} is not set)`
         : `containerd's sandbox image is ${image}`;
@@ -112,7 +113,7 @@ export default defineRule({
     if (flag.value === image || flag.value === desired) return; // same image, or containerd's own finding fixes the tag
     const related = sb.node
       ? [{ file: sb.node.file, range: sb.node.range, message: `containerd's sandbox image ${image}` }]
-      : [{ ...(view.tables[0] ? { file: view.tables[0].table.file, range: view.tables[0].table.range } : { file: model.main.source, range: fileStart(model.main.source) }), message: `containerd's default sandbox image ${image}` }];
+      : [{ ...(view.tables[0] && !view.tables[0].table.implicit ? nodeSpot(view.tables[0].table) : { file: model.main.source, range: fileStart(model.main.source) }), message: `containerd's default sandbox image ${image}` }];
     const value = desired ?? image;
     let fix;
     try {

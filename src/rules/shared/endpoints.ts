@@ -25,6 +25,7 @@ import { criView, type CriView, type MergeMode } from '../../model/containerd.js
 import type { NodeSet } from '../../model/nodeset.js';
 import { get, type ScalarNode } from '../../model/tree.js';
 import type { Target } from '../../engine/rule.js';
+import { nodeSpot } from './runc.js';
 
 export interface ParsedEndpoint {
   raw: string;
@@ -155,7 +156,7 @@ export function runtimeSocket(node: NodeSet, target: Target): RuntimeSocket | nu
   } else {
     const root = model.main.root;
     const grpc = get(root, 'grpc');
-    const at: { file: SourceFile; range: Range } = grpc && grpc.kind === 'map' ? { file: grpc.file, range: grpc.range } : { file: model.main.source, range: fileStart(model.main.source) };
+    const at: { file: SourceFile; range: Range } = grpc && grpc.kind === 'map' ? nodeSpot(grpc) : { file: model.main.source, range: fileStart(model.main.source) };
     related = { ...at, message: `containerd listens on its default socket ${path} (no grpc address is set)` };
   }
   return { path, socket: normalizeSocketPath(path), node: view.grpcAddress.node, view, related };

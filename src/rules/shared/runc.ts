@@ -12,7 +12,7 @@
  *   unless they name a RuntimeClass; the same order picks the runtime that matters.
  */
 import type { SourceFile } from '../../core/source.js';
-import { fileStart } from '../../core/source.js';
+import { fileStart, lineText, rangeOf } from '../../core/source.js';
 import type { FileChange, Range } from '../../core/types.js';
 import type { Version } from '../../core/version.js';
 import { containerdDefault } from '../../data/containerd-defaults.js';
@@ -34,18 +34,35 @@ export function driverOf(r: CriRuntime): CgroupDriver {
   return r.systemdCgroup.value ? 'systemd' : 'cgroupfs';
 }
 
+export interface RuncRuntimes {
+  /** The runc runtime whose driver matters (see the module comment); null when it is the built-in one or there is none. */
+  primary: CriRuntime | null;
+  /** The default runtime is containerd's built-in runc (no table of its own; SystemdCgroup false). */
+  builtin: boolean;
+  /** The other runc runtimes, by name. */
+  others: CriRuntime[];
+  /** The default runtime is not defined: the CRI plugin does not load (default-runtime-undefined). */
+  broken: boolean;
+}
+
 /**
- * The runc runtimes in the order containerd ≥ 2.0 consults them (default runtime first, then by
- * name). `implicit`: the file configures no runtime at all and the default runtime name is runc,
- * so containerd runs its built-in runc runtime (SystemdCgroup false).
+ * The runc runtimes in the order containerd ≥ 2.0 consults them: the default runtime when it is a
+ * runc runtime, else the first runc runtime by name. When the default name is "runc" and no runtime
+ * of that name is configured, containerd runs its built-in runc runtime: always when the file
+ * configures no runtime, and on 2.x also next to other runtimes (go-toml v2 decodes into the
+ * built-in map; 1.x replaces the map, and the CRI plugin then fails: see default-runtime-undefined).
  */
-export function runcRuntimes(view: CriView): { runtimes: CriRuntime[]; implicit: boolean } {
-  const runc = view.runtimes.filter(isRunc);
-  const byName = [...runc].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const def = view.defaultRuntime && isRunc(view.defaultRuntime) ? view.defaultRuntime : null;
-  const ordered = def ? [def, ...byName.filter((r) => r !== def)] : byName;
-  const implicit = view.runtimes.length === 0 && view.defaultRuntimeName.value === 'runc';
-  return { runtimes: ordered, implicit };
+export function runcRuntimes(view: CriView, mode: MergeMode): RuncRuntimes {
+  const byName = view.runtimes.filter(isRunc).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const def = view.defaultRuntime;
+  if (def) {
+    const primary = isRunc(def) ? def : (byName[0] ?? null);
+    return { primary, builtin: false, others: byName.filter((r) => r !== primary), broken: false };
+  }
+  if (view.defaultRuntimeName.value === 'runc' && (mode === '2.x' || view.runtimes.length === 0)) {
+    return { primary: null, builtin: true, others: byName, broken: false };
+  }
+  return { primary: null, builtin: false, others: [], broken: true };
 }
 
 /** How a runtime's driver is set, for messages: `SystemdCgroup = false` or `SystemdCgroup is not set; it defaults to false`. */
@@ -66,16 +83,27 @@ function editable(model: ContainerdModel, mode: MergeMode, n: VNode): VNode {
   return srcs.length ? srcs[srcs.length - 1]! : n;
 }
 
-/** Where a finding about a runtime's driver points: the value, else its options table, else its table. */
-export function driverSpot(r: CriRuntime): Spot {
-  const n: VNode = r.systemdCgroup.node ?? r.options ?? r.table;
-  return { file: n.file, range: n.range };
+/**
+ * Where a finding about a node points, on one line: a value's range, or the first line of a
+ * table's range (a table without a header of its own is positioned at the section that created it).
+ */
+export function nodeSpot(n: VNode): Spot {
+  const { file, range } = n;
+  if (range.end.line === range.start.line) return { file, range };
+  const lineEnd = file.lineStarts[range.start.line - 1]! + lineText(file, range.start.line).length;
+  return { file, range: rangeOf(file, range.start.offset, lineEnd) };
 }
 
-/** Where a finding about the built-in runc runtime points: the CRI runtime table, else the start of config.toml. */
+/** Where a finding about a runtime's driver points: the value, else its options table, else its table. */
+export function driverSpot(r: CriRuntime): Spot {
+  return nodeSpot(r.systemdCgroup.node ?? r.options ?? r.table);
+}
+
+/** Where a finding about the built-in runc runtime points: the CRI runtime table (when it has a header), else the start of config.toml. */
 export function implicitSpot(model: ContainerdModel, view: CriView): Spot {
   const t = view.tables.find((x) => x.role === 'runtime') ?? view.tables.find((x) => x.role === 'cri');
-  if (t) return { file: t.table.file, range: t.table.range };
+  // A table without a header of its own is positioned at some sub-table: the start of the file says more.
+  if (t && !t.table.implicit) return nodeSpot(t.table);
   return { file: model.main.source, range: fileStart(model.main.source) };
 }
 
