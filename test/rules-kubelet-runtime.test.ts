@@ -5,7 +5,7 @@
  * linted as `crilint lint --root` does (every registered rule, suppressions); only these rules'
  * findings are compared, with exact ranges, related locations and fixed bytes.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -674,5 +674,39 @@ describe('cis-kubelet', () => {
     expect(flag.map((f) => `${pos(f)} ${f.message.split(',')[0]}`)).toEqual([
       'etc/default/kubelet:1:79-1:110 CIS 4.2.12 (cis-1.12): the kubelet offers the cipher suite TLS_RSA_WITH_AES_256_GCM_SHA384',
     ]);
+  });
+});
+
+// -----------------------------------------------------------------------------------------------
+
+describe('real configuration files (../shared/corpus)', () => {
+  const CORPUS = join(import.meta.dirname, '../../shared/corpus');
+  const real = (dir: string) =>
+    readdirSync(join(CORPUS, dir))
+      .filter((n) => !/TEMPLATE|\.tmpl$|\.j2$|\.md$/.test(n))
+      .map((n) => [n, readFileSync(join(CORPUS, dir, n), 'utf8')] as const);
+  const containerd = real('containerd');
+  const kubelet = real('kubelet').filter(([n]) => !n.includes('drop-in') && !n.includes('instance-config'));
+  const crictl = real('other/crictl');
+
+  it(`lints every real containerd file (${containerd.length}) with a real kubelet config and crictl.yaml at several targets: no crash, every finding in its file`, () => {
+    let n = 0;
+    for (const [name, text] of containerd) {
+      const [kName, kText] = kubelet[n % kubelet.length]!;
+      const [cName, cText] = crictl[n % crictl.length]!;
+      n++;
+      for (const [k, c] of [['1.30', '1.7'], ['1.34', '2.1'], ['1.36', '2.3']] as const) {
+        const files = { 'etc/containerd/config.toml': text, 'var/lib/kubelet/config.yaml': kText, 'etc/crictl.yaml': cText };
+        const list = lint(files, k, c, ['cis']);
+        for (const f of list) {
+          const where = `${name} + ${kName} + ${cName} @ ${k}/${c}: ${f.rule} ${f.message}`;
+          expect(f.file, where).not.toBeNull();
+          expect(f.range!.end.offset, where).toBeLessThanOrEqual(f.file!.text.length);
+          expect(f.range!.start.offset, where).toBeLessThanOrEqual(f.range!.end.offset);
+          for (const ch of f.fix?.changes ?? []) expect(() => applyEdits(ch.file!.text, ch.edits), where).not.toThrow();
+        }
+      }
+    }
+    expect(n).toBe(containerd.length);
   });
 });
