@@ -4,6 +4,7 @@
  * plugin tables and disabled_plugins by short ID (`[plugins.cri]`, `"cri"`). 1.x logs a deprecation
  * warning for version 1; 2.x migrates it in memory at every start, and 2.0–2.2 (by code reading,
  * data v1CriSettingsMigrated) do not carry its CRI settings over to the split CRI plugins.
+ * A file with no settings at all is not reported (it means containerd's defaults in every version).
  * Only the main file: a drop-in without `version` is merged into the main file's version on 1.x.
  */
 import { fileStart } from '../core/source.js';
@@ -24,6 +25,8 @@ export default defineRule({
     if (!model) return;
     const main = model.main;
     if (!main.root || main.versionNode) return;
+    // A file without any setting is containerd's defaults whatever its version: nothing to migrate.
+    if (main.root.entries.length === 0) return;
     const first = main.root.entries[0];
     const range = first ? first.keyRange : fileStart(main.source);
     const t = targetText(ctx.target);
