@@ -9,18 +9,22 @@
  *   depends on migration order — a warning (§4 item 4). Version-4 server plugins need 2.3.
  * - Any plugin URI (a key with dots) in a version-1 file, on 1.x: version 1 names plugins by
  *   short ID (Config.Decode picks `plugins.<ID>` for version 1, services/server/config/config.go
- *   @ v1.7.34), so the table is ignored — an error. 2.x keeps dotted keys of a version-1 file as
- *   they are (v1MigratePluginName), so there only the layout warning applies.
+ *   @ v1.7.34; checked with containerd 1.6.20), so the table is ignored — an error. 2.x keeps
+ *   dotted keys of a version-1 file as they are (v1MigratePluginName); a version-2 layout
+ *   `[plugins."io.containerd.grpc.v1.cri"]` there is migrated by 2.3 but, by code reading, not by
+ *   2.0–2.2 (data v1CriSettingsMigrated, marked uncertain) — a warning either way.
  * Not here: short IDs in a version ≥ 2 file (plugin-id-not-uri), version-2 CRI settings in a
  * version 3/4 file (cri-config-ignored).
  */
-import { atLeastLoose } from '../data/lookup.js';
-import { clampContainerd } from '../data/lookup.js';
+import { v1CriSettingsMigrated } from '../data/containerd.js';
+import { V2_TO_V3_CRI_KEYS } from '../data/containerd-keys.js';
+import { atLeastLoose, clampContainerd } from '../data/lookup.js';
 import { defineRule } from '../engine/rule.js';
 import { CRI_IDS } from '../model/containerd.js';
 import { get } from '../model/tree.js';
 import { allFiles, modeOf, targetText } from './shared/containerd.js';
 
+const SERVER_KEYS = new Set(V2_TO_V3_CRI_KEYS.filter((r) => r.part === 'server').map((r) => r.from[0]!));
 const SERVER_PLUGINS = /^io\.containerd\.(server\.v1\.|metrics\.v1\.grpc-prometheus$)/;
 
 export default defineRule({
@@ -54,7 +58,14 @@ export default defineRule({
           }
           continue;
         }
-        if (v3) {
+        if (id === CRI_IDS.grpc && f.version <= 1 && e.value.kind === 'map' && e.value.entries.some((x) => !SERVER_KEYS.has(x.key))) {
+          ctx.report({
+            ...at,
+            message: v1CriSettingsMigrated(ctx.target.containerd)
+              ? `[plugins."${id}"] is a config version 2 table in a file with ${declared}: ${t} migrates it, but only because it converts the whole file on every start; add version = 2 at the top of the file`
+              : `[plugins."${id}"] is a config version 2 table in a file with ${declared}: ${t} converts a version 1 file straight to version 3 and probably does not migrate this table's CRI settings (they would be ignored); add version = 2 at the top of the file`,
+          });
+        } else if (v3) {
           ctx.report({ ...at, message: `[plugins."${id}"] is a config version 3 table in a file with ${declared}: ${t} reads it only because it merges it with the migrated version 2 settings, and a later file of another version changes how they combine; declare version = 3 and move the version 2 CRI settings into the version 3 tables` });
         } else if (v4) {
           ctx.report({

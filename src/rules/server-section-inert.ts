@@ -20,7 +20,7 @@ import { defineRule } from '../engine/rule.js';
 import { FixBuildError, makeFix, toml } from '../fix/index.js';
 import type { TomlValue } from '../fix/toml.js';
 import { entry, get, getPath, toJS, type MapNode, type VNode } from '../model/tree.js';
-import { allFiles, isZeroValue, sameValue, targetText } from './shared/containerd.js';
+import { allFiles, hasHeader, isZeroValue, sameValue, targetText } from './shared/containerd.js';
 
 /** The data default a moved key would get anyway, by its old path. */
 function defaultFor(from: readonly string[]): unknown {
@@ -82,8 +82,13 @@ export default defineRule({
         }
         try {
           const s = section as MapNode;
-          const removal: FileChange = s.entries.length === 1 && !s.implicit ? toml.removeTable(s) : toml.removeEntry(e.value);
-          fix = makeFix('unsafe', `move [${m.from[0]}] ${m.from[1]} to ${target}`, removal, toml.ensureTable(root, to.slice(0, -1), { [to[to.length - 1]!]: toJS(e.value) as TomlValue }));
+          const key = to[to.length - 1]!;
+          const changes: FileChange[] =
+            s.entries.length === 1 && hasHeader(s) && getPath(root, to.slice(0, -1)) === undefined
+              ? // The section holds only this key: its header becomes the plugin's, in place.
+                [toml.renameTablePath(s, to.slice(0, -1)), ...(key !== e.key ? [toml.setKey(e.value, key)] : [])]
+              : [toml.removeEntry(e.value), toml.ensureTable(root, to.slice(0, -1), { [key]: toJS(e.value) as TomlValue })];
+          fix = makeFix('unsafe', `move [${m.from[0]}] ${m.from[1]} to ${target}`, changes);
         } catch (err) {
           if (!(err instanceof FixBuildError)) throw err;
         }
