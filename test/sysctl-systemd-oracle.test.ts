@@ -28,8 +28,11 @@ const inCI = Boolean(process.env.CI);
 const env = { ...process.env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat', SYSTEMD_LOG_COLOR: '0', LC_ALL: 'C' };
 
 describe('systemd oracle availability', () => {
-  it.runIf(inCI)('has systemd-analyze and systemd-sysctl in CI (install the systemd package)', () => {
-    expect({ ANALYZE, SYSCTL }).toEqual({ ANALYZE: expect.any(String), SYSCTL: expect.any(String) });
+  // Under CI the oracle must be there (.ci/run installs systemd); elsewhere its absence is allowed
+  // and the oracle suite below says it was skipped.
+  it('has systemd-analyze and systemd-sysctl wherever CI runs (install the systemd package)', () => {
+    if (inCI || available) expect({ ANALYZE, SYSCTL }).toEqual({ ANALYZE: expect.any(String), SYSCTL: expect.any(String) });
+    else expect(inCI).toBe(false);
   });
 });
 
