@@ -135,9 +135,18 @@ function report(ctx: RuleContext, s: Site): void {
   const ignored = mode === '2.x' ? `ignores it ("Ignoring unknown key in TOML for plugin")` : 'silently ignores it';
   if (s.kind === 'runtime-table') {
     const optionsPath = [...(s.table.path as string[]), 'options'];
+    const options = get(s.table, 'options');
+    const there = options && options.kind === 'map' ? options.entries.find((x) => accepted(x.key, mode)) : undefined;
+    const thereValue = there && there.value.kind === 'scalar' ? there.value.value : undefined;
+    const what =
+      there === undefined
+        ? `so runc ${value === true ? 'keeps the cgroupfs driver' : 'uses its default'}; move it to [${fmtTable(optionsPath)}] as SystemdCgroup`
+        : thereValue === value
+          ? `and the options already set ${there.key} = ${String(thereValue)}; remove this copy`
+          : `and runc uses ${there.key} = ${String(thereValue)} from its options; set the value there and remove this copy`;
     ctx.report({
       ...at,
-      message: `${entry.key} is set on runtime "${s.runtime}" itself, not in its options: ${t} ${ignored}, so runc ${value === true ? 'keeps the cgroupfs driver' : 'uses its default'}; move it to [${fmtTable(optionsPath)}] as SystemdCgroup`,
+      message: `${entry.key} is set on runtime "${s.runtime}" itself, not in its options: ${t} ${ignored}, ${what}`,
       ...optional(tryFix(() => moveToOptions(s, mode))),
     });
     return;
