@@ -69,11 +69,6 @@ export function isZeroValue(n: VNode): boolean {
   return n.entries.every((e) => isZeroValue(e.value));
 }
 
-/** `plugins."io.containerd.grpc.v1.cri".containerd` */
-export function keyPathText(path: readonly string[]): string {
-  return fmtKeyPath(path);
-}
-
 /** A table path as written inside `[…]`: `plugins."io.containerd.grpc.v1.cri".containerd`. */
 export function fmtTable(path: readonly string[]): string {
   return fmtKeyPath(path);
@@ -84,11 +79,6 @@ export function keyInTable(path: readonly string[]): string {
   const key = path[path.length - 1]!;
   const table = path.slice(0, -1);
   return table.length ? `${fmtKeyPath([key])} in [${fmtKeyPath(table)}]` : `top-level ${fmtKeyPath([key])}`;
-}
-
-/** Where a finding about a key points: the key as written (for a table: its name in the first header). */
-export function keyRange(e: MapEntry): Range {
-  return e.keyRange;
 }
 
 /** `${file}:${offset}` of a range: how rules name a site they claim. */
