@@ -335,3 +335,18 @@ describe('the bundle (scripts/build.mjs)', () => {
     expect(run()).toEqual(expected);
   });
 });
+
+describe('shell completion', () => {
+  it('prints a completion script that calls back into crilint', () => {
+    const r = crilint(['completion']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('###-begin-crilint-completions-###');
+    expect(r.stdout).toContain('--get-yargs-completions');
+  });
+
+  it('completes commands and the options of lint', () => {
+    expect(crilint(['--get-yargs-completions', '']).stdout.split('\n').filter(Boolean)).toEqual(['lint', 'rules', 'explain', 'schema', 'completion']);
+    const opts = crilint(['--get-yargs-completions', 'lint', '--']).stdout.split('\n');
+    for (const o of ['--root', '--kubernetes', '--containerd', '--format', '--fix', '--unsafe-fixes', '--fix-dry-run', '--config', '--profile']) expect(opts).toContain(o);
+  });
+});

@@ -68,6 +68,7 @@ async function run(argv: string[]): Promise<number> {
       },
     )
     .command(schemaCommand())
+    .completion('completion', 'Print a bash/zsh completion script (source <(crilint completion))')
     .strict()
     .help()
     .version(VERSION)
