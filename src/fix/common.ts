@@ -18,6 +18,19 @@ export class FixBuildError extends Error {
   override name = 'FixBuildError';
 }
 
+/**
+ * A fix, or none when the builders cannot express it here (FixBuildError: e.g. two edits that
+ * would overlap): the finding is still reported, without a fix. Other errors propagate.
+ */
+export function tryFix<T>(build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof FixBuildError) return undefined;
+    throw e;
+  }
+}
+
 /** A range given either as a core Range or as plain offsets. */
 export type OffsetRange = Range | { start: number; end: number };
 

@@ -9,7 +9,7 @@
 export * as toml from './toml.js';
 export * as yaml from './yaml.js';
 export * as lines from './lines.js';
-export { makeFix, applyEdits, FixBuildError, type OffsetRange } from './common.js';
+export { makeFix, applyEdits, FixBuildError, tryFix, type OffsetRange } from './common.js';
 export { applyFixes, type ApplyOptions, type FixResult, type FixedFile, type FixRecord, type FailedFix, type FixDiagnostic } from './apply.js';
 export { writeFiles, findStaleTemps, WriteError, TEMP_PATTERN, type WriteEntry, type WriteOptions, type WriteResult } from './write.js';
 export { unifiedDiff, fileDiff, type DiffFile } from './diff.js';

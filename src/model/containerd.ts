@@ -17,6 +17,7 @@
 import { dirname, isAbsolute, join as hostJoin, normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import { parseTomlSource } from '../parse/toml.js';
+import { V1_PLUGIN_URIS } from '../data/containerd.js';
 import type { LoadContext } from './load.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { get, toJS } from './tree.js';
@@ -393,24 +394,7 @@ function escapeRe(c: string): string {
  * containerd 2.x renames the plugin IDs of a version-1 file before merging it (v1MigratePluginName,
  * cmd/containerd/server/config/config.go @ v2.2.7; also applied to disabled_plugins/required_plugins).
  */
-const V1_CORE_PLUGINS: Record<string, string> = {
-  cri: 'io.containerd.grpc.v1.cri',
-  cgroups: 'io.containerd.monitor.v1.cgroups',
-  linux: 'io.containerd.runtime.v1.linux',
-  scheduler: 'io.containerd.gc.v1.scheduler',
-  bolt: 'io.containerd.metadata.v1.bolt',
-  task: 'io.containerd.runtime.v2.task',
-  opt: 'io.containerd.internal.v1.opt',
-  restart: 'io.containerd.internal.v1.restart',
-  tracing: 'io.containerd.internal.v1.tracing',
-  otlp: 'io.containerd.tracing.processor.v1.otlp',
-  aufs: 'io.containerd.snapshotter.v1.aufs',
-  btrfs: 'io.containerd.snapshotter.v1.btrfs',
-  devmapper: 'io.containerd.snapshotter.v1.devmapper',
-  native: 'io.containerd.snapshotter.v1.native',
-  overlayfs: 'io.containerd.snapshotter.v1.overlayfs',
-  zfs: 'io.containerd.snapshotter.v1.zfs',
-};
+const V1_CORE_PLUGINS = V1_PLUGIN_URIS;
 
 export function v1MigratePluginName(id: string): string {
   if (id.includes('.')) return id;

@@ -20,7 +20,7 @@ import type { Fix } from '../core/types.js';
 import { CONTAINERD_DEFAULTS } from '../data/containerd-defaults.js';
 import { atLeastLoose, clampContainerd } from '../data/lookup.js';
 import { defineRule, type RuleContext, type Target } from '../engine/rule.js';
-import { FixBuildError, makeFix, toml } from '../fix/index.js';
+import { makeFix, toml, tryFix } from '../fix/index.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { get, getPath, toJS, type ArrayNode } from '../model/tree.js';
 import { changeSites, sinceText, type ChangeSite } from './shared/containerd-changes.js';
@@ -58,14 +58,6 @@ export default defineRule({
   },
 });
 
-function tryFix(build: () => Fix): Fix | undefined {
-  try {
-    return build();
-  } catch (e) {
-    if (e instanceof FixBuildError) return undefined;
-    throw e;
-  }
-}
 
 function opt(fix: Fix | undefined): { fix?: Fix } {
   return fix ? { fix } : {};

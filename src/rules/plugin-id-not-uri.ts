@@ -18,7 +18,7 @@
 import type { Fix } from '../core/types.js';
 import { v1PluginUri } from '../data/containerd.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
-import { FixBuildError, makeFix, toml } from '../fix/index.js';
+import { makeFix, toml, tryFix } from '../fix/index.js';
 import { mergedView } from '../model/containerd.js';
 import { get, type MapEntry, type ScalarNode } from '../model/tree.js';
 import { allFiles, modeOf, targetText } from './shared/containerd.js';
@@ -76,14 +76,6 @@ function uriFor(id: string): string | null {
   return u.ambiguous ? null : u.uri;
 }
 
-function tryFix(build: () => Fix): Fix | undefined {
-  try {
-    return build();
-  } catch (e) {
-    if (e instanceof FixBuildError) return undefined;
-    throw e;
-  }
-}
 
 function listFinding(ctx: RuleContext, list: 'disabled_plugins' | 'required_plugins', item: ScalarNode, version: number): void {
   const id = item.value as string;

@@ -19,7 +19,7 @@
  */
 import type { Fix } from '../core/types.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
-import { FixBuildError, makeFix, toml } from '../fix/index.js';
+import { makeFix, toml, tryFix } from '../fix/index.js';
 import type { TomlValue } from '../fix/toml.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { getPath, toJS } from '../model/tree.js';
@@ -53,14 +53,6 @@ export default defineRule({
   },
 });
 
-function tryFix(build: () => Fix): Fix | undefined {
-  try {
-    return build();
-  } catch (e) {
-    if (e instanceof FixBuildError) return undefined;
-    throw e;
-  }
-}
 
 function reportKey(ctx: RuleContext, s: Extract<ChangeSite, { kind: 'key' }>): void {
   const { verdict, entry, file, path } = s;

@@ -23,7 +23,7 @@
  */
 import type { Fix } from '../core/types.js';
 import { defineRule, type RuleContext, type Target } from '../engine/rule.js';
-import { FixBuildError, makeFix, toml } from '../fix/index.js';
+import { FixBuildError, makeFix, toml, tryFix } from '../fix/index.js';
 import { CRI_IDS, criView, type ContainerdFile, type MergeMode } from '../model/containerd.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { get, getPath, type MapEntry, type MapNode } from '../model/tree.js';
@@ -110,14 +110,6 @@ export default defineRule({
   },
 });
 
-function tryFix(build: () => Fix): Fix | undefined {
-  try {
-    return build();
-  } catch (e) {
-    if (e instanceof FixBuildError) return undefined;
-    throw e;
-  }
-}
 
 function report(ctx: RuleContext, s: Site): void {
   const mode = modeOf(ctx.target);
