@@ -500,6 +500,17 @@ describe('sandbox-image-mismatch', () => {
     expect(lint({ 'etc/containerd/config.toml': 'version = 3\n' }, '1.35', '2.2')).toEqual([]); // 2.2's default is 1.35's pause
   });
 
+  it('a config version the target does not read: silent when containerd refuses it, no fix where it reads it with version 2 rules', () => {
+    const v3 = { 'etc/containerd/config.toml': 'version = 3\n\n[plugins."io.containerd.cri.v1.runtime".containerd]\n  default_runtime_name = "runc"\n' };
+    // 1.7.17+ refuses version 3 and does not start (config-version-unsupported says so).
+    expect(lint(v3, '1.36', '1.7')).toEqual([]);
+    // 1.6.20 does not check the version: it starts with the CRI defaults, so its default pause is real, but a
+    // pinned_images key would be ignored there too: no fix.
+    expect(lint(v3, '1.36', '1.6.20').flatMap(show)).toEqual([
+      'etc/containerd/config.toml:1:1-1:1 warning sandbox-image-mismatch [-] containerd 1.6.20 uses its default sandbox image registry.k8s.io/pause:3.6 (sandbox_image is not set), but kubeadm for Kubernetes 1.36 expects pause:3.10.2: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, and the node pulls and keeps both; use registry.k8s.io/pause:3.10.2',
+    ]);
+  });
+
   it('keeps the registry and the quoting when fixing the tag', () => {
     const [f] = lint({ 'etc/containerd/config.toml': "version = 2\n[plugins.'io.containerd.grpc.v1.cri']\n  sandbox_image = 'mirror:5000/pause:3.6' # air-gapped\n" }, '1.30', '1.7');
     expect(fixed(f!)).toEqual({ 'etc/containerd/config.toml': "version = 2\n[plugins.'io.containerd.grpc.v1.cri']\n  sandbox_image = 'mirror:5000/pause:3.9' # air-gapped\n" });

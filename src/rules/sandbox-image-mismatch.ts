@@ -16,8 +16,8 @@
  */
 import type { FileChange } from '../core/types.js';
 import { fileStart } from '../core/source.js';
-import { fmtVersion } from '../core/version.js';
-import { criKeyPath, defaultSandboxImage, type ConfigVersion } from '../data/containerd.js';
+import { fmtVersion, type Version } from '../core/version.js';
+import { configVersionVerdict, criKeyPath, defaultSandboxImage, maxConfigVersion, type ConfigVersion } from '../data/containerd.js';
 import { expectedPause, expectedPauseImage } from '../data/kubernetes.js';
 import { kubeletFlagStatus } from '../data/kubelet-flags.js';
 import { defineRule } from '../engine/rule.js';
@@ -40,11 +40,14 @@ export function splitImage(ref: string): { name: string; tag: string | null; dig
 }
 
 /** Where a missing sandbox image key goes: the table it belongs in (file and path) for the file's config version. */
-function insertion(model: ContainerdModel, view: CriView): { root: MapNode; path: string[]; key: string } | null {
+function insertion(model: ContainerdModel, view: CriView, containerd: Version): { root: MapNode; path: string[]; key: string } | null {
   // The file that holds the CRI table the key belongs in (an import, or the main file).
   const want = view.tables.find((t) => t.role === 'images') ?? view.tables.find((t) => t.role === 'cri');
   const file = (want && model.fileOf(want.table.file)) || model.main;
   if (!file.root || file.version < 1 || file.version > 4) return null;
+  // A version the target does not read natively (config-version-unsupported): the key where that
+  // version puts it would not be read either, so there is no fix to offer.
+  if (file.version > maxConfigVersion(containerd).max) return null;
   const path = criKeyPath('sandboxImage', file.version as ConfigVersion);
   if (!path) return null;
   return { root: file.root, path: path.slice(0, -1) as string[], key: path[path.length - 1]! };
@@ -64,6 +67,8 @@ export default defineRule({
     if (!model || !model.main.root) return;
     const view = criView(model, mergeMode(target));
     if (view.criDisabledBy.length) return;
+    // containerd refuses the config version and does not start: config-version-unsupported.
+    if (configVersionVerdict(target.containerd, view.version).effect === 'fatal') return;
     const k8s = kubeletVersion(target);
     const k = fmtVersion(target.kubernetes);
     const want = expectedPause(k8s);
@@ -88,7 +93,7 @@ export default defineRule({
         let ch: FileChange | null = null;
         if (sb.node && desired) ch = toml.setValue(sb.node, desired);
         else if (isDefault) {
-          const ins = insertion(model, view);
+          const ins = insertion(model, view, target.containerd);
           if (ins) ch = toml.ensureTable(ins.root, ins.path, { [ins.key]: expectedPauseImage(k8s) });
         }
         if (ch) fix = makeFix('safe', `use the pause image ${isDefault ? expectedPauseImage(k8s) : desired}`, ch);
