@@ -11,6 +11,8 @@
  * 3. every whole-line comment of the input is still in the output (as many times; indentation
  *    may change where a fix moves a table), except crilint directives that unused-suppression
  *    removes;
+ * 3a. the `--fix-dry-run` patch, applied with `patch -p1` to a copy of the input, gives exactly the
+ *    bytes the writer wrote;
  * 4. re-linting finds nothing fixable, and a second fix changes nothing;
  * 5. for a node aimed at containerd 1.6 whose containerd errors were all fixable, the real
  *    `containerd --config F config dump` (Debian's 1.6) accepts the fixed config.toml.
@@ -26,6 +28,7 @@ import { discover, type NodeSetSpec } from '../src/discover/index.js';
 import { FIXTURE_META, fixtureCases, ruleCatalog } from '../src/engine/docs.js';
 import { runFixes, syntaxProblems } from '../src/engine/fix-run.js';
 import { changePath } from '../src/fix/common.js';
+import { unifiedDiff } from '../src/fix/diff.js';
 import { writeFiles } from '../src/fix/write.js';
 import { CORPUS, REPO } from './helpers/cli.js';
 
@@ -161,9 +164,16 @@ describe('lint --fix --unsafe-fixes invariants', () => {
       const { first, result } = runFixes(spec(root), opts);
       expect(result.failed.map((f) => `${f.rule}: ${f.reason}`), 'failed fixes').toEqual([]);
       expect(result.diagnostics.map((d) => d.message), 'fix diagnostics').toEqual([]);
+      const copy = materialise(c);
+      const patch = unifiedDiff(result.files.values());
       writeFiles([...result.files.values()], { root });
 
       const after = treeFiles(root);
+      if (patch) {
+        const applied = spawnSync('patch', ['-p1', '--quiet', '--no-backup-if-mismatch'], { cwd: copy, input: patch, encoding: 'utf8' });
+        expect(applied.status, `patch -p1: ${applied.stdout}${applied.stderr}`).toBe(0);
+      }
+      expect(treeFiles(copy), 'the dry-run patch gives what --fix wrote').toEqual(after);
       for (const [rel, text] of after) {
         const kind = kindAt(rel);
         const before = c.files.get(rel);
