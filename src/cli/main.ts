@@ -8,6 +8,7 @@ import { lintCommand } from './lint.js';
 import { explainRule, renderRules } from './rules-command.js';
 import { schemaCommand } from './schema-command.js';
 import { generateCommand } from './generate-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { UsageError } from './errors.js';
@@ -69,6 +70,7 @@ async function run(argv: string[]): Promise<number> {
       },
     )
     .command(generateCommand(out))
+    .command(migrateCommand(out))
     .command(schemaCommand())
     .completion('completion', 'Print a bash/zsh completion script (source <(crilint completion))')
     .strict()

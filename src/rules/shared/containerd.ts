@@ -15,7 +15,8 @@ import { fmtKeyPath } from '../../data/lookup.js';
 import type { Target } from '../../engine/rule.js';
 import { toml } from '../../fix/index.js';
 import type { ContainerdFile, ContainerdModel, MergeMode } from '../../model/containerd.js';
-import { toJS, type MapEntry, type MapNode, type VNode } from '../../model/tree.js';
+import type { TomlValue } from '../../fix/toml.js';
+import { getPath, toJS, type MapEntry, type MapNode, type VNode } from '../../model/tree.js';
 
 /** How the target containerd merges and decodes: 1.x (go-toml v1, table replacement) or 2.x. */
 export function modeOf(target: Target): MergeMode {
@@ -128,4 +129,58 @@ export function isDefaultAt(target: Target, cv: ConfigVersion, path: readonly st
 /** Same TOML value (as plain JS). */
 export function sameValue(a: VNode, b: VNode): boolean {
   return JSON.stringify(toJS(a)) === JSON.stringify(toJS(b));
+}
+
+function setIn(obj: Record<string, TomlValue>, path: readonly string[], value: TomlValue): void {
+  let cur = obj;
+  for (const seg of path.slice(0, -1)) {
+    const next = cur[seg];
+    if (next === undefined || typeof next !== 'object' || Array.isArray(next)) cur[seg] = {};
+    cur = cur[seg] as Record<string, TomlValue>;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
+/**
+ * The insertions that write values at full key paths (`['plugins', '<id>', …, key]`), one
+ * ensureTable per plugin: each opens the deepest table the plugin's values share
+ * (`[….images.pinned_images]`, not an empty `[….images]` above it) unless a table on the way
+ * exists. `removed` are the caller's removals of the old entries in the same fix: a new section
+ * anchored at the end of a line that is removed (the last key of the table it follows) is placed
+ * right after the removed lines instead, which gives the same text without overlapping edits.
+ */
+export function moveIntoTables(root: MapNode, moves: readonly { path: readonly string[]; value: TomlValue }[], removed: readonly FileChange[] = []): FileChange[] {
+  const groups = new Map<string, Record<string, TomlValue>>();
+  for (const m of moves) {
+    const [, plugin, ...rest] = m.path;
+    const group = groups.get(plugin!) ?? {};
+    setIn(group, rest, m.value);
+    groups.set(plugin!, group);
+  }
+  const out: FileChange[] = [];
+  for (const [plugin, entries] of groups) {
+    let at = ['plugins', plugin];
+    let body: Record<string, TomlValue> = entries;
+    for (;;) {
+      const keys = Object.keys(body);
+      const only = keys.length === 1 ? body[keys[0]!] : undefined;
+      if (only === undefined || typeof only !== 'object' || Array.isArray(only) || getPath(root, at) !== undefined) break;
+      at = [...at, keys[0]!];
+      body = only;
+    }
+    out.push(afterRemovals(toml.ensureTable(root, at, body), removed));
+  }
+  return out;
+}
+
+function afterRemovals(c: FileChange, removed: readonly FileChange[]): FileChange {
+  const cuts = removed.filter((r) => r.file === c.file).flatMap((r) => r.edits.filter((e) => e.text === '' && e.end > e.start));
+  const text = c.file?.text ?? '';
+  const edits = c.edits.map((e) => {
+    const eol = text.startsWith('\r\n', e.start) ? '\r\n' : '\n';
+    if (e.start !== e.end || !e.text.startsWith(eol)) return e;
+    const cut = cuts.find((x) => x.start <= e.start && e.start < x.end);
+    return cut ? { start: cut.end, end: cut.end, text: e.text.slice(eol.length) + eol } : e;
+  });
+  return { ...c, edits };
 }
