@@ -116,9 +116,22 @@ function analyse(file: SourceFile): FileInfo {
   const stringQuote: Quote = majority(strings) ?? majority(keys) ?? 'basic';
   const keyQuote: Quote = majority(keys) ?? stringQuote;
 
-  // Header indentation: go-toml v2 (containerd 2.x) indents `[a.b]` by one unit per depth.
+  // Header indentation: go-toml v2 (containerd 2.x) indents `[a.b]` by one unit per depth; hand-written
+  // files often indent a sub-table one unit deeper than the table above it, whatever its depth. The
+  // unit is read from a header and its parent's header one key shorter when there is such a pair
+  // (both styles agree there), else from depth alone.
   let headerUnit = '';
   for (const t of tables) {
+    const ind = indentAt(text, t.range[0]);
+    const parent = tables.find((u) => u.resolvedKey.length === t.resolvedKey.length - 1 && hasPrefix(t.resolvedKey, u.resolvedKey));
+    if (!parent) continue;
+    const pind = indentAt(text, parent.range[0]);
+    if (ind.length > pind.length && ind.startsWith(pind)) {
+      headerUnit = ind.slice(pind.length);
+      break;
+    }
+  }
+  for (const t of headerUnit ? [] : tables) {
     const ind = indentAt(text, t.range[0]);
     const depth = t.key.keys.length;
     if (ind && depth > 1 && ind.length % (depth - 1) === 0) {

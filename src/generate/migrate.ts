@@ -322,7 +322,7 @@ export function migrateFile(file: string, display: string, to: MigrateTo): Migra
   if (!f.versionNode) {
     throw new UsageError(`${display}: has no \`version\`, so containerd reads it as version 1; crilint migrate starts from version 2 (name the plugins by their URIs and add \`version = 2\`; crilint lint shows where)`);
   }
-  if (typeof toJS(f.versionNode) !== 'number' || f.version < 2 || f.version > 4) throw new UsageError(`${display}:${f.versionNode.range.start.line}: version ${f.versionNode.raw} is not a config version crilint migrates (2, 3 or 4)`);
+  if (typeof toJS(f.versionNode) !== 'number' || f.version < 2 || f.version > 4) throw new UsageError(`${display}:${f.versionNode.range.start.line}:${f.versionNode.range.start.column}: version ${f.versionNode.raw} is not a config version crilint migrates (2, 3 or 4)`);
   if (f.version > to) throw new UsageError(`${display}: declares version ${f.version}; crilint migrate does not go back to version ${to}`);
   const bom = src.bom;
   const result: MigrateResult = { path, display, from: f.version, to, original: src.text, text: src.text, bom, applied: [], leftovers: [], diagnostics: [] };
