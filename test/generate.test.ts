@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
+import { KUBERNETES_MINORS } from '../src/data/versions.js';
 import { lintRoot } from '../src/engine/docs.js';
 import { generate, resolveGenerateTarget, supportedPairs, type GenerateOptions } from '../src/generate/generate.js';
 import { crilint, REPO } from './helpers/cli.js';
@@ -97,6 +98,27 @@ describe.each(CASES)('$name', ({ name, options }) => {
   it('lints with no finding at all for its own target', () => {
     const { findings } = lintRoot(dir, { kubernetes: target.kubernetes, containerd: target.containerd });
     expect(findings.map((f) => `${f.rule} ${f.file?.display}:${f.range?.start.line}: ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('every supported target, not only the matrix', () => {
+  it('lints with no finding for each Kubernetes minor in the tables × each containerd line supporting it × both cgroup drivers', () => {
+    const dirty: string[] = [];
+    let n = 0;
+    for (const p of supportedPairs(KUBERNETES_MINORS)) {
+      for (const cgroupDriver of ['systemd', 'cgroupfs']) {
+        const t = resolveGenerateTarget({ ...p, cgroupDriver });
+        const dir = tempDir();
+        for (const f of generate(t)) {
+          mkdirSync(join(dir, f.path, '..'), { recursive: true });
+          writeFileSync(join(dir, f.path), f.text);
+        }
+        n++;
+        for (const f of lintRoot(dir, { kubernetes: t.kubernetes, containerd: t.containerd }).findings) dirty.push(`${p.kubernetes}/${p.containerd}/${cgroupDriver}: ${f.rule} ${f.message}`);
+      }
+    }
+    expect(dirty).toEqual([]);
+    expect(n).toBe(2 * 37);
   });
 });
 

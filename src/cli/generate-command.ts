@@ -14,12 +14,12 @@
  *   written.
  * src/cli/main.ts registers it: `.command(generateCommand(out))`.
  */
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { describe } from '../discover/read.js';
 import { unifiedDiff, type DiffFile } from '../fix/diff.js';
-import { writeFiles, WriteError } from '../fix/write.js';
+import { resolveInRoot, writeFiles, WriteError } from '../fix/write.js';
 import { generate, resolveGenerateTarget, type GeneratedFile } from '../generate/generate.js';
 import { UsageError } from './errors.js';
 
@@ -39,37 +39,13 @@ export interface GenerateOutcome {
 }
 
 /**
- * Where a path below DIR leads as the writer resolves it (absolute link targets inside DIR, `..`
- * stopping at DIR); null when nothing is there.
+ * Where a path below DIR leads as the writer resolves it (src/fix/write.ts resolveInRoot: absolute
+ * link targets inside DIR, `..` stopping at DIR); null when nothing is there.
  */
 function resolveBelow(root: string, rel: string): string | null {
-  let stack: string[] = [];
-  let queue = rel.split('/');
-  let hops = 0;
-  while (queue.length) {
-    const c = queue.shift()!;
-    if (c === '' || c === '.') continue;
-    if (c === '..') {
-      stack.pop();
-      continue;
-    }
-    let st;
-    try {
-      st = lstatSync(join(root, ...stack, c));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-      throw new UsageError(`${join(root, rel)}: ${describe(e)}`);
-    }
-    if (!st.isSymbolicLink()) {
-      stack.push(c);
-      continue;
-    }
-    if (++hops > 40) throw new UsageError(`${join(root, rel)}: too many levels of symbolic links`);
-    const target = readlinkSync(join(root, ...stack, c));
-    if (isAbsolute(target)) stack = [];
-    queue = [...target.split('/'), ...queue];
-  }
-  return join(root, ...stack);
+  const r = resolveInRoot(root, join(root, ...rel.split('/')));
+  if (typeof r === 'string') throw new UsageError(`${join(root, rel)}: ${r}`);
+  return r.missing.length || r.devnull ? null : r.real;
 }
 
 /** The text of a generated file's path in DIR (null when missing); the bytes as they are, a BOM included. */
