@@ -180,10 +180,11 @@ function yamlScalar(v: string): string {
   return needsQuotes(v) ? JSON.stringify(v) : v;
 }
 
-/** Containerd lines reading a config version natively, as text (`2.0, 2.1 and 2.2`). */
+/** Containerd lines reading a config version natively, as text (`2.3`, `1.6 and 1.7`, `2.0–2.2`). */
 function linesReading(v: ConfigVersion): string {
   const lines = (Object.keys(CONFIG_DEFAULT_EMITS) as (keyof typeof CONFIG_DEFAULT_EMITS)[]).filter((l) => CONFIG_DEFAULT_EMITS[l] === v);
-  return lines.length === 1 ? lines[0]! : `${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
+  if (lines.length <= 2) return lines.join(' and ');
+  return `${lines[0]}–${lines[lines.length - 1]}`;
 }
 
 /** The CRI socket: containerd's default [grpc] address, which the kubelet and crictl dial. */
@@ -202,8 +203,8 @@ function containerdConfig(t: GenerateTarget, head: string): string {
   const x = lineOf(t.containerd).startsWith('1.') ? '1.x' : '2.x';
   const versionWhy =
     v === 2
-      ? [`Version 2 is the newest layout containerd ${linesReading(2)} read; a file without \`version\` is read as version 1.`]
-      : [`Version ${v} is the layout containerd ${linesReading(v)} read${v === 3 ? '' : 's'} natively; older versions are migrated in memory at every start.`];
+      ? [`Version 2: the newest layout containerd ${linesReading(2)} read (a file without \`version\` is version 1).`]
+      : [`Version ${v}: the layout containerd ${linesReading(v)} read${linesReading(v).length > 3 ? '' : 's'} natively (older ones are migrated at every start).`];
   const sandbox = expectedPauseImage(t.kubernetes, t.imageRepository);
   const dflt = defaultSandboxImage(t.containerd).image;
   const sandboxWhy = [
@@ -212,10 +213,10 @@ function containerdConfig(t: GenerateTarget, head: string): string {
   const systemd = t.cgroupDriver === 'systemd';
   const cgroupWhy = [
     systemd
-      ? `runc uses the systemd cgroup driver, as the kubelet does (cgroupDriver: systemd); the default is ${SYSTEMD_CGROUP_DEFAULT}.`
+      ? `runc uses the systemd cgroup driver, as the kubelet does (cgroupDriver: systemd); the default is ${SYSTEMD_CGROUP_DEFAULT} (cgroupfs).`
       : `runc uses the cgroupfs driver, as the kubelet does (cgroupDriver: cgroupfs); the default too, pinned to keep the two in step.`,
   ];
-  if (kubeletCgroupDriverFromRuntime(t.kubernetes, 'containerd', t.containerd)) cgroupWhy.push(`containerd ${c} reports this driver to the kubelet ${k}, which follows it (KubeletCgroupDriverFromCRI).`);
+  if (kubeletCgroupDriverFromRuntime(t.kubernetes, 'containerd', t.containerd)) cgroupWhy.push(`containerd ${c} reports this driver to kubelet ${k}, which follows it (KubeletCgroupDriverFromCRI).`);
 
   const sandboxPath = criKeyPath('sandboxImage', v)!;
   const cgroupPath = criKeyPath('systemdCgroup', v)!;
