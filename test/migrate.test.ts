@@ -248,6 +248,10 @@ describe('crilint migrate (CLI)', () => {
       code: 0,
     });
     expect(readFileSync(p, 'utf8')).toBe(text);
+    // Outside the working directory the headers name the path from `/` (patch -p1 from / applies it).
+    const outside = crilint(['migrate', p]);
+    expect(outside.stdout.split('\n').slice(0, 2)).toEqual([`--- a/${p.slice(1)}`, `+++ b/${p.slice(1)}`]);
+    expect(outside.stderr).toBe(`crilint: ${p}: version 2 → 3 (2 changes); nothing written (--write writes it)\n`);
   });
 
   it('--write rewrites the file (mode kept) with exactly the expected text; a second run has nothing to do', () => {

@@ -1,12 +1,14 @@
 /**
  * `crilint migrate FILE [--to 3|4] [--write]`: containerd config version migration as minimal
- * edits (src/generate/migrate.ts). Prints the unified diff (the `--fix-dry-run` helper) unless
+ * edits (src/generate/migrate.ts). Prints the unified diff (the `--fix-dry-run` helper; `a/` and
+ * `b/` name FILE relative to the working directory, or from `/` when it lies outside) unless
  * `--write`, which replaces FILE atomically (src/fix/write.ts, mode kept). stderr says what was
  * done; what could not be migrated is listed as `FILE:line:col: message` lines and makes the exit
  * code 1 (the rest is still migrated). Bad input (no such file, no `version`, a file that does not
  * parse, a downgrade) is a usage error, exit 2.
  * src/cli/main.ts registers it: `.command(migrateCommand(out))`.
  */
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { unifiedDiff } from '../fix/diff.js';
 import { writeFiles, WriteError } from '../fix/write.js';
@@ -17,6 +19,12 @@ export interface MigrateArgs {
   file: string;
   to: MigrateTo;
   write: boolean;
+}
+
+/** The name in the diff headers: relative to the working directory when inside it, else the path without its leading `/` (`git apply`/`patch -p1` from there applies it). */
+function diffName(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path.replace(/^\/+/, '');
 }
 
 export function runMigrate(a: MigrateArgs): { stdout: string; stderr: string; exitCode: number } {
@@ -33,7 +41,7 @@ export function runMigrate(a: MigrateArgs): { stdout: string; stderr: string; ex
   const steps = `${r.applied.length} change${r.applied.length === 1 ? '' : 's'}`;
   if (!a.write) {
     err.push(`crilint: ${a.file}: version ${r.from} → ${r.to} (${steps}); nothing written (--write writes it)`);
-    return { stdout: unifiedDiff([{ display: a.file, original: r.original, text: r.text, bom: r.bom }]), stderr: err.join('\n') + '\n', exitCode: code };
+    return { stdout: unifiedDiff([{ display: diffName(r.path), original: r.original, text: r.text, bom: r.bom }]), stderr: err.join('\n') + '\n', exitCode: code };
   }
   try {
     writeFiles([{ path: r.path, display: a.file, text: r.text, bom: r.bom, created: false }]);
