@@ -265,6 +265,16 @@ describe('toml.ensureTable', () => {
     );
   });
 
+  it('indents a new sub-section one step under its new parent in a file that indents sub-tables per nesting, not per key depth', () => {
+    // `[…containerd.runtimes.runc]` sits one step (2 spaces) under `[…containerd]` although it is two keys deeper.
+    const t =
+      '[plugins."io.containerd.grpc.v1.cri"]\n  x = 1\n\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    y = 2\n\n    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n      z = 3\n';
+    const { root } = load(t);
+    expect(run(t, toml.ensureTable(root, ['plugins', 'io.containerd.cri.v1.images'], { snapshotter: 'overlayfs', pinned_images: { sandbox: 'registry.k8s.io/pause:3.10' } }))).toBe(
+      t + '\n[plugins."io.containerd.cri.v1.images"]\n  snapshotter = "overlayfs"\n\n  [plugins."io.containerd.cri.v1.images".pinned_images]\n    sandbox = "registry.k8s.io/pause:3.10"\n',
+    );
+  });
+
   it('appends a section at the end of the file when no parent exists, with a blank line before it', () => {
     const t = 'version = 2\n\n[grpc]\naddress = "/run/containerd/containerd.sock"\n';
     const { root } = load(t);
