@@ -1,8 +1,9 @@
 /**
  * `crilint migrate`: containerd config version 2 → 3 → 4 as minimal edits.
  *
- * - Every version-2 file of ../shared/corpus/containerd (EKS, kind, minikube, containerd's own
- *   testdata, …), migrated to 3 and to 4: nothing is left over, the result lints without a
+ * - Every version-2 and version-less (version 1) file of ../shared/corpus/containerd (EKS, kind,
+ *   minikube, containerd's own testdata, Docker's package config, …), migrated to 3 and to 4:
+ *   nothing is left over, the result lints without a
  *   config-version finding for a containerd 2.x target that reads the version natively, every
  *   comment line is still there, and every setting of the original is in the result, value by
  *   value (both files read by smol-toml, an independent parser), at the path containerd's own
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { parse as smolParse } from 'smol-toml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { PLUGIN_IDS_RENAMED } from '../src/data/containerd.js';
+import { PLUGIN_IDS_RENAMED, v1PluginUri } from '../src/data/containerd.js';
 import { mapV2CriKey, V3_TO_V4_SERVICE_MIGRATION } from '../src/data/containerd-keys.js';
 import { lintSpec } from '../src/engine/pipeline.js';
 import { migrateFile, type MigrateTo } from '../src/generate/migrate.js';
@@ -89,9 +90,13 @@ function serverMoves(orig: Leaves): Map<string, { path: string[]; value: unknown
   return out;
 }
 
-/** Where containerd's migration puts an original setting (and its value there). */
-function destination(path: string[], value: unknown, to: MigrateTo, server: Map<string, { path: string[]; value: unknown }>): { path: string[]; value: unknown } {
+/** Where containerd's migration puts an original setting (and its value there); `v1`: the original has no `version`. */
+function destination(path: string[], value: unknown, to: MigrateTo, server: Map<string, { path: string[]; value: unknown }>, v1: boolean): { path: string[]; value: unknown } {
   const c = parseVersion(CONTAINERD[to])!;
+  if (v1 && path[0] === 'plugins' && path[1] !== undefined) path = ['plugins', v1PluginUri(path[1]).uri, ...path.slice(2)];
+  if (v1 && path.length === 1 && (path[0] === 'disabled_plugins' || path[0] === 'required_plugins') && Array.isArray(value)) {
+    return { path, value: value.map((x) => (typeof x === 'string' ? v1PluginUri(x).uri : x)) };
+  }
   if (path[0] === 'plugins' && path[1] === 'io.containerd.grpc.v1.cri') {
     const d = mapV2CriKey(path.slice(2), c);
     return { path: d.path, value: d.transform === 'wrap-in-array' ? [value] : value };
@@ -120,14 +125,15 @@ function lintText(text: string, to: MigrateTo) {
 }
 
 const corpusDir = join(CORPUS, 'containerd');
+const declared = (f: string) => /^\s*version\s*=\s*(\d+)/m.exec(readFileSync(join(corpusDir, f), 'utf8'))?.[1] ?? '1';
 const V2_FILES = existsSync(corpusDir)
   ? readdirSync(corpusDir)
-      .filter((f) => f.endsWith('.toml') && !f.includes('TEMPLATE') && /^version\s*=\s*2\s*$/m.test(readFileSync(join(corpusDir, f), 'utf8')))
+      .filter((f) => f.endsWith('.toml') && !f.includes('TEMPLATE') && ['1', '2'].includes(declared(f)))
       .sort()
   : [];
 
-describe.runIf(existsSync(corpusDir))('the corpus version-2 files', () => {
-  it('are the EKS, kind, minikube and containerd testdata files among others', () => {
+describe.runIf(existsSync(corpusDir))('the corpus files of version 2 and 1', () => {
+  it('are the EKS, kind, minikube, containerd testdata and Docker files among others', () => {
     expect(V2_FILES).toEqual(
       expect.arrayContaining([
         'eks-ami-nodeadm-e2e-expected-v2-rendered.toml',
@@ -137,9 +143,12 @@ describe.runIf(existsSync(corpusDir))('the corpus version-2 files', () => {
         'containerd-1.6-config-default-migration-testdata-v2.toml',
         'containerd-1.7-config-default-migration-testdata-v2.toml',
         'containerd-1.7-custom-migration-testdata-v2.toml',
+        'docker-containerd.io-package-config.toml',
+        'nvidia-ctk-testdata-containerd-1.x-default-dump-v1-noversion.toml',
       ]),
     );
-    expect(V2_FILES.length).toBe(14);
+    expect(V2_FILES.filter((f) => declared(f) === '2').length).toBe(14);
+    expect(V2_FILES.filter((f) => declared(f) === '1').length).toBe(4);
   });
 
   for (const name of V2_FILES) {
@@ -149,7 +158,7 @@ describe.runIf(existsSync(corpusDir))('the corpus version-2 files', () => {
         const r = migrateFile(copy(join(corpusDir, name)), name, to);
 
         it('is migrated completely', () => {
-          expect(r.from).toBe(2);
+          expect(r.from).toBe(Number(declared(name)));
           expect(r.leftovers.map((f) => f.message)).toEqual([]);
           expect(r.diagnostics).toEqual([]);
           expect(r.text).not.toBe(r.original);
@@ -179,7 +188,7 @@ describe.runIf(existsSync(corpusDir))('the corpus version-2 files', () => {
           for (const [k, v] of before) {
             const path = JSON.parse(k) as string[];
             if (path.length === 1 && path[0] === 'version') continue;
-            const d = destination(path, v, to, server);
+            const d = destination(path, v, to, server, !before.has('["version"]'));
             expected.set(JSON.stringify(d.path), d.value);
           }
           const wrong: string[] = [];
@@ -254,6 +263,14 @@ describe('crilint migrate (CLI)', () => {
     expect(outside.stderr).toBe(`crilint: ${p}: version 2 → 3 (2 changes); nothing written (--write writes it)\n`);
   });
 
+  it('a file without `version` (version 1): the version goes in and the plugins get their URIs', () => {
+    const p = join(tempDir(), 'config.toml');
+    writeFileSync(p, 'disabled_plugins = ["cri"]\n\n[plugins.cri]\n  sandbox_image = "registry.k8s.io/pause:3.10"\n');
+    const r = crilint(['migrate', p, '--write']);
+    expect(r).toEqual({ stdout: '', stderr: `crilint: ${p}: migrated from version 1 to 3 (5 changes)\n`, code: 0 });
+    expect(readFileSync(p, 'utf8')).toBe('disabled_plugins = ["io.containerd.grpc.v1.cri"]\nversion = 3\n\n[plugins."io.containerd.cri.v1.images".pinned_images]\n  sandbox = "registry.k8s.io/pause:3.10"\n');
+  });
+
   it('--write rewrites the file (mode kept) with exactly the expected text; a second run has nothing to do', () => {
     const p = fixture('kubeadm-v2');
     chmodSync(p, 0o640);
@@ -284,11 +301,8 @@ describe('crilint migrate (CLI)', () => {
     const run = (...args: string[]) => crilint(['migrate', ...args], { cwd: dir });
     const usage = (message: string) => ({ stdout: '', stderr: `crilint: ${message}\n`, code: 2 });
     expect(run('missing.toml')).toEqual(usage('missing.toml: no such file or directory'));
-    expect(run(file('v1.toml', '[plugins.cri]\n  sandbox_image = "x"\n'))).toEqual(
-      usage('v1.toml: has no `version`, so containerd reads it as version 1; crilint migrate starts from version 2 (name the plugins by their URIs and add `version = 2`; crilint lint shows where)'),
-    );
     expect(run(file('bad.toml', 'version = 2\n[plugins\n'))).toEqual(usage('bad.toml:3:1: cannot migrate a file that does not parse: invalid TOML: Unterminated table-key'));
-    expect(run(file('str.toml', 'version = "2"\n'))).toEqual(usage('str.toml:1:11: version "2" is not a config version crilint migrates (2, 3 or 4)'));
+    expect(run(file('str.toml', 'version = "2"\n'))).toEqual(usage('str.toml:1:11: version "2" is not a config version crilint migrates (1, 2, 3 or 4)'));
     expect(run(file('v4.toml', 'version = 4\n'))).toEqual(usage('v4.toml: declares version 4; crilint migrate does not go back to version 3'));
     expect(run('v4.toml', '--to', '5')).toEqual(usage('--to 5: choose 3 (containerd 2.0–2.2) or 4 (containerd 2.3)'));
     expect(run('v4.toml', '--to', '4')).toEqual({ stdout: '', stderr: 'crilint: v4.toml: already version 4; nothing to migrate\n', code: 0 });

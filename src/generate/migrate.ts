@@ -9,7 +9,8 @@
  * does not migrate them either). Each step is a rule whose fix is built with the TOML edit
  * builders (src/fix/toml.ts), reading the tables of src/data:
  *
- * 1. `version` → the target version.
+ * 1. `version` → the target version (added to a file without one: version 1, whose short plugin
+ *    IDs get the URIs containerd 2.x gives them, by the fix of rule plugin-id-not-uri).
  * 2. v2 → v3 CRI split (V2_TO_V3_CRI_KEYS, plugins/cri/{cri.go,runtime/plugin.go,images/plugin.go}):
  *    - the `[plugins."io.containerd.grpc.v1.cri"]` header becomes `[plugins."io.containerd.cri.v1.runtime"]`
  *      (most of its keys belong there), and its keys that belong to the images plugin
@@ -41,6 +42,7 @@ import { syntaxProblems } from '../engine/fix-run.js';
 import { CRI_IDS, type ContainerdFile } from '../model/containerd.js';
 import { get, getPath, toJS, type MapNode, type VNode } from '../model/tree.js';
 import criConfigIgnored from '../rules/cri-config-ignored.js';
+import pluginIdNotUri from '../rules/plugin-id-not-uri.js';
 import { hasHeader, moveIntoTables } from '../rules/shared/containerd.js';
 import { UsageError } from '../cli/errors.js';
 
@@ -83,25 +85,46 @@ function versionRule(to: MigrateTo): Rule {
     meta: { id: 'migrate-version', description: 'config version', severity: 'error', files: ['containerd'], fixable: 'safe' },
     check(ctx) {
       const f = mainFile(ctx);
-      if (!f?.versionNode || f.version >= to) return;
+      if (!f || f.version >= to) return;
       const node = f.versionNode;
+      if (!node) {
+        // Version 1 (no `version`): the key goes in; plugin-id-not-uri names the plugins by their URIs.
+        const fix = tryFix(() => makeFix('safe', `add version = ${to}`, toml.insertKey(f.root!, 'version', to)));
+        ctx.report({ file: f.source, range: f.root!.range, message: `version 1 → ${to}`, ...(fix ? { fix } : {}) });
+        return;
+      }
       ctx.report({ file: f.source, range: node.range, message: `version ${f.version} → ${to}`, fix: makeFix('safe', `set version = ${to}`, toml.setValue(node, to)) });
     },
   });
+}
+
+/** The `[plugins."io.containerd.grpc.v1.cri"]` table to rename to the runtime plugin, when that is the way to migrate it. */
+function criHeaderToRename(ctx: RuleContext): { f: ContainerdFile; t: MapNode } | null {
+  const f = mainFile(ctx);
+  if (!f) return null;
+  const t = getPath(f.root!, ['plugins', CRI_IDS.grpc]);
+  if (!t || !hasHeader(t) || t.kind !== 'map' || get(get(f.root!, 'plugins'), CRI_IDS.runtime)) return null;
+  const own = leaves(t, []).filter((l) => l.rel.length);
+  return own.some((l) => mapV2CriKey(l.rel, ctx.target.containerd).part === 'runtime') ? { f, t } : null;
 }
 
 /** `[plugins."io.containerd.grpc.v1.cri"]` with runtime keys → `[plugins."io.containerd.cri.v1.runtime"]`. */
 const criHeaderRule = defineRule({
   meta: { id: 'migrate-cri-table', description: 'CRI table split', severity: 'error', files: ['containerd'], fixable: 'safe' },
   check(ctx) {
-    const f = mainFile(ctx);
-    if (!f) return;
-    const t = getPath(f.root!, ['plugins', CRI_IDS.grpc]);
-    if (!t || !hasHeader(t) || t.kind !== 'map' || get(get(f.root!, 'plugins'), CRI_IDS.runtime)) return;
-    const own = leaves(t, []).filter((l) => l.rel.length);
-    if (!own.some((l) => mapV2CriKey(l.rel, ctx.target.containerd).part === 'runtime')) return;
+    const h = criHeaderToRename(ctx);
+    if (!h) return;
+    const { f, t } = h;
     const fix = tryFix(() => makeFix('safe', `rename the table to [plugins."${CRI_IDS.runtime}"]`, toml.renameTablePath(t, ['plugins', CRI_IDS.runtime])));
     ctx.report({ file: f.source, range: t.range, message: `[plugins."${CRI_IDS.grpc}"] holds CRI runtime settings, which containerd 2.x reads from [plugins."${CRI_IDS.runtime}"]`, ...(fix ? { fix } : {}) });
+  },
+});
+
+/** cri-config-ignored's fixes for what remains under io.containerd.grpc.v1.cri, once its own table is renamed (else both would create the runtime table). */
+const criSubtablesRule = defineRule({
+  meta: criConfigIgnored.meta,
+  check(ctx) {
+    if (!criHeaderToRename(ctx)) criConfigIgnored.check(ctx);
   },
 });
 
@@ -296,7 +319,7 @@ function emptiedRule(keep: ReadonlySet<string>): Rule {
 
 /** The rules of a migration to `to`, in the order their fixes are tried. `keep`: sections empty in the original. */
 export function migrationRules(to: MigrateTo, keep: ReadonlySet<string> = new Set()): Rule[] {
-  return [versionRule(to), criHeaderRule, criMisplacedRule, criConfigIgnored, renamedPluginRule, ...(to === 4 ? [serverRule] : []), emptiedRule(keep)];
+  return [versionRule(to), pluginIdNotUri, criHeaderRule, criMisplacedRule, criSubtablesRule, renamedPluginRule, ...(to === 4 ? [serverRule] : []), emptiedRule(keep)];
 }
 
 /** Migrate one containerd config file (read from disk) to config version `to`. Nothing is written. */
@@ -319,10 +342,7 @@ export function migrateFile(file: string, display: string, to: MigrateTo): Migra
     const at = syntax?.range ? `:${syntax.range.start.line}:${syntax.range.start.column}` : '';
     throw new UsageError(`${display}${at}: cannot migrate a file that does not parse${syntax ? `: ${syntax.message}` : ''}`);
   }
-  if (!f.versionNode) {
-    throw new UsageError(`${display}: has no \`version\`, so containerd reads it as version 1; crilint migrate starts from version 2 (name the plugins by their URIs and add \`version = 2\`; crilint lint shows where)`);
-  }
-  if (typeof toJS(f.versionNode) !== 'number' || f.version < 2 || f.version > 4) throw new UsageError(`${display}:${f.versionNode.range.start.line}:${f.versionNode.range.start.column}: version ${f.versionNode.raw} is not a config version crilint migrates (2, 3 or 4)`);
+  if (f.versionNode && (typeof toJS(f.versionNode) !== 'number' || f.version < 1 || f.version > 4)) throw new UsageError(`${display}:${f.versionNode.range.start.line}:${f.versionNode.range.start.column}: version ${f.versionNode.raw} is not a config version crilint migrates (1, 2, 3 or 4)`);
   if (f.version > to) throw new UsageError(`${display}: declares version ${f.version}; crilint migrate does not go back to version ${to}`);
   const bom = src.bom;
   const result: MigrateResult = { path, display, from: f.version, to, original: src.text, text: src.text, bom, applied: [], leftovers: [], diagnostics: [] };
