@@ -238,6 +238,19 @@ describe('toml.insertKey', () => {
   });
 });
 
+describe('toml.leadingComments', () => {
+  it('gives the comment lines right above a key (up to a blank line) and the change that deletes them', () => {
+    const t = 'a = 1\n\n# about the section\n\n  # first line\n  # second line\n  b = 2\nc = { d = 3 }\n';
+    const { root } = load(t);
+    const b = getPath(root, ['b'])!;
+    const r = toml.leadingComments(b)!;
+    expect(r.lines).toEqual(['# first line', '# second line']);
+    expect(run(t, r.change)).toBe('a = 1\n\n# about the section\n\n  b = 2\nc = { d = 3 }\n');
+    expect(toml.leadingComments(getPath(root, ['a'])!)).toBeNull();
+    expect(toml.leadingComments(getPath(root, ['c', 'd'])!)).toBeNull();
+  });
+});
+
 describe('toml.ensureTable', () => {
   it('adds a section after the last section of the closest parent, with the file\'s quoting and indentation (2.x)', () => {
     const { root } = load(V3);

@@ -240,27 +240,26 @@ describe('crilint migrate (CLI)', () => {
       stdout: [
         '--- a/config.toml',
         '+++ b/config.toml',
-        '@@ -1,6 +1,8 @@',
+        '@@ -1,6 +1,6 @@',
         ' # node pool "a"',
         '-version = 2',
         '+version = 3',
         ' ',
-        ' [plugins."io.containerd.grpc.v1.cri"]',
+        '-[plugins."io.containerd.grpc.v1.cri"]',
+        '+[plugins."io.containerd.cri.v1.images".pinned_images]',
         '   # kubeadm 1.31',
         '-  sandbox_image = "registry.k8s.io/pause:3.10"',
-        '+',
-        '+[plugins."io.containerd.cri.v1.images".pinned_images]',
         '+  sandbox = "registry.k8s.io/pause:3.10"',
         '',
       ].join('\n'),
-      stderr: 'crilint: config.toml: version 2 → 3 (2 changes); nothing written (--write writes it)\n',
+      stderr: 'crilint: config.toml: version 2 → 3 (3 changes); nothing written (--write writes it)\n',
       code: 0,
     });
     expect(readFileSync(p, 'utf8')).toBe(text);
     // Outside the working directory the headers name the path from `/` (patch -p1 from / applies it).
     const outside = crilint(['migrate', p]);
     expect(outside.stdout.split('\n').slice(0, 2)).toEqual([`--- a/${p.slice(1)}`, `+++ b/${p.slice(1)}`]);
-    expect(outside.stderr).toBe(`crilint: ${p}: version 2 → 3 (2 changes); nothing written (--write writes it)\n`);
+    expect(outside.stderr).toBe(`crilint: ${p}: version 2 → 3 (3 changes); nothing written (--write writes it)\n`);
   });
 
   it('a file without `version` (version 1): the version goes in and the plugins get their URIs', () => {

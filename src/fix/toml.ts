@@ -644,6 +644,26 @@ function sameValue(node: VNode, v: TomlValue): boolean {
 // Removals
 
 /**
+ * The comment lines right above a key-value (up to a blank line or anything else), as the change
+ * that deletes them and their text without indentation; null when there are none, or when the
+ * key-value does not start its line (an inline table item). For moving a key together with what
+ * is written about it: removeEntry leaves them.
+ */
+export function leadingComments(entry: MapEntry | VNode): { change: FileChange; lines: string[] } | null {
+  const n = 'kind' in entry ? entry : entry.value;
+  assertToml(n, 'leadingComments');
+  const kv = (n.syntax as AST.TOMLContentNode | undefined)?.parent;
+  if (!kv || kv.type !== 'TOMLKeyValue' || kv.parent.type === 'TOMLInlineTable') return null;
+  const { text, eol } = info(n.file);
+  const line = lineStart(text, kv.range[0]);
+  if (text.slice(line, kv.range[0]).trim() !== '') return null;
+  const start = attachedStart(text, kv.range[0]);
+  if (start === line) return null;
+  const lines = text.slice(start, line).split(eol).map((l) => l.trim()).filter((l) => l !== '');
+  return { change: change(n.file, [edit(start, line, '')]), lines };
+}
+
+/**
  * Remove a key-value: its whole line(s), including a comment after it on its last line.
  * Comments on the lines above are kept. Inside an inline table, the item and its comma go.
  */

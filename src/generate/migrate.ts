@@ -43,7 +43,7 @@ import { CRI_IDS, type ContainerdFile } from '../model/containerd.js';
 import { get, getPath, toJS, type MapNode, type VNode } from '../model/tree.js';
 import criConfigIgnored from '../rules/cri-config-ignored.js';
 import pluginIdNotUri from '../rules/plugin-id-not-uri.js';
-import { hasHeader, moveIntoTables } from '../rules/shared/containerd.js';
+import { hasHeader, moveIntoTables, type Move } from '../rules/shared/containerd.js';
 import { UsageError } from '../cli/errors.js';
 
 export type MigrateTo = 3 | 4;
@@ -158,7 +158,8 @@ const criMisplacedRule = defineRule({
       }
       const fix = tryFix(() => {
         const cuts = list.map((m) => toml.removeEntry(m.node));
-        return makeFix('safe', `move ${what} to [plugins."${plugin}"]`, cuts, moveIntoTables(f.root!, list.map((m) => ({ path: m.dest, value: toJS(m.node) as TomlValue })), cuts));
+        const moves = list.map((m) => ({ path: m.dest, value: toJS(m.node) as TomlValue, comments: toml.leadingComments(m.node) }));
+        return makeFix('safe', `move ${what} to [plugins."${plugin}"]`, cuts, moveIntoTables(f.root!, moves, cuts));
       });
       ctx.report({ file: f.source, range: first.keyRange ?? first.range, message: `${what}: containerd 2.x reads ${list.length === 1 ? 'it' : 'them'} from [plugins."${plugin}"] (${part})`, ...(fix ? { fix } : {}) });
     }
@@ -265,12 +266,15 @@ const serverRule = defineRule({
         }
         if (Object.keys(extra).length) changes.push(toml.insertKeys(s as MapNode, extra));
       }
-      const moves: { path: string[]; value: TomlValue }[] = [];
+      const moves: Move[] = [];
       const cuts = [];
       for (const plan of plans) {
         if (renamed.has(plan.plugin)) continue;
         for (const n of plan.owned.values()) cuts.push(toml.removeEntry(n));
-        for (const [k, v] of Object.entries(plan.values)) moves.push({ path: ['plugins', plan.plugin, k], value: v });
+        for (const [k, v] of Object.entries(plan.values)) {
+          const n = plan.owned.get(k);
+          moves.push({ path: ['plugins', plan.plugin, k], value: v, comments: n ? toml.leadingComments(n) : null });
+        }
       }
       changes.push(...cuts, ...moveIntoTables(root, moves, cuts));
       return makeFix('safe', `move the top-level server fields to ${plans.map((p) => `[plugins."${p.plugin}"]`).join(', ')}`, changes);

@@ -24,7 +24,7 @@ import type { TomlValue } from '../fix/toml.js';
 import { CRI_IDS, type ContainerdFile } from '../model/containerd.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { getPath, toJS, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
-import { allFiles, hasHeader, isDefaultAt, modeOf, moveIntoTables, removeSubtree, sameValue, siteId, targetText } from './shared/containerd.js';
+import { allFiles, hasHeader, isDefaultAt, modeOf, moveIntoTables, removeSubtree, sameValue, siteId, targetText, type Move } from './shared/containerd.js';
 
 /** Keys that stay in io.containerd.grpc.v1.cri in config version 3 (the streaming server). */
 const SERVER_KEYS = new Set(V2_TO_V3_CRI_KEYS.filter((r) => r.part === 'server').map((r) => r.from[0]!));
@@ -149,7 +149,7 @@ function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves:
   try {
     const changes: FileChange[] = [];
     for (const [h, to] of renamed) changes.push(toml.renameTablePath(h, to));
-    const moves: { path: readonly string[]; value: TomlValue }[] = [];
+    const moves: Move[] = [];
     const removed: FileChange[] = [];
     for (const l of leaves) {
       // The header section the leaf is written in (the deepest renamed header containing its key).
@@ -171,10 +171,11 @@ function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves:
           continue;
         }
       }
+      // The comments written above the key go with it.
       const cut = toml.removeEntry(l.node);
       changes.push(cut);
       removed.push(cut);
-      moves.push({ path: l.dest.path, value });
+      moves.push({ path: l.dest.path, value, comments: toml.leadingComments(l.node) });
     }
     changes.push(...moveIntoTables(root, moves, removed));
     return makeFix(safety, `move ${entry.key} to where containerd 2.x reads it in a version ${file.version} file`, changes);

@@ -15,6 +15,7 @@ import { fmtKeyPath } from '../../data/lookup.js';
 import type { Target } from '../../engine/rule.js';
 import { toml } from '../../fix/index.js';
 import type { ContainerdFile, ContainerdModel, MergeMode } from '../../model/containerd.js';
+import { parseTOML } from 'toml-eslint-parser';
 import type { TomlValue } from '../../fix/toml.js';
 import { getPath, toJS, type MapEntry, type MapNode, type VNode } from '../../model/tree.js';
 
@@ -149,7 +150,7 @@ function setIn(obj: Record<string, TomlValue>, path: readonly string[], value: T
  * anchored at the end of a line that is removed (the last key of the table it follows) is placed
  * right after the removed lines instead, which gives the same text without overlapping edits.
  */
-export function moveIntoTables(root: MapNode, moves: readonly { path: readonly string[]; value: TomlValue }[], removed: readonly FileChange[] = []): FileChange[] {
+export function moveIntoTables(root: MapNode, moves: readonly Move[], removed: readonly FileChange[] = []): FileChange[] {
   const groups = new Map<string, Record<string, TomlValue>>();
   for (const m of moves) {
     const [, plugin, ...rest] = m.path;
@@ -168,9 +169,61 @@ export function moveIntoTables(root: MapNode, moves: readonly { path: readonly s
       at = [...at, keys[0]!];
       body = only;
     }
-    out.push(afterRemovals(toml.ensureTable(root, at, body), removed));
+    const c = afterRemovals(toml.ensureTable(root, at, body), removed);
+    out.push(...withComments(c, moves.filter((m) => m.path[1] === plugin && m.comments)));
   }
   return out;
+}
+
+/** A value moved to a full key path, with the comment lines that were above it (toml.leadingComments). */
+export interface Move {
+  path: readonly string[];
+  value: TomlValue;
+  comments?: { change: FileChange; lines: readonly string[] } | null;
+}
+
+/**
+ * Put each move's comments above its key in the inserted text, and delete them where they were;
+ * comments whose key cannot be found in the insertion stay where they are. The key-value (or the
+ * inline table holding it) is found by parsing the inserted fragment: its path is the header's
+ * plus its keys, or, in a fragment without header (keys added to an existing table), a run of the
+ * move's path.
+ */
+function withComments(c: FileChange, moves: readonly Move[]): FileChange[] {
+  if (!moves.length) return [c];
+  const eol = c.file?.eol ?? '\n';
+  const placed: FileChange[] = [];
+  const edits = c.edits.map((e) => {
+    if (e.start !== e.end) return e;
+    let ast;
+    try {
+      ast = parseTOML(e.text, { tomlVersion: '1.0' });
+    } catch {
+      return e;
+    }
+    const kvs: { path: string[]; start: number; headed: boolean }[] = [];
+    const names = (k: { keys: ({ type: 'TOMLBare'; name: string } | { type: 'TOMLQuoted'; value: string })[] }) => k.keys.map((x) => (x.type === 'TOMLBare' ? x.name : x.value));
+    for (const item of ast.body[0].body) {
+      if (item.type === 'TOMLKeyValue') kvs.push({ path: names(item.key), start: item.range[0], headed: false });
+      else for (const kv of item.body) kvs.push({ path: [...(item.resolvedKey as string[]), ...names(kv.key)], start: kv.range[0], headed: true });
+    }
+    const runAt = (p: readonly string[], run: readonly string[], from: number) => run.every((x, i) => p[from + i] === x);
+    const fits = (k: (typeof kvs)[number], p: readonly string[]) =>
+      k.headed ? k.path.length <= p.length && runAt(p, k.path, 0) : Array.from({ length: p.length - k.path.length + 1 }, (_, o) => o).some((o) => runAt(p, k.path, o));
+    const inserts: { at: number; text: string }[] = [];
+    for (const m of moves) {
+      const hit = kvs.filter((k) => fits(k, m.path)).sort((a, b) => b.path.length - a.path.length)[0];
+      if (!hit || !m.comments) continue;
+      const line = e.text.lastIndexOf('\n', hit.start - 1) + 1;
+      const indent = e.text.slice(line, hit.start);
+      inserts.push({ at: line, text: m.comments.lines.map((l) => `${indent}${l}${eol}`).join('') });
+      placed.push(m.comments.change);
+    }
+    let text = e.text;
+    for (const i of inserts.sort((a, b) => b.at - a.at)) text = text.slice(0, i.at) + i.text + text.slice(i.at);
+    return { ...e, text };
+  });
+  return [{ ...c, edits }, ...placed];
 }
 
 function afterRemovals(c: FileChange, removed: readonly FileChange[]): FileChange {
