@@ -9,15 +9,15 @@
  *   CRILINT_UPDATE_GOLDENS=1 npx vitest run test/generate.test.ts
  * and review the diff (`git diff fixtures/generate`).
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { KUBERNETES_MINORS } from '../src/data/versions.js';
 import { lintRoot } from '../src/engine/docs.js';
 import { generate, resolveGenerateTarget, supportedPairs, type GenerateOptions } from '../src/generate/generate.js';
 import { crilint, REPO } from './helpers/cli.js';
+import { tempDirs } from './helpers/tmp.js';
 
 const GOLDENS = join(REPO, 'fixtures/generate');
 const UPDATE = process.env.CRILINT_UPDATE_GOLDENS === '1';
@@ -36,15 +36,7 @@ const CASES: Case[] = [
   { name: '1.26-1.6', options: { kubernetes: '1.26', containerd: '1.6' } },
 ];
 
-const tmp: string[] = [];
-afterAll(() => {
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'crilint-gen-'));
-  tmp.push(d);
-  return d;
-}
+const tempDir = tempDirs('crilint-gen-');
 
 function filesBelow(dir: string): string[] {
   const out: string[] = [];

@@ -12,31 +12,23 @@
  *   per target version (expected.3.toml, expected.4.toml).
  * - The CLI: the diff, --write, exit codes and error messages exactly.
  */
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as smolParse } from 'smol-toml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { PLUGIN_IDS_RENAMED, v1PluginUri } from '../src/data/containerd.js';
 import { mapV2CriKey, V3_TO_V4_SERVICE_MIGRATION } from '../src/data/containerd-keys.js';
 import { lintSpec } from '../src/engine/pipeline.js';
 import { migrateFile, type MigrateTo } from '../src/generate/migrate.js';
 import { CORPUS, crilint, REPO } from './helpers/cli.js';
+import { tempDirs } from './helpers/tmp.js';
 
 const CONTAINERD: Record<MigrateTo, string> = { 3: '2.2', 4: '2.3' };
 /** Rules about the config version and the layout it implies: none may remain after a migration. */
 const VERSION_RULES = ['config-version-missing', 'config-version-unsupported', 'cri-config-ignored', 'plugin-ids-mixed', 'plugin-id-not-uri', 'server-section-inert', 'dropin-version-above-root'];
 
-const tmp: string[] = [];
-afterAll(() => {
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'crilint-migrate-'));
-  tmp.push(d);
-  return d;
-}
+const tempDir = tempDirs('crilint-migrate-');
 
 /** A copy of `src` in a temp dir, writable. */
 function copy(src: string, name = 'config.toml'): string {
