@@ -725,3 +725,15 @@ export const V3_TO_V4_SERVICE_MIGRATION: readonly ServerPluginMigration[] = [
   { plugin: 'io.containerd.metrics.v1.grpc-prometheus', keys: { grpc_histogram: 'metrics.grpc_histogram' }, when: ['metrics.grpc_histogram'], source: SERVICE_MIGRATE },
   { plugin: 'io.containerd.server.v1.metrics', keys: { address: 'metrics.address' }, when: ['metrics.address'], source: SERVICE_MIGRATE },
 ];
+
+/**
+ * `[plugins."io.containerd.runtime.v2.task"] sched_core` moved to the shim manager in 2.0: the
+ * shim manager's ConfigMigration (files of version < 3) deletes the key and, when it is true,
+ * writes `[plugins."io.containerd.shim.v1.manager"] env = ["SCHED_CORE=1"]`.
+ */
+export const SCHED_CORE_MIGRATION: Sourced & { from: readonly string[]; to: readonly string[]; whenTrue: readonly string[] } = {
+  from: ['plugins', 'io.containerd.runtime.v2.task', 'sched_core'],
+  to: ['plugins', 'io.containerd.shim.v1.manager', 'env'],
+  whenTrue: ['SCHED_CORE=1'],
+  source: 'containerd/containerd core/runtime/v2/shim_manager.go ConfigMigration @ v2.3.4 (read in a containerd snapshot, main 301026e58c61)',
+};

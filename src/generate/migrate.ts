@@ -17,7 +17,8 @@
  *      (`sandbox_image` → `pinned_images.sandbox`, …) or stay with the CRI server (streaming) move;
  *    - its sub-tables (`containerd`, `cni`, `registry`, …) move by the fix of rule
  *      cri-config-ignored, which handles exactly these version-2 CRI tables in a version 3/4 file;
- *    - plugin IDs renamed in 2.0 (PLUGIN_IDS_RENAMED: cgroups and restart monitors).
+ *    - plugin IDs renamed in 2.0 (PLUGIN_IDS_RENAMED: cgroups and restart monitors), and the task
+ *      runtime's sched_core, which became the shim manager's env (SCHED_CORE_MIGRATION).
  * 3. v3 → v4 (only with `--to 4`): the top-level `[grpc]`, `[ttrpc]`, `[debug]` and `[metrics]`
  *    fields go to the server plugins as serviceMigrate writes them (V3_TO_V4_SERVICE_MIGRATION).
  *
@@ -28,7 +29,7 @@ import { resolve } from 'node:path';
 import { parseVersion } from '../core/version.js';
 import type { Finding } from '../core/types.js';
 import { PLUGIN_IDS_RENAMED } from '../data/containerd.js';
-import { mapV2CriKey, V3_TO_V4_SERVICE_MIGRATION, type ServerField } from '../data/containerd-keys.js';
+import { mapV2CriKey, SCHED_CORE_MIGRATION, V3_TO_V4_SERVICE_MIGRATION, type ServerField } from '../data/containerd-keys.js';
 import { fmtKeyPath } from '../data/lookup.js';
 import { containerdForConfigVersion } from '../data/containerd.js';
 import { NEWEST_KUBERNETES } from '../data/versions.js';
@@ -188,6 +189,31 @@ const renamedPluginRule = defineRule({
   },
 });
 
+/** `sched_core` of the v2 task runtime → the shim manager's `env` (SCHED_CORE_MIGRATION). */
+const schedCoreRule = defineRule({
+  meta: { id: 'migrate-sched-core', description: 'sched_core moved to the shim manager', severity: 'error', files: ['containerd'], fixable: 'safe' },
+  check(ctx) {
+    const f = mainFile(ctx);
+    if (!f) return;
+    const m = SCHED_CORE_MIGRATION;
+    const n = getPath(f.root!, m.from);
+    if (!n || n.kind !== 'scalar' || typeof n.value !== 'boolean') return;
+    const taken = getPath(f.root!, m.to) !== undefined;
+    const fix =
+      n.value && taken
+        ? undefined
+        : tryFix(() => {
+            const cut = toml.removeEntry(n);
+            if (!n.value) return makeFix('safe', 'remove sched_core = false', cut);
+            return makeFix('safe', `move sched_core to ${fmtKeyPath(m.to)}`, cut, moveIntoTables(f.root!, [{ path: m.to, value: [...m.whenTrue], comments: toml.leadingComments(n) }], [cut]));
+          });
+    const msg = n.value
+      ? `containerd 2.x reads sched_core as ${fmtKeyPath(m.to.slice(2))} = ["${m.whenTrue.join('", "')}"] in [plugins."${m.to[1]}"]${taken ? ', which is already set: merge them by hand' : ''}`
+      : 'containerd 2.x has no sched_core (false is the default): its migration drops it';
+    ctx.report({ file: f.source, range: n.keyRange ?? n.range, message: msg, ...(fix ? { fix } : {}) });
+  },
+});
+
 function isZero(v: unknown): boolean {
   return v === undefined || v === '' || v === 0 || v === false;
 }
@@ -323,7 +349,7 @@ function emptiedRule(keep: ReadonlySet<string>): Rule {
 
 /** The rules of a migration to `to`, in the order their fixes are tried. `keep`: sections empty in the original. */
 export function migrationRules(to: MigrateTo, keep: ReadonlySet<string> = new Set()): Rule[] {
-  return [versionRule(to), pluginIdNotUri, criHeaderRule, criMisplacedRule, criSubtablesRule, renamedPluginRule, ...(to === 4 ? [serverRule] : []), emptiedRule(keep)];
+  return [versionRule(to), pluginIdNotUri, criHeaderRule, criMisplacedRule, criSubtablesRule, renamedPluginRule, schedCoreRule, ...(to === 4 ? [serverRule] : []), emptiedRule(keep)];
 }
 
 /** Migrate one containerd config file (read from disk) to config version `to`. Nothing is written. */
