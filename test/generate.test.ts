@@ -203,6 +203,11 @@ describe('crilint generate (CLI)', () => {
     );
     expect(readFileSync(kubelet, 'utf8')).toBe(drifted);
     expect(existsSync(join(dir, 'etc/crictl.yaml'))).toBe(false);
+    // Writing again repairs the drift; a replaced file keeps its mode.
+    chmodSync(kubelet, 0o600);
+    expect(crilint(['generate', '--kubernetes', '1.34', '--containerd', '2.1', '--out', dir])).toEqual({ stdout: '', stderr: `crilint: wrote 5 files under ${dir}\n`, code: 0 });
+    expect(statSync(kubelet).mode & 0o777).toBe(0o600);
+    expect(crilint(['generate', '--kubernetes', '1.34', '--containerd', '2.1', '--out', dir, '--check']).code).toBe(0);
   });
 
   it('never writes outside --out, not even through a symbolic link inside it', () => {
