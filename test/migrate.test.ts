@@ -300,6 +300,7 @@ describe('crilint migrate (CLI)', () => {
     expect(run(file('str.toml', 'version = "2"\n'))).toEqual(usage('str.toml:1:11: version "2" is not a config version crilint migrates (1, 2, 3 or 4)'));
     expect(run(file('v4.toml', 'version = 4\n'))).toEqual(usage('v4.toml: declares version 4; crilint migrate does not go back to version 3'));
     expect(run('v4.toml', '--to', '5')).toEqual(usage('--to 5: choose 3 (containerd 2.0–2.2) or 4 (containerd 2.3)'));
+    expect(run('v4.toml', '--to', 'four')).toEqual(usage('--to four: choose 3 (containerd 2.0–2.2) or 4 (containerd 2.3)'));
     expect(run('v4.toml', '--to', '4')).toEqual({ stdout: '', stderr: 'crilint: v4.toml: already version 4; nothing to migrate\n', code: 0 });
     expect(readFileSync(join(dir, 'bad.toml'), 'utf8')).toBe('version = 2\n[plugins\n');
   });

@@ -61,15 +61,15 @@ export function migrateCommand(out: { code: number }) {
     describe: 'Migrate a containerd config.toml to config version 3 or 4 as minimal edits (comments and settings kept)',
     builder: (y: Argv) =>
       y
-        .positional('file', { type: 'string', demandOption: true, describe: 'containerd config file (version 2 or 3)' })
-        .option('to', { type: 'number', requiresArg: true, default: 3, describe: 'Config version: 3 (containerd 2.0–2.2) or 4 (containerd 2.3)' })
+        .positional('file', { type: 'string', demandOption: true, describe: 'containerd config file (version 1, 2 or 3)' })
+        .option('to', { type: 'string', requiresArg: true, default: '3', describe: 'Config version: 3 (containerd 2.0–2.2) or 4 (containerd 2.3)' })
         .option('write', { type: 'boolean', default: false, describe: 'Rewrite FILE instead of printing the diff' })
         .example('$0 migrate /etc/containerd/config.toml', 'Show the diff to config version 3')
         .example('$0 migrate config.toml --to 4 --write', 'Rewrite config.toml as version 4 (containerd 2.3)'),
     handler: (a: Record<string, unknown>) => {
-      const to = a.to as number;
-      if (to !== 3 && to !== 4) throw new UsageError(`--to ${String(a.to)}: choose 3 (containerd 2.0–2.2) or 4 (containerd 2.3)`);
-      const r = runMigrate({ file: String(a.file), to, write: Boolean(a.write) });
+      const to = String(a.to);
+      if (to !== '3' && to !== '4') throw new UsageError(`--to ${to}: choose 3 (containerd 2.0–2.2) or 4 (containerd 2.3)`);
+      const r = runMigrate({ file: String(a.file), to: to === '3' ? 3 : 4, write: Boolean(a.write) });
       process.stdout.write(r.stdout);
       process.stderr.write(r.stderr);
       out.code = r.exitCode;
