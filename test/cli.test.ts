@@ -344,9 +344,13 @@ describe('shell completion', () => {
     expect(r.stdout).toContain('--get-yargs-completions');
   });
 
-  it('completes commands and the options of lint', () => {
-    expect(crilint(['--get-yargs-completions', '']).stdout.split('\n').filter(Boolean)).toEqual(['lint', 'rules', 'explain', 'schema', 'completion']);
+  it('completes commands and the options of lint, generate and migrate', () => {
+    expect(crilint(['--get-yargs-completions', '']).stdout.split('\n').filter(Boolean)).toEqual(['lint', 'rules', 'explain', 'generate', 'migrate', 'schema', 'completion']);
     const opts = crilint(['--get-yargs-completions', 'lint', '--']).stdout.split('\n');
     for (const o of ['--root', '--kubernetes', '--containerd', '--format', '--fix', '--unsafe-fixes', '--fix-dry-run', '--config', '--profile']) expect(opts).toContain(o);
+    const gen = crilint(['--get-yargs-completions', 'generate', '--']).stdout.split('\n');
+    for (const o of ['--kubernetes', '--containerd', '--cgroup-driver', '--image-repository', '--out', '--check']) expect(gen).toContain(o);
+    const mig = crilint(['--get-yargs-completions', 'migrate', '--']).stdout.split('\n');
+    for (const o of ['--to', '--write']) expect(mig).toContain(o);
   });
 });

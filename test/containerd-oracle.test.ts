@@ -16,7 +16,6 @@
  * Outside CI the suite is skipped (with a message) when containerd is not installed; under CI
  * (`CI` set) a missing containerd fails it.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,10 +24,10 @@ import type { Finding } from '../src/core/types.js';
 import { parseVersion, type Version } from '../src/core/version.js';
 import { fixtureCases, lintRoot, ruleCatalog, type FixtureCase } from '../src/engine/docs.js';
 import { CORPUS, REPO } from './helpers/cli.js';
+import { CONTAINERD_INSTALLED, CONTAINERD_VERSION, CONTAINERD_VERSION_TEXT, configDump, daemonLog } from './helpers/containerd.js';
 
-const CONTAINERD = spawnSync('containerd', ['--version'], { encoding: 'utf8' });
-const INSTALLED = CONTAINERD.status === 0;
-const VERSION = INSTALLED ? /\b(1\.6\.\d+)/.exec(CONTAINERD.stdout)?.[1] ?? null : null;
+const INSTALLED = CONTAINERD_INSTALLED;
+const VERSION = CONTAINERD_VERSION;
 const TARGET: { containerd: Version } = { containerd: parseVersion('1.6.20')! };
 const RUN = INSTALLED || !!process.env.CI;
 if (!INSTALLED && !process.env.CI) console.warn('containerd-oracle: containerd is not installed; skipping (CI fails instead)');
@@ -48,42 +47,7 @@ function criFails(findings: Finding[]): Finding[] {
 }
 
 function dump(config: string): { ok: boolean; output: string } {
-  const r = spawnSync('containerd', ['--config', config, 'config', 'dump'], { encoding: 'utf8', timeout: 30_000 });
-  return { ok: r.status === 0, output: `${r.stderr}`.trim() };
-}
-
-/** Start containerd on private paths with a wrapper importing `config`; resolve with its log once it has booted (or failed). */
-function daemon(config: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'crilint-ctrd-'));
-  tmp.push(dir);
-  const wrapper = join(dir, 'wrapper.toml');
-  // No `version` here: the imported file's version wins the merge (containerd 1.x keeps the last non-zero one).
-  writeFileSync(wrapper, `root = ${JSON.stringify(join(dir, 'root'))}\nstate = ${JSON.stringify(join(dir, 'state'))}\nimports = [${JSON.stringify(config)}]\n\n[grpc]\n  address = ${JSON.stringify(join(dir, 'c.sock'))}\n`);
-  return new Promise((done, fail) => {
-    const p = spawn('containerd', ['--config', wrapper], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      p.kill('SIGKILL');
-    };
-    const timer = setTimeout(() => {
-      finish();
-      fail(new Error(`containerd did not boot within 20 s:\n${log}`));
-    }, 20_000);
-    const onData = (b: Buffer) => {
-      log += b.toString();
-      if (/containerd successfully booted/.test(log)) finish();
-    };
-    p.stdout.on('data', onData);
-    p.stderr.on('data', onData);
-    p.on('exit', () => {
-      finish();
-      done(log);
-    });
-  });
+  return configDump(config);
 }
 
 function containerdCases(): FixtureCase[] {
@@ -110,7 +74,7 @@ function absoluteImports(dir: string): string[] {
 describe.runIf(RUN)('containerd 1.6 as oracle', () => {
   it('is installed, and it is containerd 1.6', () => {
     expect(INSTALLED, 'containerd must be installed under CI (apt-get install containerd)').toBe(true);
-    expect(VERSION, CONTAINERD.stdout).toMatch(/^1\.6\./);
+    expect(VERSION, CONTAINERD_VERSION_TEXT).toMatch(/^1\.6\./);
   });
 
   const cases = containerdCases();
@@ -132,7 +96,7 @@ describe.runIf(RUN)('containerd 1.6 as oracle', () => {
       });
       if (d.ok && existsSync(config)) {
         it('the daemon fails to load the CRI plugin exactly when crilint says so', async () => {
-          const log = await daemon(config);
+          const log = await daemonLog(config);
           const failed = /failed to load plugin io\.containerd\.grpc\.v1\.cri/.test(log);
           const said = criFails(findings).map((f) => `${f.rule}: ${f.message}`);
           const line = log.split('\n').find((l) => l.includes('failed to load plugin io.containerd.grpc.v1.cri')) ?? '';

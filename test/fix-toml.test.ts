@@ -238,6 +238,19 @@ describe('toml.insertKey', () => {
   });
 });
 
+describe('toml.leadingComments', () => {
+  it('gives the comment lines right above a key (up to a blank line) and the change that deletes them', () => {
+    const t = 'a = 1\n\n# about the section\n\n  # first line\n  # second line\n  b = 2\nc = { d = 3 }\n';
+    const { root } = load(t);
+    const b = getPath(root, ['b'])!;
+    const r = toml.leadingComments(b)!;
+    expect(r.lines).toEqual(['# first line', '# second line']);
+    expect(run(t, r.change)).toBe('a = 1\n\n# about the section\n\n  b = 2\nc = { d = 3 }\n');
+    expect(toml.leadingComments(getPath(root, ['a'])!)).toBeNull();
+    expect(toml.leadingComments(getPath(root, ['c', 'd'])!)).toBeNull();
+  });
+});
+
 describe('toml.ensureTable', () => {
   it('adds a section after the last section of the closest parent, with the file\'s quoting and indentation (2.x)', () => {
     const { root } = load(V3);
@@ -262,6 +275,16 @@ describe('toml.ensureTable', () => {
         '        runtime_type = "io.containerd.kata.v2"\n' +
         '        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.kata.options]\n' +
         '          ConfigPath = "/opt/kata/configuration.toml"\n',
+    );
+  });
+
+  it('indents a new sub-section one step under its new parent in a file that indents sub-tables per nesting, not per key depth', () => {
+    // `[…containerd.runtimes.runc]` sits one step (2 spaces) under `[…containerd]` although it is two keys deeper.
+    const t =
+      '[plugins."io.containerd.grpc.v1.cri"]\n  x = 1\n\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    y = 2\n\n    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n      z = 3\n';
+    const { root } = load(t);
+    expect(run(t, toml.ensureTable(root, ['plugins', 'io.containerd.cri.v1.images'], { snapshotter: 'overlayfs', pinned_images: { sandbox: 'registry.k8s.io/pause:3.10' } }))).toBe(
+      t + '\n[plugins."io.containerd.cri.v1.images"]\n  snapshotter = "overlayfs"\n\n  [plugins."io.containerd.cri.v1.images".pinned_images]\n    sandbox = "registry.k8s.io/pause:3.10"\n',
     );
   });
 

@@ -5,11 +5,10 @@
  * unsafe fixes (the fixture runner applies safe fixes only) with their exact output, and the merge
  * and target subtleties (imports, 1.x table replacement, per-target URI checks).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as smolParse } from 'smol-toml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/core/types.js';
 import { parseVersion, type Version } from '../src/core/version.js';
 import { discover, type NodeSetSpec } from '../src/discover/index.js';
@@ -17,6 +16,7 @@ import { exampleRules, lintRoot } from '../src/engine/docs.js';
 import { runFixes } from '../src/engine/fix-run.js';
 import { lintSpec } from '../src/engine/pipeline.js';
 import { CORPUS } from './helpers/cli.js';
+import { tempDirs } from './helpers/tmp.js';
 
 const DIR = join(CORPUS, 'containerd');
 const CONTAINERD_RULES = new Set([
@@ -40,16 +40,7 @@ const CONTAINERD_RULES = new Set([
   'unknown-key',
 ]);
 
-const tmp: string[] = [];
-afterAll(() => {
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
-});
-
-function tmpDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'crilint-rules-containerd-'));
-  tmp.push(d);
-  return d;
-}
+const tmpDir = tempDirs('crilint-rules-containerd-');
 function tmpRoot(files: Record<string, string>): string {
   const dir = tmpDir();
   for (const [rel, text] of Object.entries(files)) {

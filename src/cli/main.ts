@@ -7,6 +7,8 @@ import yargs from 'yargs';
 import { lintCommand } from './lint.js';
 import { explainRule, renderRules } from './rules-command.js';
 import { schemaCommand } from './schema-command.js';
+import { generateCommand } from './generate-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { UsageError } from './errors.js';
@@ -67,6 +69,8 @@ async function run(argv: string[]): Promise<number> {
         process.stdout.write(explainRule(String(a.rule)));
       },
     )
+    .command(generateCommand(out))
+    .command(migrateCommand(out))
     .command(schemaCommand())
     .completion('completion', 'Print a bash/zsh completion script (source <(crilint completion))')
     .strict()

@@ -656,3 +656,84 @@ function fillRule(pattern: readonly string[], m: { stars: string[]; rest: string
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// v3 → v4: what serviceMigrate writes (for `crilint migrate --to 4`)
+
+/** A top-level field as `section.key` (`grpc.address`). */
+export type ServerField = `${'grpc' | 'ttrpc' | 'debug' | 'metrics'}.${string}`;
+
+export interface ServerPluginMigration extends Sourced {
+  /** The plugin table written; containerd skips the step when the file already has it. */
+  plugin: string;
+  /** Destination key ← top-level field. */
+  keys: Readonly<Record<string, ServerField>>;
+  /** The step runs when any of these fields is non-zero (after `derive`). */
+  when: readonly ServerField[];
+  /** Keys written even when zero: all of them (`'all'`), or these once the field is set. */
+  zeroWritten?: 'all' | { ifSet: ServerField; keys: readonly string[] };
+  /** Values taken from another field when the own one is zero (ttrpc from grpc). */
+  derive?: { ifEmpty: ServerField; from: ServerField; suffix: string; zeroFrom: Readonly<Record<string, ServerField>> };
+  /** Keys whose field belongs to another step (copied, not moved): grpc-tcp's message sizes. */
+  copies?: readonly string[];
+}
+
+const SERVICE_MIGRATE = 'containerd/containerd cmd/containerd/server/config/config.go serviceMigrate @ v2.3.4 (read in a containerd snapshot, main 301026e58c61)';
+
+/**
+ * serviceMigrate step by step, in containerd's order. A field whose step does not run (zero, or
+ * the plugin table already written) is left where it is: in a version 4 file it is inert.
+ */
+export const V3_TO_V4_SERVICE_MIGRATION: readonly ServerPluginMigration[] = [
+  {
+    plugin: 'io.containerd.server.v1.debug',
+    keys: { address: 'debug.address', uid: 'debug.uid', gid: 'debug.gid' },
+    when: ['debug.address'],
+    zeroWritten: { ifSet: 'debug.address', keys: ['uid', 'gid'] },
+    source: SERVICE_MIGRATE,
+  },
+  {
+    plugin: 'io.containerd.server.v1.grpc',
+    keys: { address: 'grpc.address', uid: 'grpc.uid', gid: 'grpc.gid', max_recv_message_size: 'grpc.max_recv_message_size', max_send_message_size: 'grpc.max_send_message_size' },
+    when: ['grpc.address', 'grpc.uid', 'grpc.gid', 'grpc.max_recv_message_size', 'grpc.max_send_message_size'],
+    zeroWritten: { ifSet: 'grpc.address', keys: ['uid', 'gid'] },
+    source: `${SERVICE_MIGRATE} ("Preserve legacy socket ownership semantics": uid/gid written with the address)`,
+  },
+  {
+    plugin: 'io.containerd.server.v1.grpc-tcp',
+    keys: {
+      address: 'grpc.tcp_address',
+      tls_ca: 'grpc.tcp_tls_ca',
+      tls_cert: 'grpc.tcp_tls_cert',
+      tls_key: 'grpc.tcp_tls_key',
+      tls_common_name: 'grpc.tcp_tls_common_name',
+      max_recv_message_size: 'grpc.max_recv_message_size',
+      max_send_message_size: 'grpc.max_send_message_size',
+    },
+    when: ['grpc.tcp_address'],
+    copies: ['max_recv_message_size', 'max_send_message_size'],
+    source: SERVICE_MIGRATE,
+  },
+  {
+    plugin: 'io.containerd.server.v1.ttrpc',
+    keys: { address: 'ttrpc.address', uid: 'ttrpc.uid', gid: 'ttrpc.gid' },
+    when: ['ttrpc.address', 'ttrpc.uid', 'ttrpc.gid'],
+    zeroWritten: 'all',
+    derive: { ifEmpty: 'ttrpc.address', from: 'grpc.address', suffix: '.ttrpc', zeroFrom: { uid: 'grpc.uid', gid: 'grpc.gid' } },
+    source: `${SERVICE_MIGRATE} (before version 4 an empty ttrpc address is the grpc address + ".ttrpc" with grpc's uid/gid)`,
+  },
+  { plugin: 'io.containerd.metrics.v1.grpc-prometheus', keys: { grpc_histogram: 'metrics.grpc_histogram' }, when: ['metrics.grpc_histogram'], source: SERVICE_MIGRATE },
+  { plugin: 'io.containerd.server.v1.metrics', keys: { address: 'metrics.address' }, when: ['metrics.address'], source: SERVICE_MIGRATE },
+];
+
+/**
+ * `[plugins."io.containerd.runtime.v2.task"] sched_core` moved to the shim manager in 2.0: the
+ * shim manager's ConfigMigration (files of version < 3) deletes the key and, when it is true,
+ * writes `[plugins."io.containerd.shim.v1.manager"] env = ["SCHED_CORE=1"]`.
+ */
+export const SCHED_CORE_MIGRATION: Sourced & { from: readonly string[]; to: readonly string[]; whenTrue: readonly string[] } = {
+  from: ['plugins', 'io.containerd.runtime.v2.task', 'sched_core'],
+  to: ['plugins', 'io.containerd.shim.v1.manager', 'env'],
+  whenTrue: ['SCHED_CORE=1'],
+  source: 'containerd/containerd core/runtime/v2/shim_manager.go ConfigMigration @ v2.3.4 (read in a containerd snapshot, main 301026e58c61)',
+};

@@ -219,3 +219,39 @@ export const MODULES_DISABLED: Sourced & { key: string } = {
   key: 'kernel.modules_disabled',
   source: 'torvalds/linux Documentation/admin-guide/sysctl/kernel.rst (modules_disabled: "A toggle value indicating if modules are allowed to be loaded ... Once true, modules can be neither loaded nor unloaded")',
 };
+
+// ---------------------------------------------------------------------------------------------
+// What a generated node sets (crilint generate)
+
+export interface NodeSysctl extends Sourced {
+  key: string;
+  value: string;
+  /** Why the node needs it (the comment above it in the generated file). */
+  why: string;
+  /** Module that creates the key, when it is not always there. */
+  module?: string;
+}
+
+/**
+ * The sysctls `crilint generate` writes: IPv4 forwarding (kubeadm's preflight, FORWARDING.ipv4)
+ * and the bridge netfilter switches that kube-proxy's iptables mode relies on for traffic between
+ * pods on one bridge (they exist once br_netfilter is loaded, MODULE_SYSCTLS).
+ */
+export const NODE_SYSCTLS: readonly NodeSysctl[] = [
+  { key: FORWARDING.ipv4.key, value: String(FORWARDING.ipv4.value), why: "kubeadm's preflight requires it: the node routes pod traffic.", source: FORWARDING.ipv4.source },
+  {
+    key: 'net.bridge.bridge-nf-call-iptables',
+    value: '1',
+    why: "Bridged pod traffic passes through iptables, where kube-proxy's Service rules are.",
+    module: 'br_netfilter',
+    source:
+      'kubernetes/website container-runtimes.md before commit 0052473509aa ("Forwarding IPv4 and letting iptables see bridged traffic"); EKS AL2023 /etc/sysctl.d/99-kubernetes-cri.conf; kubespray roles/kubernetes/preinstall 0080-system-configurations.yml (reference crictl-crio-docker-sysctl.md §4.4)',
+  },
+  {
+    key: 'net.bridge.bridge-nf-call-ip6tables',
+    value: '1',
+    why: 'The same for IPv6 (ip6tables).',
+    module: 'br_netfilter',
+    source: 'same sources as net.bridge.bridge-nf-call-iptables',
+  },
+];

@@ -265,3 +265,23 @@ export const CRICTL_CONFIG_KEYS: readonly CrictlKey[] = [
 export function crictlConfigKeys(crictl: Version): readonly string[] {
   return CRICTL_CONFIG_KEYS.filter((k) => atLeastLoose(crictl, k.since)).map((k) => k.key);
 }
+
+// ---------------------------------------------------------------------------------------------
+// cgroup driver
+
+export type CgroupDriver = 'systemd' | 'cgroupfs';
+export const CGROUP_DRIVERS: readonly CgroupDriver[] = ['systemd', 'cgroupfs'];
+
+/** v1beta1 default of `cgroupDriver` (kubernetes/kubernetes pkg/kubelet/apis/config/v1beta1/defaults.go). */
+export const KUBELET_DEFAULT_CGROUP_DRIVER: CgroupDriver = 'cgroupfs';
+
+/**
+ * kubeadm writes `cgroupDriver: systemd` when the field is empty (init since 1.21, join/upgrade
+ * since 1.22), so a kubeadm node runs the systemd driver unless told otherwise: what
+ * `crilint generate` picks without `--cgroup-driver`.
+ */
+export const KUBEADM_DEFAULT_CGROUP_DRIVER: Sourced & { driver: CgroupDriver } = {
+  driver: 'systemd',
+  source:
+    'kubernetes/kubernetes cmd/kubeadm/app/componentconfigs/kubelet.go (Default: "the value of KubeletConfiguration.cgroupDriver is empty; setting it to \\"systemd\\""); PR #99471 (init, 1.21), PR #102133 (join/upgrade, 1.22)',
+};

@@ -116,9 +116,22 @@ function analyse(file: SourceFile): FileInfo {
   const stringQuote: Quote = majority(strings) ?? majority(keys) ?? 'basic';
   const keyQuote: Quote = majority(keys) ?? stringQuote;
 
-  // Header indentation: go-toml v2 (containerd 2.x) indents `[a.b]` by one unit per depth.
+  // Header indentation: go-toml v2 (containerd 2.x) indents `[a.b]` by one unit per depth; hand-written
+  // files often indent a sub-table one unit deeper than the table above it, whatever its depth. The
+  // unit is read from a header and its parent's header one key shorter when there is such a pair
+  // (both styles agree there), else from depth alone.
   let headerUnit = '';
   for (const t of tables) {
+    const ind = indentAt(text, t.range[0]);
+    const parent = tables.find((u) => u.resolvedKey.length === t.resolvedKey.length - 1 && hasPrefix(t.resolvedKey, u.resolvedKey));
+    if (!parent) continue;
+    const pind = indentAt(text, parent.range[0]);
+    if (ind.length > pind.length && ind.startsWith(pind)) {
+      headerUnit = ind.slice(pind.length);
+      break;
+    }
+  }
+  for (const t of headerUnit ? [] : tables) {
     const ind = indentAt(text, t.range[0]);
     const depth = t.key.keys.length;
     if (ind && depth > 1 && ind.length % (depth - 1) === 0) {
@@ -629,6 +642,26 @@ function sameValue(node: VNode, v: TomlValue): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Removals
+
+/**
+ * The comment lines right above a key-value (up to a blank line or anything else), as the change
+ * that deletes them and their text without indentation; null when there are none, or when the
+ * key-value does not start its line (an inline table item). For moving a key together with what
+ * is written about it: removeEntry leaves them.
+ */
+export function leadingComments(entry: MapEntry | VNode): { change: FileChange; lines: string[] } | null {
+  const n = 'kind' in entry ? entry : entry.value;
+  assertToml(n, 'leadingComments');
+  const kv = (n.syntax as AST.TOMLContentNode | undefined)?.parent;
+  if (!kv || kv.type !== 'TOMLKeyValue' || kv.parent.type === 'TOMLInlineTable') return null;
+  const { text, eol } = info(n.file);
+  const line = lineStart(text, kv.range[0]);
+  if (text.slice(line, kv.range[0]).trim() !== '') return null;
+  const start = attachedStart(text, kv.range[0]);
+  if (start === line) return null;
+  const lines = text.slice(start, line).split(eol).map((l) => l.trim()).filter((l) => l !== '');
+  return { change: change(n.file, [edit(start, line, '')]), lines };
+}
 
 /**
  * Remove a key-value: its whole line(s), including a comment after it on its last line.

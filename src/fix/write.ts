@@ -127,7 +127,7 @@ const MAX_SYMLINKS = 40;
  * targets inside the root, `..` clamped at the root). `missing` lists the trailing components
  * that do not exist (for created files); `link` is the first symlink met, for messages.
  */
-function resolveInRoot(
+export function resolveInRoot(
   root: string,
   path: string,
 ): { real: string; existing: string; missing: string[]; devnull: boolean; link: string | null; dangling: boolean } | string {

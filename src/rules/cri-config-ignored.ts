@@ -24,7 +24,7 @@ import type { TomlValue } from '../fix/toml.js';
 import { CRI_IDS, type ContainerdFile } from '../model/containerd.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { getPath, toJS, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
-import { allFiles, hasHeader, isDefaultAt, modeOf, removeSubtree, sameValue, siteId, targetText } from './shared/containerd.js';
+import { allFiles, hasHeader, isDefaultAt, modeOf, moveIntoTables, removeSubtree, sameValue, siteId, targetText, type Move } from './shared/containerd.js';
 
 /** Keys that stay in io.containerd.grpc.v1.cri in config version 3 (the streaming server). */
 const SERVER_KEYS = new Set(V2_TO_V3_CRI_KEYS.filter((r) => r.part === 'server').map((r) => r.from[0]!));
@@ -116,16 +116,6 @@ function report(ctx: RuleContext, s: Site): void {
   });
 }
 
-function setIn(obj: Record<string, TomlValue>, path: readonly string[], value: TomlValue): void {
-  let cur = obj;
-  for (const seg of path.slice(0, -1)) {
-    const next = cur[seg];
-    if (next === undefined || typeof next !== 'object' || Array.isArray(next)) cur[seg] = {};
-    cur = cur[seg] as Record<string, TomlValue>;
-  }
-  cur[path[path.length - 1]!] = value;
-}
-
 function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves: Leaf[], target: Target): Fix | undefined {
   const root = file.root!;
   // Destinations already set: with the same value everywhere the ignored copy is redundant and
@@ -159,7 +149,8 @@ function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves:
   try {
     const changes: FileChange[] = [];
     for (const [h, to] of renamed) changes.push(toml.renameTablePath(h, to));
-    const groups = new Map<string, Record<string, TomlValue>>();
+    const moves: Move[] = [];
+    const removed: FileChange[] = [];
     for (const l of leaves) {
       // The header section the leaf is written in (the deepest renamed header containing its key).
       const container = headers
@@ -180,25 +171,13 @@ function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves:
           continue;
         }
       }
-      changes.push(toml.removeEntry(l.node));
-      const [, plugin, ...rest] = l.dest.path;
-      const group = groups.get(plugin!) ?? {};
-      setIn(group, rest, value);
-      groups.set(plugin!, group);
+      // The comments written above the key go with it.
+      const cut = toml.removeEntry(l.node);
+      changes.push(cut);
+      removed.push(cut);
+      moves.push({ path: l.dest.path, value, comments: toml.leadingComments(l.node) });
     }
-    for (const [plugin, entries] of groups) {
-      // Open the deepest table the moved keys share (`[….images.pinned_images]`, not an empty `[….images]` above it).
-      let at = ['plugins', plugin];
-      let body: Record<string, TomlValue> = entries;
-      for (;;) {
-        const keys = Object.keys(body);
-        const only = keys.length === 1 ? body[keys[0]!] : undefined;
-        if (only === undefined || typeof only !== 'object' || Array.isArray(only) || getPath(root, at) !== undefined) break;
-        at = [...at, keys[0]!];
-        body = only;
-      }
-      changes.push(toml.ensureTable(root, at, body));
-    }
+    changes.push(...moveIntoTables(root, moves, removed));
     return makeFix(safety, `move ${entry.key} to where containerd 2.x reads it in a version ${file.version} file`, changes);
   } catch (e) {
     if (e instanceof FixBuildError) return undefined;
