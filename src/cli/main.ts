@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { lintCommand } from './lint.js';
+export { workerMain } from './fleet.js';
 import { explainRule, renderRules } from './rules-command.js';
 import { schemaCommand } from './schema-command.js';
 import { ConfigError, loadConfig } from '../engine/config.js';
