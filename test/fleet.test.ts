@@ -160,6 +160,24 @@ describe('fleet output', () => {
     expect(runs[1]).toEqual(runs[0]);
   });
 
+  it('a worker that runs out of memory hands its nodes to the main thread: the same output, no failure', () => {
+    const dir = join(tmp, 'oom');
+    for (const n of ['a', 'b', 'c']) node(join(dir, n));
+    // 7 MiB of sysctl.d (under the 8 MiB limit): far more than a 4 MiB worker heap holds.
+    const lines: string[] = [];
+    for (let i = 0, size = 0; size < 7 * 2 ** 20; i++) size += (lines[i] = `net.ipv4.conf.eth${i}.rp_filter = 1\n`).length;
+    writeFileSync(join(dir, 'b/etc/sysctl.d/50-big.conf'), lines.join(''));
+    const args = ['lint', '--root', 'a', '--root', 'b', '--root', 'c', ...T];
+    const serial = crilint([...args, '--jobs', '1'], { cwd: dir });
+    expect(serial).toEqual({ stdout: 'a: ✔ no problems\nb: ✔ no problems\nc: ✔ no problems\n\n✔ no problems in 3 nodes\n', stderr: '', code: 0 });
+    const env = { CRILINT_WORKER_HEAP_MB: '4' };
+    expect(crilint([...args, '--jobs', '2'], { cwd: dir, env })).toEqual(serial);
+    const debug = crilint([...args, '--jobs', '2', '--debug'], { cwd: dir, env });
+    expect(debug.stdout).toBe(serial.stdout);
+    expect(debug.code).toBe(0);
+    expect(debug.stderr).toMatch(/^(crilint: debug: a fleet worker stopped \(Worker terminated due to reaching memory limit: JS heap out of memory\); its nodes are linted on the main thread\n)+$/);
+  });
+
   it('--jobs takes a whole number of at least 1', () => {
     expect(inFleet(['lint', 'nodes', '--jobs', '0'])).toEqual({ stdout: '', stderr: 'crilint: --jobs takes a whole number >= 1\n', code: 2 });
   });

@@ -265,7 +265,7 @@ export class LoadContext {
    */
   preload(): void {
     if (this.root) {
-      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)))) {
+      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)), (p) => this.linkTarget(p) !== undefined)) {
         const host = this.hostPath('/' + f.path);
         // A drop-in directory entry that is no regular file (a dangling link, a directory, a FIFO)
         // is skipped by systemd and procps; the model lists it, nothing is read.
