@@ -15,7 +15,7 @@
  * - lintNode() never throws (an internal error is part of the outcome); a worker that dies
  *   (out of memory) hands its nodes back to the main thread.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { NodeSetSpec } from '../discover/index.js';
 import { loadConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
@@ -26,6 +26,8 @@ declare const __CRILINT_VERSION__: string;
 /** Nodes in a message, and messages a worker has at once (so it never waits for the next). */
 const BATCH = 4;
 const IN_FLIGHT = 2;
+/** In a worker's process.argv: the loader (dist/crilint.mjs) then checks workerData without costing the CLI anything. */
+const WORKER_FLAG = '--crilint-fleet-worker';
 const MAX_AHEAD = 256;
 /**
  * A worker's heap (MiB). Linting one node keeps a few MiB alive; a node too big for this is
@@ -51,6 +53,11 @@ type FromWorker = { first: number; outcomes: string };
 /** True in the bundle (dist/), where a worker can start the same code. */
 export function workersAvailable(): boolean {
   return typeof __CRILINT_VERSION__ === 'string';
+}
+
+/** node:worker_threads, loaded when a fleet needs it (it costs ~2 ms of every start-up otherwise). */
+function threads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
 }
 
 function workerEntry(): URL {
@@ -147,7 +154,7 @@ export function lintInWorkers(
       schedule();
     };
     for (let k = 0; k < jobs; k++) {
-      const w = new Worker(workerEntry(), { workerData: { crilint: 'fleet-worker', init }, resourceLimits: workerHeap() });
+      const w = new (threads().Worker)(workerEntry(), { workerData: { crilint: 'fleet-worker', init }, argv: [WORKER_FLAG], resourceLimits: workerHeap() });
       const slot: Slot = { w, nodes: new Set(), batches: 0, alive: true };
       workers.push(slot);
       w.on('message', (m: FromWorker) => {
@@ -177,6 +184,7 @@ export function lintInWorkers(
 
 /** The worker side: lint each node sent, answer with its outcome. Called by the bundle's loader in a fleet worker. */
 export function workerMain(): void {
+  const { isMainThread, parentPort, workerData } = threads();
   if (isMainThread || !parentPort) throw new Error('workerMain() runs in a fleet worker');
   const port = parentPort;
   const init = (workerData as { init: WorkerInit }).init;
