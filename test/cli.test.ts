@@ -60,7 +60,7 @@ describe('usage', () => {
         '  --fix-dry-run   Print the unified diff --fix would write; write nothing [boolean] [default: false]',
         '  --config        Config file (default: crilint.config.yaml up to the git root)             [string]',
         '  --profile       Enable an opt-in rule profile (e.g. cis; repeatable)                       [array]',
-        '  --jobs          Threads linting a fleet (default: 1 a core from 128 nodes)                [number]',
+        '  --jobs          Worker threads for a fleet (default: 1 a core from 128 nodes, 4 cores)    [number]',
         '',
         'Examples:',
         '  crilint lint --root examples/broken-node            Lint a whole node root',

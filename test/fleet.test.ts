@@ -12,7 +12,7 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseJobs, FLEET_THRESHOLD, lint, showProgress } from '../src/cli/lint.js';
+import { chooseJobs, FLEET_MIN_CORES, FLEET_THRESHOLD, lint, showProgress } from '../src/cli/lint.js';
 import { Progress } from '../src/cli/progress.js';
 import { defineRule } from '../src/engine/rule.js';
 import { crilint, REPO } from './helpers/cli.js';
@@ -250,11 +250,13 @@ describe('progress bar', () => {
 });
 
 describe('threads', () => {
-  it(`lints on one thread below ${FLEET_THRESHOLD} nodes, else one a core; --jobs wins; never more threads than nodes`, () => {
+  it(`lints on one thread below ${FLEET_THRESHOLD} nodes or ${FLEET_MIN_CORES} cores, else one worker a core; --jobs wins; never more threads than nodes`, () => {
     expect(chooseJobs(undefined, FLEET_THRESHOLD - 1, 8, true)).toBe(1);
     expect(chooseJobs(undefined, FLEET_THRESHOLD, 8, true)).toBe(8);
-    expect(chooseJobs(undefined, 10_000, 2, true)).toBe(2);
-    expect(chooseJobs(undefined, 10_000, 1, true)).toBe(1);
+    expect(chooseJobs(undefined, 10_000, FLEET_MIN_CORES, true)).toBe(FLEET_MIN_CORES);
+    expect(chooseJobs(undefined, 10_000, FLEET_MIN_CORES - 1, true)).toBe(1);
+    expect(chooseJobs(undefined, 10_000, 2, true)).toBe(1);
+    expect(chooseJobs(2, 10_000, 2, true)).toBe(2);
     expect(chooseJobs(3, 10, 2, true)).toBe(3);
     expect(chooseJobs(8, 3, 2, true)).toBe(3);
     expect(chooseJobs(1, 10_000, 8, true)).toBe(1);

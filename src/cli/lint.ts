@@ -158,19 +158,23 @@ function stacks(e: unknown): string {
 }
 
 /**
- * Fleets below this many node sets are linted on the main thread. Measured (README "Speed"): a
- * worker answers its first node ~0.2 s after it is started (it loads the bundle), a node costs
- * ~5 ms of CPU, and two workers spend ~40% more CPU in all than one thread does (each isolate
- * compiles and collects on its own). On 2 cores the workers win once 0.3 × n × 5 ms > 0.2 s,
- * from ~130 nodes; below that the main thread alone is as fast or faster.
+ * When workers are used by default (README "Speed" has the measurements). A worker answers its
+ * first node ~0.2 s after it is started (it loads the bundle); a node costs ~4–5 ms of CPU on one
+ * thread; and N workers spend ~50% more CPU in all than one thread (each isolate compiles and
+ * collects garbage on its own, and they share the caches). So on 2 cores two workers do not beat
+ * one thread (measured: 1,000 nodes 4.4–6.3 s on one thread, 6.5–9.9 s on two workers, on this
+ * shared 2-core machine); from 4 cores they do once a fleet is big enough that the start-up is
+ * paid back: 4 × (1 / 1.5) ≈ 2.7 times the rate, 0.2 s / (1 − 1 / 2.7) / 5 ms ≈ 64 nodes,
+ * doubled for safety. `--jobs N` chooses for itself.
  */
 export const FLEET_THRESHOLD = 128;
+export const FLEET_MIN_CORES = 4;
 
 /** How many threads lint (1: this one, no workers). */
 export function chooseJobs(requested: number | undefined, nodes: number, cores: number, workersAvailable: boolean): number {
   if (!workersAvailable || nodes < 2) return 1;
   if (requested !== undefined) return Math.max(1, Math.min(requested, nodes));
-  return nodes >= FLEET_THRESHOLD ? Math.max(1, Math.min(cores, nodes)) : 1;
+  return nodes >= FLEET_THRESHOLD && cores >= FLEET_MIN_CORES ? Math.min(cores, nodes) : 1;
 }
 
 export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome> {
@@ -352,7 +356,7 @@ export function lintCommand(out: { code: number }) {
         .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Print the unified diff --fix would write; write nothing' })
         .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: crilint.config.yaml up to the git root)' })
         .option('profile', { type: 'string', array: true, requiresArg: true, describe: 'Enable an opt-in rule profile (e.g. cis; repeatable)' })
-        .option('jobs', { type: 'number', requiresArg: true, describe: `Threads linting a fleet (default: 1 a core from ${FLEET_THRESHOLD} nodes)` })
+        .option('jobs', { type: 'number', requiresArg: true, describe: `Worker threads for a fleet (default: 1 a core from ${FLEET_THRESHOLD} nodes, ${FLEET_MIN_CORES} cores)` })
         .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
         .example('$0 lint nodes/', 'Lint every node root below nodes/')
         .example('$0 lint nodes/*', 'Lint several node roots (a fleet: in parallel)')
