@@ -2,16 +2,16 @@
  * Fleet mode: node sets linted in worker threads, results taken in node order.
  *
  * - Each worker runs the bundled CLI (dist/crilint.mjs, the same loader and V8 code cache as the
- *   command itself) in worker mode: the loader sees `workerData.crilint === 'fleet-worker'` and
- *   calls workerMain() instead of the command line. Run from src/ (tests importing lint()), there
+ *   command itself) in worker mode: the loader sees WORKER_FLAG in its argv and
+ *   `workerData.crilint === 'fleet-worker'`, and calls workerMain() instead of the command line. Run from src/ (tests importing lint()), there
  *   is no bundle and no worker: workersAvailable() is false and lint() stays on its thread.
  * - A worker loads the same config file the main thread found (by its path) and lints what it is
  *   sent with lintNode(), the function the main thread uses, so a node's outcome (its stderr
  *   lines, counts and report piece) is the same bytes either way.
- * - The main thread sends each worker up to IN_FLIGHT batches of BATCH nodes at a time, in node order, lints
- *   nodes itself in between, and hands the outcomes to `take` in node order, whichever thread
- *   finishes first; it never starts a node more than MAX_AHEAD past the next one to hand out, so
- *   what it holds stays bounded.
+ * - The main thread sends each worker up to IN_FLIGHT batches of BATCH nodes, in node order,
+ *   lints nodes itself until the first worker answers, and hands the outcomes to `take` in node
+ *   order, whichever thread finishes first; it never starts a node more than MAX_AHEAD past the
+ *   next one to hand out, so what it holds stays bounded.
  * - lintNode() never throws (an internal error is part of the outcome); a worker that dies
  *   (out of memory) hands its nodes back to the main thread.
  */
