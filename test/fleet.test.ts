@@ -178,6 +178,14 @@ describe('fleet output', () => {
     expect(debug.stderr).toMatch(/^(crilint: debug: a fleet worker stopped \(Worker terminated due to reaching memory limit: JS heap out of memory\); its nodes are linted on the main thread\n)+$/);
   });
 
+  it('a reader that goes away (`| true`) ends the run quietly with exit 2, not a stack trace', () => {
+    // `true` exits without reading long before crilint has loaded, so its first write fails (EPIPE).
+    const cmd = `'${process.execPath}' '${resolve(REPO, 'bin/crilint.mjs')}' lint big --jobs 2 2>err.txt | true; echo "$\{PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', cmd], { cwd: tmp, encoding: 'utf8' });
+    expect(r.stdout).toBe('2\n');
+    expect(readFileSync(join(tmp, 'err.txt'), 'utf8')).not.toMatch(/node:events|Error: write EPIPE|^\s+at /m);
+  });
+
   it('--jobs takes a whole number of at least 1', () => {
     expect(inFleet(['lint', 'nodes', '--jobs', '0'])).toEqual({ stdout: '', stderr: 'crilint: --jobs takes a whole number >= 1\n', code: 2 });
   });
