@@ -102,6 +102,17 @@ describe('fleet output', () => {
     }
   });
 
+  it('--quiet: lines only for nodes with errors or unreadable files, and no ✔ line for a clean fleet', () => {
+    const r = inFleet(['lint', 'nodes', ...T, '--quiet', '--jobs', '2']);
+    expect(r.stdout.split('\n').filter((l) => /^nodes\/[a-z-]+: [✔✖]/.test(l))).toEqual([
+      'nodes/b-broken-toml: ✖ 1 problem (1 error, 0 warnings, 0 info)',
+      'nodes/c-typo: ✖ 1 problem (1 error, 0 warnings, 0 info)',
+      'nodes/d-unreadable: ✖ 1 file could not be read',
+    ]);
+    expect(r.code).toBe(2);
+    expect(inFleet(['lint', '--root', 'nodes/a-clean', '--root', 'nodes/e-clean', ...T, '--quiet'])).toEqual({ stdout: '', stderr: '', code: 0 });
+  });
+
   it('keeps the order the roots were given, whichever thread finishes first', () => {
     const order = ['nodes/e-clean', 'nodes/c-typo', 'nodes/a-clean', 'nodes/b-broken-toml'];
     const r = inFleet(['lint', ...order.flatMap((o) => ['--root', o]), ...T, '--jobs', '3']);

@@ -20,6 +20,8 @@ export interface PieceOptions {
   /** Several nodes in the run (reports name the node; stylish prints a line per node). */
   fleet: boolean;
   color: boolean;
+  /** --quiet: stylish prints node lines only for nodes with errors (or unreadable files). */
+  quiet?: boolean;
 }
 
 /** One node's part of the report, in the run's format. */
@@ -64,7 +66,7 @@ export class ReportWriter {
     o: PieceOptions,
     private readonly write: (s: string) => void,
   ) {
-    if (o.format === 'stylish') this.stylish = new StylishWriter({ color: o.color, fleet: o.fleet }, write);
+    if (o.format === 'stylish') this.stylish = new StylishWriter({ color: o.color, fleet: o.fleet, quiet: o.quiet }, write);
     else if (o.format === 'json') this.json = new JsonWriter(o.fleet, write);
     else if (o.format === 'sarif') this.sarif = new SarifWriter({ fleet: o.fleet });
   }

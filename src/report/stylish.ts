@@ -28,6 +28,8 @@ export interface StylishOptions {
   color: boolean;
   /** Several nodes in the run: a summary line per node, and the summary says in how many nodes the problems are. */
   fleet: boolean;
+  /** --quiet (errors only): node lines only for nodes with something to say, no `✔` lines. */
+  quiet?: boolean;
 }
 
 const TAB = '    ';
@@ -113,7 +115,7 @@ export class StylishWriter {
       out += (this.afterLine ? '\n' : '') + n.text;
       this.afterLine = false;
     }
-    if (this.opts.fleet && n.line) {
+    if (this.opts.fleet && n.line && !(this.opts.quiet && !problems && !n.unreadable && !n.internal)) {
       this.lines++;
       const parts: string[] = [];
       if (problems) parts.push(`${plural(problems, 'problem')} (${plural(n.counts.errors, 'error')}, ${plural(n.counts.warnings, 'warning')}, ${n.counts.infos} info)`);
@@ -137,7 +139,7 @@ export class StylishWriter {
       if (s.safe && s.unsafe) tail.push(`  ${s.safe} fixable with --fix, ${s.unsafe} more with --fix --unsafe-fixes`);
       else if (s.safe) tail.push(`  ${s.safe} fixable with --fix`);
       else if (s.unsafe) tail.push(`  ${s.unsafe} fixable with --fix --unsafe-fixes`);
-    } else if (this.opts.fleet && this.lines) tail.push(c.green(c.bold(`✔ no problems in ${plural(this.nodes, 'node')}`)));
+    } else if (this.opts.fleet && this.lines && !this.opts.quiet) tail.push(c.green(c.bold(`✔ no problems in ${plural(this.nodes, 'node')}`)));
     if (this.opts.fleet && this.lines && (this.unreadableNodes || this.internalNodes)) {
       const not: string[] = [];
       if (this.unreadableNodes) not.push(`${plural(this.unreadableNodes, 'node')} with unreadable files`);
