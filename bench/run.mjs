@@ -1,16 +1,27 @@
 #!/usr/bin/env node
 // crilint benchmarks (`npm run bench` builds first). Each benchmark is an entry of BENCHMARKS;
-// `node bench/run.mjs [name...] [--runs N] [--check]` runs the named ones (default: all).
+// `node bench/run.mjs [name...] [--runs N] [--fleet-runs N] [--check]` runs the named ones (default: all).
 //
 // cold-start: the time of `crilint lint --root examples/clean-node` relative to `node -e 0`,
 // the floor of any Node CLI. Both are spawned alternately, the same number of times, in the same
 // run, so load on the machine affects both alike; the medians are compared. Target: <= 2x.
 // With --check, the process exits 1 when a benchmark misses its target (for CI, if wanted).
 //
-// To add a benchmark (the fleet one, say): add an entry { name, describe, run(opts) } whose run
-// returns { lines: string[], ok: boolean }. Put generated inputs under bench/.fleet/ (ignored by git).
+// fleet: `crilint lint` over a fleet of 1,000 node sets (about 5,000 files, 5% of the nodes
+// broken; bench/fleet.mjs builds it under bench/.fleet/, ignored by git), as it runs by default
+// and with `--jobs 2` (two workers), against `yamllint` over
+// only the fleet's YAML files and a loop of `containerd --config F config dump` over only its
+// TOML files. Target: <= 2 s wall, and crilint >= 5x faster than yamllint. Needs yamllint
+// (Debian package yamllint) and containerd; says so and skips that comparison when one is missing.
+// fleet-memory: peak RSS of `crilint lint` over 10,000 node sets (GNU time's maximum resident
+// set size of the process; worker threads are in the same process), by default and with
+// `--jobs 2`. Target: <= 200 MiB.
+//
+// To add a benchmark: add an entry { name, describe, run(opts) } whose run returns
+// { lines: string[], ok: boolean }. Put generated inputs under bench/.fleet/ (ignored by git).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { buildFleet } from './fleet.mjs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +62,18 @@ export function interleave(commands, { runs, warmup = 2 }) {
 
 const fmt = (ms) => `${ms.toFixed(1).padStart(7)} ms`;
 
+/** The command on PATH, or null. */
+function which(cmd) {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** The fleet lint as the bench runs it: every node below the fleet directory, one target for all. */
+function fleetLint(dir, extra = []) {
+  // Exit 2: the fleet has unreadable nodes on purpose (they are reported, the rest go on).
+  return { cmd: process.execPath, args: [BIN, 'lint', dir, '--kubernetes', '1.34', '--containerd', '2.1', ...extra], status: 2 };
+}
+
 export const BENCHMARKS = [
   {
     name: 'cold-start',
@@ -79,17 +102,84 @@ export const BENCHMARKS = [
       };
     },
   },
+  {
+    name: 'fleet',
+    describe: 'crilint lint over 1,000 node sets; vs yamllint (YAML files only) and a containerd config dump loop (TOML files only)',
+    target: { wallMs: 2000, yamllint: 5 },
+    run({ fleetRuns }) {
+      const fleet = buildFleet('n1000', 1000);
+      const lines = [`fleet: ${fleet.count} node sets, ${fleet.files.length} files (${fleet.yaml.length} YAML, ${fleet.toml.length} TOML) in ${fleet.dir}`];
+      const lint = fleetLint(fleet.dir);
+      // The default (workers only from 4 cores) and two workers whatever the machine.
+      const workers = fleetLint(fleet.dir, ['--jobs', '2']);
+      const yamllint = which('yamllint');
+      const commands = [lint, workers];
+      // yamllint's default rules; it exits 1 when it finds something, which it does.
+      if (yamllint) commands.push({ cmd: yamllint, args: ['-f', 'parsable', ...fleet.yaml] });
+      const [l, w, y] = interleave(commands, { runs: fleetRuns, warmup: 1 });
+      const wall = median(l);
+      let ok = wall <= this.target.wallMs;
+      lines.push(`crilint lint (all files)      ${fmt(wall)}   (min ${fmt(Math.min(...l))}, max ${fmt(Math.max(...l))}, ${l.length} runs; target <= ${this.target.wallMs} ms: ${wall <= this.target.wallMs ? 'ok' : 'TOO SLOW'})`);
+      lines.push(`crilint lint --jobs 2         ${fmt(median(w))}   (min ${fmt(Math.min(...w))}, max ${fmt(Math.max(...w))}, ${w.length} runs; ${(median(w) / wall).toFixed(2)}x the default)`);
+      if (y) {
+        const ratio = median(y) / wall;
+        ok &&= ratio >= this.target.yamllint;
+        lines.push(`yamllint (YAML files only)    ${fmt(median(y))}   (min ${fmt(Math.min(...y))}, max ${fmt(Math.max(...y))}, ${y.length} runs)`);
+        lines.push(`crilint is ${ratio.toFixed(1)}x faster than yamllint (target >= ${this.target.yamllint}x): ${ratio >= this.target.yamllint ? 'ok' : 'TOO SLOW'}`);
+      } else {
+        ok = false;
+        lines.push('yamllint: NOT INSTALLED, comparison skipped (apt-get install yamllint)');
+      }
+      const containerd = which('containerd');
+      if (containerd) {
+        // Today's common CI check: one `config dump` per TOML file, one after the other. Run once
+        // (it takes tens of seconds); its exit status is not checked (broken files fail, as they should).
+        const t0 = process.hrtime.bigint();
+        for (const f of fleet.toml) spawnSync(containerd, ['--config', f, 'config', 'dump'], { stdio: 'ignore' });
+        const loop = Number(process.hrtime.bigint() - t0) / 1e6;
+        lines.push(`containerd config dump loop (TOML files only, 1 run) ${fmt(loop)}   (${(loop / fleet.toml.length).toFixed(1)} ms a file)`);
+        lines.push(`crilint is ${(loop / wall).toFixed(1)}x faster than the containerd loop`);
+      } else lines.push('containerd: NOT INSTALLED, comparison skipped (apt-get install containerd)');
+      return { ok, lines };
+    },
+  },
+  {
+    name: 'fleet-memory',
+    describe: 'peak RSS of crilint lint over 10,000 node sets',
+    target: 200,
+    run() {
+      const fleet = buildFleet('n10000', 10000);
+      const lines = [`fleet: ${fleet.count} node sets, ${fleet.files.length} files`];
+      const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+      if (!time) return { ok: false, lines: [...lines, 'GNU time (/usr/bin/time) is NOT INSTALLED: cannot measure peak RSS (apt-get install time)'] };
+      let ok = true;
+      for (const [label, extra] of [['default', []], ['--jobs 2', ['--jobs', '2']]]) {
+        const lint = fleetLint(fleet.dir, extra);
+        const t0 = process.hrtime.bigint();
+        const r = spawnSync(time, ['-f', 'crilint-maxrss-kib %M', lint.cmd, ...lint.args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 28 });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const m = /crilint-maxrss-kib (\d+)/.exec(r.stderr);
+        if (r.status !== lint.status || !m) return { ok: false, lines: [...lines, `crilint exited ${r.status}, expected ${lint.status}: ${r.stderr.slice(-500)}`] };
+        const mib = Number(m[1]) / 1024;
+        ok &&= mib <= this.target;
+        lines.push(`${label.padEnd(9)} peak RSS ${mib.toFixed(1)} MiB (target <= ${this.target} MiB): ${mib <= this.target ? 'ok' : 'TOO MUCH'}; wall ${fmt(ms)} (1 run)`);
+      }
+      return { ok, lines };
+    },
+  },
 ];
 
 function parseArgs(argv) {
-  const opts = { runs: 15, check: false, names: [] };
+  const opts = { runs: 15, fleetRuns: 5, check: false, names: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--runs') opts.runs = Math.max(10, Number(argv[++i]));
+    else if (a === '--fleet-runs') opts.fleetRuns = Math.max(1, Number(argv[++i]));
     else if (a === '--check') opts.check = true;
     else opts.names.push(a);
   }
   if (!Number.isInteger(opts.runs)) throw new Error('--runs takes a whole number (at least 10)');
+  if (!Number.isInteger(opts.fleetRuns)) throw new Error('--fleet-runs takes a whole number (at least 1)');
   return opts;
 }
 
@@ -105,7 +195,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`bench: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.name).join(', ')})`);
     process.exit(2);
   }
-  console.log(`node ${process.version}, ${opts.runs} runs each`);
+  console.log(`node ${process.version}, ${opts.runs} runs each (fleet: ${opts.fleetRuns})`);
   let ok = true;
   for (const b of chosen) {
     console.log(`\n${b.name}: ${b.describe}`);

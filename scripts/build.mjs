@@ -3,7 +3,9 @@
 //   dist/crilint.cjs     the whole CLI in one file (esbuild bundle; CommonJS so it can be run
 //                        from a V8 code cache, see below)
 //   dist/crilint.cache   V8 code cache of crilint.cjs, made by linting examples/ once here
-//   dist/crilint.mjs     the loader bin/crilint.mjs imports: runs crilint.cjs with that cache
+//   dist/crilint.mjs     the loader bin/crilint.mjs imports: runs crilint.cjs with that cache;
+//                        also the entry of fleet worker threads (src/cli/fleet.ts), which run
+//                        the same bundle from the same cache
 //
 // Start-up is most of a pre-commit run, so the build takes three measures (`npm run bench`
 // shows the effect; README "Speed" has the figures):
@@ -100,6 +102,12 @@ const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: f
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 export const main = module.exports.main;
+// A fleet worker (src/cli/fleet.ts) starts this same file with this argument: it lints what the
+// main thread sends. worker_threads is loaded only then (it costs every start-up ~2 ms).
+if (process.argv.includes('--crilint-fleet-worker')) {
+  const { isMainThread, workerData } = process.getBuiltinModule('node:worker_threads');
+  if (!isMainThread && workerData && workerData.crilint === 'fleet-worker') module.exports.workerMain();
+}
 `;
 }
 

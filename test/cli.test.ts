@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lint, type LintArgs } from '../src/cli/lint.js';
-import { InternalError } from '../src/cli/errors.js';
 import { defineRule, type Rule } from '../src/engine/rule.js';
 import { rangeOf } from '../src/core/source.js';
 import { crilint, REPO } from './helpers/cli.js';
@@ -61,11 +60,15 @@ describe('usage', () => {
         '  --fix-dry-run   Print the unified diff --fix would write; write nothing [boolean] [default: false]',
         '  --config        Config file (default: crilint.config.yaml up to the git root)             [string]',
         '  --profile       Enable an opt-in rule profile (e.g. cis; repeatable)                       [array]',
+        '  --jobs          Worker threads for a fleet (default: 1 a core from 128 nodes, 4 cores)    [number]',
         '',
         'Examples:',
-        '  crilint lint --root examples/broken-node         Lint a whole node root',
-        '  crilint lint nodes/                              Lint every node root below nodes/',
-        '  crilint lint nodes/a/etc/containerd/config.toml  Lint a changed file with its node (pre-commit)',
+        '  crilint lint --root examples/broken-node            Lint a whole node root',
+        '  crilint lint nodes/                                 Lint every node root below nodes/',
+        '  crilint lint nodes/*                                Lint several node roots (a fleet: in parallel)',
+        '  crilint lint nodes/a/etc/containerd/config.toml     Lint a changed file with its node (pre-commit)',
+        '  crilint lint --root nodes/a --fix-dry-run           Show the diff --fix would write',
+        '  crilint lint nodes/ --format sarif > crilint.sarif  SARIF for GitHub code scanning',
         '',
       ].join('\n'),
     );
@@ -199,10 +202,17 @@ describe('exit codes and output', () => {
     expect(doc.target).toEqual({ kubernetes: '1.34', containerd: null, assumed: ['containerd'] });
   });
 
-  it('a fleet in stylish: one stderr line per distinct assumption, naming the nodes when they differ', () => {
+  it('a fleet in stylish: a summary line per node; one stderr line per distinct assumption, naming the nodes when they differ', () => {
     const r = crilint(['lint', 'fixtures/cli/fleet/nodes', '--kubernetes', '1.34']);
     expect(r).toEqual({
-      stdout: '',
+      stdout: [
+        'fixtures/cli/fleet/nodes/group/pool-c: ✔ no problems',
+        'fixtures/cli/fleet/nodes/pool-a: ✔ no problems',
+        'fixtures/cli/fleet/nodes/pool-b: ✔ no problems',
+        '',
+        '✔ no problems in 3 nodes',
+        '',
+      ].join('\n'),
       stderr:
         'crilint: fixtures/cli/fleet/nodes/group/pool-c, fixtures/cli/fleet/nodes/pool-b: assuming containerd 1.7 (set --kubernetes/--containerd to choose)\n' +
         'crilint: fixtures/cli/fleet/nodes/pool-a: assuming containerd 2.2 (set --kubernetes/--containerd to choose)\n',
@@ -236,40 +246,40 @@ const rules: Rule[] = [
   }),
 ];
 
-function run(over: Partial<LintArgs>) {
-  const r = lint({ paths: [], root: [], format: 'json', quiet: false, color: false, kubernetes: { major: 1, minor: 34 }, containerd: { major: 2, minor: 1 }, rules, noConfig: true, ...over });
+async function run(over: Partial<LintArgs>) {
+  const r = await lint({ paths: [], root: [], format: 'json', quiet: false, color: false, kubernetes: { major: 1, minor: 34 }, containerd: { major: 2, minor: 1 }, rules, noConfig: true, ...over });
   const doc = JSON.parse(r.stdout) as { findings: { rule: string; file: string | null }[] };
   return { ids: doc.findings.map((f) => `${f.rule} ${f.file}`), stderr: r.stderr, code: r.exitCode };
 }
 
-describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', () => {
-  it('--root shows every finding', () => {
-    expect(run({ root: [NODE] })).toEqual({ ids: ['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf'], stderr: '', code: 1 });
+describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', async () => {
+  it('--root shows every finding', async () => {
+    expect(await run({ root: [NODE] })).toEqual({ ids: ['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf'], stderr: '', code: 1 });
   });
 
-  it('a changed kubelet file shows the containerd error related to it and node-level findings; the rest is counted on stderr', () => {
-    expect(run({ paths: [`${NODE}/var/lib/kubelet/config.yaml`] })).toEqual({
+  it('a changed kubelet file shows the containerd error related to it and node-level findings; the rest is counted on stderr', async () => {
+    expect(await run({ paths: [`${NODE}/var/lib/kubelet/config.yaml`] })).toEqual({
       ids: ['test-node null', 'test-cross etc/containerd/config.toml'],
       stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\n`,
       code: 1,
     });
   });
 
-  it('a changed sysctl file does not fail on an error elsewhere', () => {
-    expect(run({ paths: [`${NODE}/etc/sysctl.d/10-k8s.conf`] })).toEqual({
+  it('a changed sysctl file does not fail on an error elsewhere', async () => {
+    expect(await run({ paths: [`${NODE}/etc/sysctl.d/10-k8s.conf`] })).toEqual({
       ids: ['test-node null', 'test-sysctl etc/sysctl.d/10-k8s.conf'],
       stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\n`,
       code: 0,
     });
   });
 
-  it('a directory of the root focuses on the files below it', () => {
-    expect(run({ paths: [`${NODE}/etc`] }).ids).toEqual(['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf']);
-    expect(run({ paths: [`${NODE}/var`] }).ids).toEqual(['test-node null', 'test-cross etc/containerd/config.toml']);
+  it('a directory of the root focuses on the files below it', async () => {
+    expect((await run({ paths: [`${NODE}/etc`] })).ids).toEqual(['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf']);
+    expect((await run({ paths: [`${NODE}/var`] })).ids).toEqual(['test-node null', 'test-cross etc/containerd/config.toml']);
   });
 
-  it('a changed file that no component reads is said so', () => {
-    expect(run({ paths: [`${NODE}/etc/containerd/unused.toml`] })).toEqual({
+  it('a changed file that no component reads is said so', async () => {
+    expect(await run({ paths: [`${NODE}/etc/containerd/unused.toml`] })).toEqual({
       ids: ['test-node null'],
       stderr:
         `crilint: ${NODE}: 2 findings in files not given are not shown (crilint lint --root ${NODE} shows everything)\n` +
@@ -278,30 +288,35 @@ describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', (
     });
   });
 
-  it('--quiet reports errors only; --max-warnings counts warnings, also those --quiet hides', () => {
-    expect(run({ root: [NODE], quiet: true })).toEqual({ ids: ['test-cross etc/containerd/config.toml'], stderr: '', code: 1 });
+  it('--quiet reports errors only; --max-warnings counts warnings, also those --quiet hides', async () => {
+    expect(await run({ root: [NODE], quiet: true })).toEqual({ ids: ['test-cross etc/containerd/config.toml'], stderr: '', code: 1 });
     const only = { paths: [`${NODE}/etc/sysctl.d/10-k8s.conf`] };
-    expect(run({ ...only, maxWarnings: 1 }).code).toBe(0);
-    expect(run({ ...only, maxWarnings: 0 })).toEqual({
+    expect((await run({ ...only, maxWarnings: 1 })).code).toBe(0);
+    expect(await run({ ...only, maxWarnings: 0 })).toEqual({
       ids: ['test-node null', 'test-sysctl etc/sysctl.d/10-k8s.conf'],
       stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\ncrilint: 1 warning, more than --max-warnings 0\n`,
       code: 1,
     });
-    expect(run({ ...only, maxWarnings: 0, quiet: true })).toEqual({
+    expect(await run({ ...only, maxWarnings: 0, quiet: true })).toEqual({
       ids: [],
       stderr: `crilint: ${NODE}: 1 finding in files not given is not shown (crilint lint --root ${NODE} shows everything)\ncrilint: 1 warning (not shown with --quiet), more than --max-warnings 0\n`,
       code: 1,
     });
   });
 
-  it('a rule that throws is an internal error that names the node', () => {
+  it('a rule that throws is an internal error that names the node', async () => {
     const boom = defineRule({
       meta: { id: 'test-boom', description: 'throws', severity: 'error', files: [] },
       check() {
         throw new TypeError('boom');
       },
     });
-    expect(() => run({ root: [NODE], rules: [boom] })).toThrow(new InternalError(`while linting ${NODE}: rule test-boom failed: boom`));
+    // The node is reported and the run goes on (the other nodes of a fleet are linted); exit 3.
+    expect(await run({ root: [NODE], rules: [boom] })).toEqual({
+      ids: [],
+      stderr: `crilint: internal error: while linting ${NODE}: rule test-boom failed: boom\ncrilint: this is a bug in crilint; run again with --debug for details, and please report it.\n`,
+      code: 3,
+    });
   });
 });
 

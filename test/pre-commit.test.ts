@@ -149,7 +149,7 @@ describe('pre-commit: a commit in a repository of node roots', () => {
 
   it('a clean repository lints clean', () => {
     const r = crilint(['lint', 'nodes'], { cwd: repo });
-    expect(r).toEqual({ stdout: '', stderr: '', code: 0 });
+    expect(r).toEqual({ stdout: 'nodes/pool-a: ✔ no problems\nnodes/pool-b: ✔ no problems\n\n✔ no problems in 2 nodes\n', stderr: '', code: 0 });
   });
 
   it('a change outside node configuration does not run the hook', () => {

@@ -145,7 +145,7 @@ describe('stylish', () => {
     expect(visible('a\tb\u0085c\u007f')).toBe('a\tb\ufffdc\u2421');
   });
 
-  it('reports a node-level finding by the node name and a zero-width range with one caret; fleet runs count nodes', () => {
+  it('reports a node-level finding by the node name and a zero-width range with one caret; fleet runs print a summary line per node and count nodes', () => {
     const src = file('nodes/b', 'etc/sysctl.d/99-k8s.conf', 'net.ipv4.ip_forward = 0', 'sysctl');
     const results: NodeResult[] = [
       { node: node('nodes/a'), target: target('1.34', '2.1'), findings: [] },
@@ -160,12 +160,16 @@ describe('stylish', () => {
     ];
     expect(formatStylish(results, { color: false, fleet: true })).toBe(
       [
+        'nodes/a: ✔ no problems',
+        '',
         'nodes/b: error: net.ipv4.ip_forward must be 1 [sysctl-required]',
         '',
         'nodes/b/etc/sysctl.d/99-k8s.conf:1:24: error: unexpected end of file [syntax]',
         '  |',
         '1 | net.ipv4.ip_forward = 0',
         '  |                        ^',
+        '',
+        'nodes/b: ✖ 2 problems (2 errors, 0 warnings, 0 info)',
         '',
         '✖ 2 problems (2 errors, 0 warnings, 0 info) in 1 of 2 nodes',
         '',

@@ -25,14 +25,13 @@ import { writeFiles, WriteError } from '../fix/write.js';
 import { unifiedDiff } from '../fix/diff.js';
 import { loadConfig, type CrilintConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
-import { formatJson } from '../report/json.js';
-import { formatStylish } from '../report/stylish.js';
-import { formatSarif } from '../report/sarif.js';
-import { formatGithub } from '../report/github.js';
-import type { NodeResult } from '../report/types.js';
-import { InternalError, UsageError } from './errors.js';
+import { ReportWriter, renderNode, type Format, type NodePiece } from '../report/stream.js';
+import { UsageError } from './errors.js';
+import { availableParallelism } from 'node:os';
+import { lintInWorkers, workersAvailable } from './fleet.js';
+import { Progress } from './progress.js';
 
-export type Format = 'stylish' | 'json' | 'sarif' | 'github';
+export type { Format } from '../report/stream.js';
 
 export interface LintArgs {
   paths: string[];
@@ -54,79 +53,199 @@ export interface LintArgs {
   /** `--fix` (safe fixes), `--unsafe-fixes` (safe and unsafe), `--fix-dry-run` (diff only). */
   fix?: 'safe' | 'unsafe' | null;
   dryRun?: boolean;
+  /** `--jobs N`: worker threads that lint a fleet (1: none, this thread lints); default: see chooseJobs(). */
+  jobs?: number;
+  /** `--debug`: the stack of an internal error. */
+  debug?: boolean;
 }
 
 export interface LintOutcome {
+  /** What was written to stdout and stderr, when lint() was not given a sink (tests). */
   stdout: string;
   stderr: string;
   exitCode: number;
 }
 
-export function lint(args: LintArgs): LintOutcome {
-  const config: CrilintConfig | null = args.noConfig ? null : loadConfig({ explicit: args.config, cwd: process.cwd(), knownRules: knownRuleIds() });
-  const configRoots = !args.paths.length && !args.root.length && config?.nodes.length ? config.nodes.map((n) => n.root) : [];
-  const paths = args.paths.length || args.root.length || configRoots.length ? args.paths : ['.'];
-  const d = discover(paths, [...args.root, ...configRoots]);
-  const stderr: string[] = d.errors.map((e) => `crilint: ${e.message}`);
-  for (const s of d.skipped) stderr.push(`crilint: ${s.path}: skipped: ${s.reason}`);
-  const results: NodeResult[] = [];
-  const assumptions = new Notes();
-  const targetNotes = new Notes();
-  let ioProblem = d.errors.length > 0;
-  let warnings = 0;
-  const fixes: { spec: NodeSetSpec; files: FixedFile[]; applied: number; skippedUnsafe: number; diagnostics: FixDiagnostic[] }[] = [];
-  for (const spec of d.specs) {
-    let node, ioErrors, target: Target, all: Finding[];
-    try {
-      const pipe = { given: { kubernetes: args.kubernetes, containerd: args.containerd }, config, profiles: args.profiles, rules: args.rules };
-      if (args.fix) {
-        const focus = spec.focus;
-        const run = runFixes(spec, { ...pipe, unsafe: args.fix === 'unsafe', keep: focus ? (f) => concerns(f, focus) : undefined });
-        ({ node, ioErrors, target } = run.first);
-        all = run.result.findings;
-        fixes.push({ spec, files: [...run.result.files.values()], applied: run.result.applied.length, skippedUnsafe: run.result.skippedUnsafe.length, diagnostics: run.result.diagnostics });
-      } else {
-        ({ node, ioErrors, target, findings: all } = lintSpec(spec, pipe));
-      }
-    } catch (e) {
-      throw new InternalError(`while linting ${spec.name}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+/** Where lint() writes as it goes (the CLI: process.stdout/stderr), and whether it may show a progress bar on stderr. */
+export interface LintSink {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  progress?: boolean;
+}
+
+/** What one node set gives the run, as plain data (it comes from this thread or a fleet worker). */
+export interface NodeOutcome {
+  name: string;
+  /** Lines for stderr about this node, in order (no newline, no `crilint: ` missing). */
+  stderr: string[];
+  /** Files of the node that could not be read (reported in `stderr`). */
+  unreadable: number;
+  /** Warnings found, also those --quiet hides (--max-warnings counts them). */
+  warnings: number;
+  /** `assuming …` when a version was not given, for the one stderr line per assumption. */
+  assumed: string | null;
+  /** The target's notes (a version clamped to the data tables, …). */
+  notes: string[];
+  /** The node set was linted whole (no pre-commit focus): a fleet's stylish output gives it a summary line. */
+  wholeNode: boolean;
+  /** The node's part of the report; null when it could not be linted. */
+  piece: NodePiece | null;
+  /** An internal error while linting it (then piece is null). */
+  internal: { message: string; stack: string } | null;
+}
+
+/** What lintNode() needs besides the spec; `settings` is plain data (a fleet worker gets it as is). */
+export interface NodeSettings {
+  given: { kubernetes?: Version; containerd?: Version };
+  profiles?: string[];
+  format: Format;
+  fleet: boolean;
+  quiet: boolean;
+  color: boolean;
+}
+
+type FixEntry = { spec: NodeSetSpec; files: FixedFile[]; applied: number; skippedUnsafe: number; diagnostics: FixDiagnostic[] };
+
+/** One node set through the pipeline (or the fix loop), filtered for a pre-commit focus and --quiet, rendered. Never throws. */
+export function lintNode(spec: NodeSetSpec, settings: NodeSettings, ctx: { config: CrilintConfig | null; rules?: readonly Rule[]; fix?: { unsafe: boolean; into: FixEntry[] } }): NodeOutcome {
+  const out: NodeOutcome = { name: spec.name, wholeNode: spec.focus === null, stderr: [], unreadable: 0, warnings: 0, assumed: null, notes: [], piece: null, internal: null };
+  let node, ioErrors, target: Target, all: Finding[];
+  try {
+    const pipe = { given: settings.given, config: ctx.config, profiles: settings.profiles, rules: ctx.rules };
+    if (ctx.fix) {
+      const focus = spec.focus;
+      const run = runFixes(spec, { ...pipe, unsafe: ctx.fix.unsafe, keep: focus ? (f) => concerns(f, focus) : undefined });
+      ({ node, ioErrors, target } = run.first);
+      all = run.result.findings;
+      ctx.fix.into.push({ spec, files: [...run.result.files.values()], applied: run.result.applied.length, skippedUnsafe: run.result.skippedUnsafe.length, diagnostics: run.result.diagnostics });
+    } else {
+      ({ node, ioErrors, target, findings: all } = lintSpec(spec, pipe));
     }
-    for (const e of ioErrors) stderr.push(`crilint: ${spec.root ? `${spec.name}: ` : ''}${e.message}`);
-    if (ioErrors.length) ioProblem = true;
+    for (const e of ioErrors) out.stderr.push(`crilint: ${spec.root ? `${spec.name}: ` : ''}${e.message}`);
+    out.unreadable = ioErrors.length;
     let findings = all;
     if (spec.focus) {
       const focus = spec.focus;
       findings = all.filter((f) => concerns(f, focus));
       const hidden = all.length - findings.length;
-      if (hidden) stderr.push(`crilint: ${spec.name}: ${hidden === 1 ? '1 finding' : `${hidden} findings`} in files not given ${hidden === 1 ? 'is' : 'are'} not shown (crilint lint --root ${spec.name} shows everything)`);
+      if (hidden) out.stderr.push(`crilint: ${spec.name}: ${hidden === 1 ? '1 finding' : `${hidden} findings`} in files not given ${hidden === 1 ? 'is' : 'are'} not shown (crilint lint --root ${spec.name} shows everything)`);
       for (const p of focus) {
         if (!node.files.some((f) => f.path === p) && !node.files.some((f) => f.path.startsWith(p + sep)) && !ioErrors.some((e) => e.path === p))
-          stderr.push(`crilint: ${relToNode(spec, p)}: no component of node ${spec.name} reads it (nothing imports or includes it); nothing to lint`);
+          out.stderr.push(`crilint: ${relToNode(spec, p)}: no component of node ${spec.name} reads it (nothing imports or includes it); nothing to lint`);
       }
     }
-    warnings += findings.filter((f) => f.severity === 'warning').length;
-    if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
-    results.push({ node, target, findings });
+    out.warnings = findings.filter((f) => f.severity === 'warning').length;
+    if (settings.quiet) findings = findings.filter((f) => f.severity === 'error');
     const assumed: string[] = [];
     if (target.assumed.kubernetes) assumed.push(`Kubernetes ${fmtVersion(target.kubernetes)}`);
     if (target.assumed.containerd) assumed.push(`containerd ${fmtVersion(target.containerd)}`);
-    if (assumed.length) assumptions.add(`assuming ${assumed.join(' and ')} (set --kubernetes/--containerd to choose)`, spec.name);
-    for (const n of target.notes) targetNotes.add(n, spec.name);
+    if (assumed.length) out.assumed = `assuming ${assumed.join(' and ')} (set --kubernetes/--containerd to choose)`;
+    out.notes = [...target.notes];
+    out.piece = renderNode({ node, target, findings }, settings);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    out.internal = { message: `while linting ${spec.name}: ${err.message}`, stack: stacks(err) };
+    out.piece = null;
   }
+  return out;
+}
+
+/** An error's stack and its causes' (for --debug). */
+function stacks(e: unknown): string {
+  const parts: string[] = [];
+  for (let cur = e; cur instanceof Error; cur = cur.cause) parts.push(cur.stack ?? cur.message);
+  return parts.join('\n');
+}
+
+/**
+ * When workers are used by default (README "Speed" has the measurements). A worker answers its
+ * first node ~0.2 s after it is started (it loads the bundle); a node costs ~4–5 ms of CPU on one
+ * thread; and N workers spend ~50% more CPU in all than one thread (each isolate compiles and
+ * collects garbage on its own, and they share the caches). So on 2 cores two workers do not beat
+ * one thread (measured: 1,000 nodes 4.4–6.3 s on one thread, 6.5–9.9 s on two workers, on this
+ * shared 2-core machine); from 4 cores they do once a fleet is big enough that the start-up is
+ * paid back: 4 × (1 / 1.5) ≈ 2.7 times the rate, 0.2 s / (1 − 1 / 2.7) / 5 ms ≈ 64 nodes,
+ * doubled for safety. `--jobs N` chooses for itself.
+ */
+export const FLEET_THRESHOLD = 128;
+export const FLEET_MIN_CORES = 4;
+
+/** How many threads lint (1: this one, no workers). */
+export function chooseJobs(requested: number | undefined, nodes: number, cores: number, workersAvailable: boolean): number {
+  if (!workersAvailable || nodes < 2) return 1;
+  if (requested !== undefined) return Math.max(1, Math.min(requested, nodes));
+  return nodes >= FLEET_THRESHOLD && cores >= FLEET_MIN_CORES ? Math.min(cores, nodes) : 1;
+}
+
+export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome> {
+  const collected = { stdout: '', stderr: '' };
+  const raw: LintSink = sink ?? { stdout: (s) => (collected.stdout += s), stderr: (s) => (collected.stderr += s) };
+  const config: CrilintConfig | null = args.noConfig ? null : loadConfig({ explicit: args.config, cwd: process.cwd(), knownRules: knownRuleIds() });
+  const configRoots = !args.paths.length && !args.root.length && config?.nodes.length ? config.nodes.map((n) => n.root) : [];
+  const paths = args.paths.length || args.root.length || configRoots.length ? args.paths : ['.'];
+  const d = discover(paths, [...args.root, ...configRoots]);
+  const progress = raw.progress && d.specs.length > 1 ? new Progress(d.specs.length, raw.stderr) : null;
+  const io: LintSink = progress ? { stdout: progress.around(raw.stdout), stderr: progress.around(raw.stderr) } : raw;
+  const line = (l: string) => io.stderr(l + '\n');
+  for (const e of d.errors) line(`crilint: ${e.message}`);
+  for (const s of d.skipped) line(`crilint: ${s.path}: skipped: ${s.reason}`);
+
+  const settings: NodeSettings = {
+    given: { kubernetes: args.kubernetes, containerd: args.containerd },
+    profiles: args.profiles,
+    format: args.format,
+    fleet: d.fleet,
+    quiet: args.quiet,
+    color: args.color,
+  };
+  // A fix run reports after its files are written (a dry run's report goes to stderr): it is collected.
+  let report = '';
+  const writer = new ReportWriter(settings, args.fix ? (s) => (report += s) : io.stdout);
+  const assumptions = new Notes();
+  const targetNotes = new Notes();
+  const internal: NonNullable<NodeOutcome['internal']>[] = [];
+  let ioProblem = d.errors.length > 0;
+  let warnings = 0;
+  let errors = 0;
+  const take = (o: NodeOutcome) => {
+    for (const l of o.stderr) line(l);
+    if (o.unreadable) ioProblem = true;
+    if (o.internal) {
+      internal.push(o.internal);
+      line(`crilint: internal error: ${o.internal.message}`);
+    }
+    warnings += o.warnings;
+    errors += o.piece?.counts.errors ?? 0;
+    if (o.assumed) assumptions.add(o.assumed, o.name);
+    for (const n of o.notes) targetNotes.add(n, o.name);
+    writer.add(o.piece ?? { name: o.name }, { unreadable: o.unreadable, internal: o.internal !== null, line: o.wholeNode });
+    progress?.tick();
+  };
+  progress?.start();
+  const fixes: FixEntry[] = [];
+  // Workers run the bundled CLI (dist/); fixes, and rules passed in by tests, stay on this thread.
+  const jobs = chooseJobs(args.jobs, d.specs.length, availableParallelism(), workersAvailable() && !args.fix && !args.rules);
+  const here = (spec: NodeSetSpec) => lintNode(spec, settings, { config, rules: args.rules, fix: args.fix ? { unsafe: args.fix === 'unsafe', into: fixes } : undefined });
+  // --debug: say when a worker stops (its nodes are then linted here; the output is the same).
+  const lost = (why: string) => args.debug && line(`crilint: debug: a fleet worker stopped (${why}); its nodes are linted on the main thread`);
+  if (jobs > 1) await lintInWorkers(d.specs, { settings, configPath: config?.path ?? null }, jobs, here, take, lost);
+  else for (const spec of d.specs) take(here(spec));
+  progress?.finish();
+
   let fixOutput = '';
-  let internal = false;
+  let fixInternal = false;
   if (args.fix) {
     const changed = fixes.flatMap((f) => f.files);
     for (const f of fixes)
       for (const dgn of f.diagnostics) {
-        stderr.push(`crilint: ${dgn.internal ? 'internal error: ' : ''}${dgn.file ? `${dgn.file}: ` : ''}${dgn.message}`);
-        if (dgn.internal) internal = true;
+        line(`crilint: ${dgn.internal ? 'internal error: ' : ''}${dgn.file ? `${dgn.file}: ` : ''}${dgn.message}`);
+        if (dgn.internal) fixInternal = true;
       }
     const applied = fixes.reduce((n, f) => n + f.applied, 0);
     const skipped = fixes.reduce((n, f) => n + f.skippedUnsafe, 0);
     if (args.dryRun) {
       fixOutput = unifiedDiff(changed);
-      stderr.push(`crilint: --fix-dry-run: ${applied} fix${applied === 1 ? '' : 'es'} would change ${changed.length} file${changed.length === 1 ? '' : 's'}; nothing written`);
+      line(`crilint: --fix-dry-run: ${applied} fix${applied === 1 ? '' : 'es'} would change ${changed.length} file${changed.length === 1 ? '' : 's'}; nothing written`);
     } else {
       for (const f of fixes) {
         if (!f.files.length) continue;
@@ -135,41 +254,40 @@ export function lint(args: LintArgs): LintOutcome {
             f.files.map((x) => ({ path: x.path, display: x.display, text: x.text, bom: x.bom, created: x.created })),
             { root: f.spec.root, removeStaleTemps: true },
           );
-          for (const n of w.notes) stderr.push(`crilint: ${n}`);
+          for (const n of w.notes) line(`crilint: ${n}`);
         } catch (e) {
           if (!(e instanceof WriteError)) throw e;
-          stderr.push(`crilint: ${e.file}: ${e.message}; no file of node ${f.spec.name} was changed`);
+          line(`crilint: ${e.file}: ${e.message}; no file of node ${f.spec.name} was changed`);
           ioProblem = true;
         }
       }
-      if (applied) stderr.push(`crilint: fixed ${applied} problem${applied === 1 ? '' : 's'} in ${changed.length} file${changed.length === 1 ? '' : 's'}`);
+      if (applied) line(`crilint: fixed ${applied} problem${applied === 1 ? '' : 's'} in ${changed.length} file${changed.length === 1 ? '' : 's'}`);
     }
-    if (skipped) stderr.push(`crilint: ${skipped} unsafe fix${skipped === 1 ? '' : 'es'} not applied (use --unsafe-fixes)`);
+    if (skipped) line(`crilint: ${skipped} unsafe fix${skipped === 1 ? '' : 'es'} not applied (use --unsafe-fixes)`);
   }
-  if (args.format === 'stylish' && !args.quiet) stderr.push(...assumptions.lines(d.specs.length));
-  stderr.push(...targetNotes.lines(d.specs.length));
-  if (!d.specs.length && !d.errors.length) stderr.push('crilint: nothing to lint (every path given was skipped)');
+  const nodes = d.specs.length;
+  if (args.format === 'stylish' && !args.quiet) for (const l of assumptions.lines(nodes)) line(l);
+  for (const l of targetNotes.lines(nodes)) line(l);
+  if (!d.specs.length && !d.errors.length) line('crilint: nothing to lint (every path given was skipped)');
 
-  const report =
-    args.format === 'json'
-      ? formatJson(results, d.fleet)
-      : args.format === 'sarif'
-        ? formatSarif(results, { fleet: d.fleet })
-        : args.format === 'github'
-          ? formatGithub(results)
-          : formatStylish(results, { color: args.color, fleet: d.fleet });
+  writer.end();
   // A dry run's stdout is the patch alone (so it can be piped to `git apply`); the report goes to stderr.
-  const stdout = args.dryRun ? fixOutput : report;
-  if (args.dryRun && report) stderr.push(report.replace(/\n$/, ''));
-  const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+  if (args.dryRun) {
+    io.stdout(fixOutput);
+    if (report) line(report.replace(/\n$/, ''));
+  } else if (args.fix) io.stdout(report);
   let exitCode = errors > 0 ? 1 : 0;
   if (args.maxWarnings !== undefined && warnings > args.maxWarnings) {
     exitCode = 1;
-    stderr.push(`crilint: ${warnings} warning${warnings === 1 ? '' : 's'}${args.quiet ? ' (not shown with --quiet)' : ''}, more than --max-warnings ${args.maxWarnings}`);
+    line(`crilint: ${warnings} warning${warnings === 1 ? '' : 's'}${args.quiet ? ' (not shown with --quiet)' : ''}, more than --max-warnings ${args.maxWarnings}`);
   }
   if (ioProblem) exitCode = 2;
-  if (internal) exitCode = 3;
-  return { stdout, stderr: stderr.length ? stderr.join('\n') + '\n' : '', exitCode };
+  if (internal.length || fixInternal) exitCode = 3;
+  if (internal.length) {
+    if (args.debug) for (const i of internal) io.stderr(i.stack + '\n');
+    else line('crilint: this is a bug in crilint; run again with --debug for details, and please report it.');
+  }
+  return { stdout: collected.stdout, stderr: collected.stderr, exitCode };
 }
 
 /** A finding concerns the focused paths when its file, a related file, or the node as a whole (no file) does. */
@@ -205,6 +323,12 @@ function strings(v: unknown): string[] {
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x) => x !== undefined).map(String);
 }
 
+/** Whether to show a progress bar: stderr is a terminal and this is not CI (CI set to anything but '', 0 or false). */
+export function showProgress(env: NodeJS.ProcessEnv, stderrIsTTY: boolean): boolean {
+  const ci = env.CI;
+  return stderrIsTTY && (ci === undefined || ci === '' || ci === '0' || ci.toLowerCase() === 'false');
+}
+
 /** Whether to colour output: --color/--no-color win, then NO_COLOR (non-empty), then FORCE_COLOR, then a TTY. */
 export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (flag !== undefined) return flag;
@@ -232,13 +356,19 @@ export function lintCommand(out: { code: number }) {
         .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Print the unified diff --fix would write; write nothing' })
         .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: crilint.config.yaml up to the git root)' })
         .option('profile', { type: 'string', array: true, requiresArg: true, describe: 'Enable an opt-in rule profile (e.g. cis; repeatable)' })
+        .option('jobs', { type: 'number', requiresArg: true, describe: `Worker threads for a fleet (default: 1 a core from ${FLEET_THRESHOLD} nodes, ${FLEET_MIN_CORES} cores)` })
         .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
         .example('$0 lint nodes/', 'Lint every node root below nodes/')
-        .example('$0 lint nodes/a/etc/containerd/config.toml', 'Lint a changed file with its node (pre-commit)'),
-    handler: (a: Record<string, unknown>) => {
+        .example('$0 lint nodes/*', 'Lint several node roots (a fleet: in parallel)')
+        .example('$0 lint nodes/a/etc/containerd/config.toml', 'Lint a changed file with its node (pre-commit)')
+        .example('$0 lint --root nodes/a --fix-dry-run', 'Show the diff --fix would write')
+        .example('$0 lint nodes/ --format sarif > crilint.sarif', 'SARIF for GitHub code scanning'),
+    handler: async (a: Record<string, unknown>) => {
       const mw = a.maxWarnings as number | undefined;
       if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings takes a whole number >= 0');
-      const result = lint({
+      const jobs = a.jobs as number | undefined;
+      if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError('--jobs takes a whole number >= 1');
+      const result = await lint({
         paths: strings(a.paths),
         root: strings(a.root),
         kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
@@ -251,9 +381,13 @@ export function lintCommand(out: { code: number }) {
         dryRun: Boolean(a.fixDryRun),
         profiles: strings(a.profile),
         color: useColor(a.color as boolean | undefined, process.env, Boolean(process.stdout.isTTY)),
+        jobs,
+        debug: Boolean(a.debug),
+      }, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        progress: a.format === 'stylish' && showProgress(process.env, Boolean(process.stderr.isTTY)),
       });
-      process.stdout.write(result.stdout);
-      process.stderr.write(result.stderr);
       out.code = result.exitCode;
     },
   };

@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import { lintCommand } from './lint.js';
+export { workerMain } from './fleet.js';
 import { explainRule, renderRules } from './rules-command.js';
 import { schemaCommand } from './schema-command.js';
 import { generateCommand } from './generate-command.js';
@@ -19,6 +20,13 @@ const VERSION = typeof __CRILINT_VERSION__ === 'string' ? __CRILINT_VERSION__ : 
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  // `crilint lint nodes/ | head`: the reader went away. An I/O problem (exit 2), not a stack trace;
+  // stop at once rather than lint the rest of a fleet for nobody.
+  if (process.stdout.listenerCount('error') === 0)
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') process.stderr.write(`crilint: cannot write the output: ${e.message}\n`);
+      process.exit(2);
+    });
   try {
     return await run(argv);
   } catch (e) {

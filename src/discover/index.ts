@@ -122,10 +122,11 @@ export function looksLikeRoot(dir: string): boolean {
  * that exist (a dangling symlink counts: reading it says why it cannot be read), then every
  * `*.conf` entry of the sysctl.d and modules-load.d directories, each directory sorted.
  * Symlinked directories are followed as the node would; confinement is LoadContext's job.
+ * `exists` is lstat() succeeding (LoadContext passes its cached one).
  */
-export function wellKnownFiles(root: string, list: (dir: string) => string[]): SpecFile[] {
+export function wellKnownFiles(root: string, list: (dir: string) => string[], exists: (abs: string) => boolean = lexists): SpecFile[] {
   const out: SpecFile[] = [];
-  for (const [rel, kind] of ROOT_FILES) if (lexists(resolve(root, rel))) out.push({ kind, path: rel });
+  for (const [rel, kind] of ROOT_FILES) if (exists(resolve(root, rel))) out.push({ kind, path: rel });
   for (const [dirs, kind] of [[SYSCTL_DIRS, 'sysctl'], [MODULES_DIRS, 'modules-load']] as const)
     for (const d of dirs) for (const n of list(d)) if (n.endsWith('.conf')) out.push({ kind, path: `${d}/${n}`, entry: true });
   return out;

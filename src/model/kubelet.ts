@@ -503,9 +503,14 @@ export const KUBELET_FLAG_FIELDS: Readonly<Record<string, KubeletFlagInfo>> = {
 
 /** The flag that sets a config field, if any. */
 export function flagForField(field: string): string | null {
-  for (const [flag, info] of Object.entries(KUBELET_FLAG_FIELDS)) if (info.field === field) return flag;
-  return null;
+  if (!flagByField) {
+    flagByField = new Map();
+    // The first flag of a field wins, as the linear search this replaces found it.
+    for (const [flag, info] of Object.entries(KUBELET_FLAG_FIELDS)) if (info.field !== null && !flagByField.has(info.field)) flagByField.set(info.field, flag);
+  }
+  return flagByField.get(field) ?? null;
 }
+let flagByField: Map<string, string> | null = null;
 
 export type SettingOrigin = 'flag' | 'config' | 'default';
 

@@ -20,7 +20,7 @@
  *   see them; a symlink to `/dev/null` reads as an empty file (systemd's masking convention).
  *   A SourceFile keeps the name it was read by (the link), which is what systemd sorts by.
  */
-import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { makeSource, type FileKind, type SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
@@ -45,6 +45,10 @@ export class LoadContext {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly unreadable = new Set<string>();
   private readonly links = new Map<string, string | null | undefined>();
+  // The tree does not change while a node set loads: what was looked up once is kept.
+  private readonly disk = new Map<string, string>();
+  private readonly stats = new Map<string, Stats | null>();
+  private readonly dirs = new Map<string, string[]>();
 
   /**
    * @param overlay texts that replace (or create) files by host path: the fix loop re-lints its
@@ -99,6 +103,15 @@ export class LoadContext {
   diskPath(hostPath: string): string {
     const root = this.root;
     if (!root) return hostPath;
+    let known = this.disk.get(hostPath);
+    if (known === undefined) {
+      known = this.resolveDisk(root, hostPath);
+      this.disk.set(hostPath, known);
+    }
+    return known;
+  }
+
+  private resolveDisk(root: string, hostPath: string): string {
     const rel = relative(root, hostPath);
     if (rel.startsWith('..') || isAbsolute(rel)) return hostPath;
     let stack: string[] = [];
@@ -116,7 +129,8 @@ export class LoadContext {
         stack.push(c);
         continue;
       }
-      const p = join(root, ...stack, c);
+      // join(root, ...stack, c) without its normalising: the parts are plain names here.
+      const p = `${root === sep ? '' : root}${sep}${stack.length ? stack.join(sep) + sep : ''}${c}`;
       const target = this.linkTarget(p);
       if (target === undefined) exists = false;
       if (typeof target !== 'string') {
@@ -144,20 +158,29 @@ export class LoadContext {
     return t;
   }
 
+  /** stat() of a path on disk (links followed by the operating system), null when nothing is there. Cached. */
+  private stat(disk: string): Stats | null {
+    let st = this.stats.get(disk);
+    if (st === undefined) {
+      st = statSync(disk, { throwIfNoEntry: false }) ?? null;
+      this.stats.set(disk, st);
+    }
+    return st;
+  }
+
   exists(hostPath: string): boolean {
     if (this.overlay.has(hostPath)) return true;
     try {
-      statSync(this.diskPath(hostPath));
-      return true;
+      return this.stat(this.diskPath(hostPath)) !== null;
     } catch {
       return false;
     }
   }
 
   isDir(hostPath: string): boolean {
-    for (const k of this.overlay.keys()) if (k.startsWith(hostPath + sep)) return true;
+    if (this.overlay.size) for (const k of this.overlay.keys()) if (k.startsWith(hostPath + sep)) return true;
     try {
-      return statSync(this.diskPath(hostPath)).isDirectory();
+      return this.stat(this.diskPath(hostPath))?.isDirectory() ?? false;
     } catch {
       return false;
     }
@@ -169,7 +192,7 @@ export class LoadContext {
     const disk = this.diskPath(hostPath);
     if (disk === '/dev/null') return true;
     try {
-      return statSync(disk).isFile();
+      return this.stat(disk)?.isFile() ?? false;
     } catch {
       return false;
     }
@@ -177,13 +200,18 @@ export class LoadContext {
 
   /** Directory entries (names), sorted; empty when the directory does not exist. */
   list(hostDir: string): string[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.diskPath(hostDir));
-    } catch {
-      names = [];
+    const disk = this.diskPath(hostDir);
+    let listed = this.dirs.get(disk);
+    if (listed === undefined) {
+      try {
+        listed = this.stat(disk)?.isDirectory() ? readdirSync(disk) : [];
+      } catch {
+        listed = [];
+      }
+      this.dirs.set(disk, listed);
     }
-    for (const k of this.overlay.keys()) if (dirname(k) === hostDir && !names.includes(basename(k))) names.push(basename(k));
+    const names = [...listed];
+    if (this.overlay.size) for (const k of this.overlay.keys()) if (dirname(k) === hostDir && !names.includes(basename(k))) names.push(basename(k));
     return names.sort();
   }
 
@@ -237,7 +265,7 @@ export class LoadContext {
    */
   preload(): void {
     if (this.root) {
-      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)))) {
+      for (const f of wellKnownFiles(this.root, (d) => this.list(this.hostPath('/' + d)), (p) => this.linkTarget(p) !== undefined)) {
         const host = this.hostPath('/' + f.path);
         // A drop-in directory entry that is no regular file (a dangling link, a directory, a FIFO)
         // is skipped by systemd and procps; the model lists it, nothing is read.

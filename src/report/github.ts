@@ -34,10 +34,15 @@ export interface GithubOptions {
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
 export function formatGithub(results: readonly NodeResult[], opts: GithubOptions = {}): string {
+  return results.map((r) => githubNode(r, opts)).join('');
+}
+
+/** One node's workflow commands, one line each ('' for none): the output is the nodes' texts in order. */
+export function githubNode(r: NodeResult, opts: GithubOptions = {}): string {
   const cwd = opts.cwd ?? process.cwd();
-  const lines: string[] = [];
-  for (const r of results) for (const f of r.findings) lines.push(command(f, r.node.name, cwd));
-  return lines.length ? lines.join('\n') + '\n' : '';
+  let out = '';
+  for (const f of r.findings) out += command(f, r.node.name, cwd) + '\n';
+  return out;
 }
 
 function command(f: Finding, nodeName: string, cwd: string): string {

@@ -19,7 +19,7 @@
 import { fmtVersion } from '../core/version.js';
 import type { Finding } from '../core/types.js';
 import type { Target } from '../engine/rule.js';
-import { summarize, type NodeResult } from './types.js';
+import { addCounts, countFindings, summaryOf, zeroCounts, type Counts, type NodeResult } from './types.js';
 
 export interface JsonTarget {
   kubernetes: string | null;
@@ -68,14 +68,70 @@ export function mergeTargets(targets: readonly JsonTarget[]): JsonTarget {
 }
 
 export function formatJson(results: readonly NodeResult[], fleet: boolean): string {
-  const targets = results.map((r) => targetJson(r.target));
-  const nodeName = (r: NodeResult) => (r.node.root ? r.node.name : null);
-  const doc: Record<string, unknown> = {
-    version: 1,
-    target: mergeTargets(targets),
-    findings: results.flatMap((r) => r.findings.map((f) => findingJson(f, fleet ? nodeName(r) : undefined))),
-    summary: summarize(results),
-  };
-  if (fleet) doc.nodes = results.map((r, i) => ({ node: nodeName(r), target: targets[i] }));
-  return JSON.stringify(doc, null, 2) + '\n';
+  let out = '';
+  const w = new JsonWriter(fleet, (s) => (out += s));
+  for (const r of results) w.add({ node: jsonNodeName(r), text: jsonNode(r, fleet), target: targetJson(r.target), counts: countFindings(r.findings) });
+  w.end();
+  return out;
+}
+
+/** The node as JSON names it: the root as reported, null for the loose files. */
+export function jsonNodeName(r: NodeResult): string | null {
+  return r.node.root ? r.node.name : null;
+}
+
+/**
+ * One node's findings as they appear in the document's `findings` array (indented as
+ * `JSON.stringify(doc, null, 2)` indents them, joined by `,\n`; '' for none): the document can
+ * then be put together from the nodes' texts without holding the nodes.
+ */
+export function jsonNode(r: NodeResult, fleet: boolean): string {
+  const node = fleet ? jsonNodeName(r) : undefined;
+  return r.findings.map((f) => indent(findingJson(f, node), 4)).join(',\n');
+}
+
+/** A value as `JSON.stringify(v, null, 2)` writes it `depth` spaces deep (strings in JSON never hold a raw newline). */
+function indent(v: unknown, depth: number): string {
+  const pad = ' '.repeat(depth);
+  return pad + JSON.stringify(v, null, 2).replace(/\n/g, '\n' + pad);
+}
+
+export interface JsonNode {
+  node: string | null;
+  /** jsonNode() of its findings. */
+  text: string;
+  target: JsonTarget;
+  counts: Counts;
+}
+
+/**
+ * Collects the nodes' finding texts (in node order) and writes the one document at the end, byte
+ * for byte what `JSON.stringify(doc, null, 2)` gives. The merged `target` comes first in the
+ * document, so nothing can be written before the last node is in; what is held is the finding
+ * texts and each node's name and target, not the nodes.
+ */
+export class JsonWriter {
+  private readonly texts: string[] = [];
+  private readonly nodes: { node: string | null; target: JsonTarget }[] = [];
+  private readonly counts = zeroCounts();
+
+  constructor(
+    private readonly fleet: boolean,
+    private readonly write: (s: string) => void,
+  ) {}
+
+  add(n: JsonNode): void {
+    if (n.text) this.texts.push(n.text);
+    this.nodes.push({ node: n.node, target: n.target });
+    addCounts(this.counts, n.counts);
+  }
+
+  end(): void {
+    const at2 = (v: unknown) => indent(v, 2).slice(2);
+    let doc = `{\n  "version": 1,\n  "target": ${at2(mergeTargets(this.nodes.map((n) => n.target)))},\n`;
+    doc += `  "findings": ${this.texts.length ? `[\n${this.texts.join(',\n')}\n  ]` : '[]'},\n`;
+    doc += `  "summary": ${at2(summaryOf(this.counts))}`;
+    if (this.fleet) doc += `,\n  "nodes": ${at2(this.nodes)}`;
+    this.write(doc + '\n}\n');
+  }
 }

@@ -59,7 +59,7 @@ import { parseRulePage, ruleCatalog, type Section } from '../engine/docs.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { rulesDir } from '../cli/rules-command.js';
-import { mergeTargets, targetJson } from './json.js';
+import { mergeTargets, targetJson, type JsonTarget } from './json.js';
 import type { NodeResult } from './types.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -92,34 +92,83 @@ export function formatSarif(results: readonly NodeResult[], opts: SarifOptions):
 }
 
 export function buildSarif(results: readonly NodeResult[], opts: SarifOptions): Sarif.Log {
-  const cwd = opts.cwd ?? process.cwd();
-  const tool = opts.tool ?? defaultToolInfo();
-  const metas = [...(opts.rules ?? ruleCatalog())];
-  const index = new Map(metas.map((m, i) => [m.id, i]));
-  const descriptors = metas.map((m) => ruleDescriptor(m, tool));
-  for (const r of results)
-    for (const f of r.findings)
-      if (!index.has(f.rule)) {
-        index.set(f.rule, descriptors.length);
-        descriptors.push(unknownRuleDescriptor(f.rule, f.severity));
-      }
-  const metaById = new Map(metas.map((m) => [m.id, m]));
-  const seen = new Map<string, number>();
-  const out: Sarif.Result[] = [];
-  for (const r of results)
-    for (const f of r.findings) out.push(result(f, r.node, { cwd, ruleIndex: index.get(f.rule)!, meta: metaById.get(f.rule), fleet: opts.fleet, seen }));
+  const log = new SarifWriter(opts);
+  for (const r of results) log.add({ results: sarifNode(r, opts), target: targetJson(r.target) });
+  return log.log();
+}
 
-  const driver: Sarif.ToolComponent = { name: 'crilint', version: tool.version, semanticVersion: tool.version };
-  if (tool.informationUri) driver.informationUri = tool.informationUri;
-  driver.rules = descriptors;
-  const run: Sarif.Run = {
-    tool: { driver },
-    originalUriBaseIds: { [SRCROOT]: { uri: dirUri(cwd) } },
-    columnKind: 'utf16CodeUnits',
-    results: out,
-    properties: { target: mergeTargets(results.map((r) => targetJson(r.target))) },
-  };
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+let defaultMetas: { metas: RuleMeta[]; byId: Map<string, RuleMeta> } | null = null;
+
+/**
+ * One node's results, complete but for what depends on the whole log: `ruleIndex` (-1 here; the
+ * writer sets it, adding a descriptor for a rule the catalog does not know) and the `:2`, `:3`
+ * suffix of a repeated fingerprint. Plain data, so a worker thread can make it.
+ */
+export function sarifNode(r: NodeResult, opts: Pick<SarifOptions, 'fleet' | 'cwd' | 'rules'>): Sarif.Result[] {
+  const cwd = opts.cwd ?? process.cwd();
+  let byId: Map<string, RuleMeta>;
+  if (opts.rules) byId = new Map(opts.rules.map((m) => [m.id, m]));
+  else {
+    if (!defaultMetas) {
+      const metas = ruleCatalog();
+      defaultMetas = { metas, byId: new Map(metas.map((m) => [m.id, m])) };
+    }
+    byId = defaultMetas.byId;
+  }
+  return r.findings.map((f) => result(f, r.node, { cwd, meta: byId.get(f.rule), fleet: opts.fleet }));
+}
+
+const SEVERITY_OF_LEVEL: Record<string, Severity> = { error: 'error', warning: 'warning', note: 'info' };
+
+/** Puts the log together from the nodes' results (in node order). What it holds is the results, not the nodes. */
+export class SarifWriter {
+  private readonly tool: ToolInfo;
+  private readonly index: Map<string, number>;
+  private readonly descriptors: Sarif.ReportingDescriptor[];
+  private readonly seen = new Map<string, number>();
+  private readonly results: Sarif.Result[] = [];
+  private readonly targets: JsonTarget[] = [];
+
+  constructor(private readonly opts: SarifOptions) {
+    this.tool = opts.tool ?? defaultToolInfo();
+    const metas = [...(opts.rules ?? ruleCatalog())];
+    this.index = new Map(metas.map((m, i) => [m.id, i]));
+    this.descriptors = metas.map((m) => ruleDescriptor(m, this.tool));
+  }
+
+  add(n: { results: Sarif.Result[]; target: JsonTarget }): void {
+    this.targets.push(n.target);
+    for (const res of n.results) {
+      const id = res.ruleId!;
+      let i = this.index.get(id);
+      if (i === undefined) {
+        i = this.descriptors.length;
+        this.index.set(id, i);
+        this.descriptors.push(unknownRuleDescriptor(id, SEVERITY_OF_LEVEL[res.level ?? 'error'] ?? 'error'));
+      }
+      res.ruleIndex = i;
+      const base = res.partialFingerprints![FINGERPRINT_KEY]!;
+      const count = (this.seen.get(base) ?? 0) + 1;
+      this.seen.set(base, count);
+      if (count > 1) res.partialFingerprints![FINGERPRINT_KEY] = `${base}:${count}`;
+      this.results.push(res);
+    }
+  }
+
+  log(): Sarif.Log {
+    const { tool } = this;
+    const driver: Sarif.ToolComponent = { name: 'crilint', version: tool.version, semanticVersion: tool.version };
+    if (tool.informationUri) driver.informationUri = tool.informationUri;
+    driver.rules = this.descriptors;
+    const run: Sarif.Run = {
+      tool: { driver },
+      originalUriBaseIds: { [SRCROOT]: { uri: dirUri(this.opts.cwd ?? process.cwd()) } },
+      columnKind: 'utf16CodeUnits',
+      results: this.results,
+      properties: { target: mergeTargets(this.targets) },
+    };
+    return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,11 +250,8 @@ function firstParagraph(body: string): string {
 
 interface ResultContext {
   cwd: string;
-  ruleIndex: number;
   meta: RuleMeta | undefined;
   fleet: boolean;
-  /** Fingerprint base → how often it has been used in this log. */
-  seen: Map<string, number>;
 }
 
 function result(f: Finding, node: NodeSet, ctx: ResultContext): Sarif.Result {
@@ -220,7 +266,7 @@ function result(f: Finding, node: NodeSet, ctx: ResultContext): Sarif.Result {
     : f.message;
   const res: Sarif.Result = {
     ruleId: f.rule,
-    ruleIndex: ctx.ruleIndex,
+    ruleIndex: -1, // SarifWriter.add() sets it
     level: LEVEL[f.severity],
     message: { text },
     locations: [primaryLocation(f, node, ctx)],
@@ -230,10 +276,8 @@ function result(f: Finding, node: NodeSet, ctx: ResultContext): Sarif.Result {
     const fix = sarifFix(f.fix, ctx.cwd);
     if (fix) res.fixes = [fix];
   }
-  const base = fingerprintBase(f, node, ctx.cwd);
-  const n = (ctx.seen.get(base) ?? 0) + 1;
-  ctx.seen.set(base, n);
-  res.partialFingerprints = { [FINGERPRINT_KEY]: n === 1 ? base : `${base}:${n}` };
+  // SarifWriter.add() adds `:2`, `:3`, ... to a repeat within the log.
+  res.partialFingerprints = { [FINGERPRINT_KEY]: fingerprintBase(f, node, ctx.cwd) };
   if (ctx.fleet) res.properties = { node: node.name };
   return res;
 }

@@ -22,12 +22,14 @@ import { lineText } from '../core/source.js';
 import type { Finding, Range, RelatedLocation, Severity } from '../core/types.js';
 import type { SourceFile } from '../core/source.js';
 import { displayPath } from '../discover/index.js';
-import { summarize, visible, type NodeResult } from './types.js';
+import { addCounts, countFindings, plural, visible, zeroCounts, type Counts, type NodeResult } from './types.js';
 
 export interface StylishOptions {
   color: boolean;
-  /** Several nodes in the run: the summary says in how many nodes the problems are. */
+  /** Several nodes in the run: a summary line per node, and the summary says in how many nodes the problems are. */
   fleet: boolean;
+  /** --quiet (errors only): node lines only for nodes with something to say, no `✔` lines. */
+  quiet?: boolean;
 }
 
 const TAB = '    ';
@@ -35,26 +37,117 @@ const MAX_WIDTH = 120;
 const MAX_LINES = 4;
 
 export function formatStylish(results: readonly NodeResult[], opts: StylishOptions): string {
-  const c = colors(opts.color);
-  const blocks: string[] = [];
-  for (const r of results) for (const f of r.findings) blocks.push(finding(f, r.node.name, c));
-  const s = summarize(results);
-  const total = s.errors + s.warnings + s.infos;
-  if (total === 0) return '';
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  let line = `✖ ${plural(total, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.infos} info)`;
-  if (opts.fleet) {
-    const withFindings = results.filter((r) => r.findings.length).length;
-    line += ` in ${withFindings} of ${plural(results.length, 'node')}`;
+  let out = '';
+  const w = new StylishWriter(opts, (s) => (out += s));
+  for (const r of results) w.add({ name: r.node.name, text: stylishNode(r, opts.color), counts: countFindings(r.findings), unreadable: 0, internal: false, line: true });
+  w.end();
+  return out;
+}
+
+/** The blocks of one node's findings, each followed by a blank line ('' when it has none). */
+export function stylishNode(r: NodeResult, color: boolean): string {
+  const c = colors(color);
+  let out = '';
+  for (const f of r.findings) out += finding(f, r.node.name, c) + '\n';
+  return out;
+}
+
+/** One node as the stylish writer gets it (from this thread or a worker). */
+export interface StylishNode {
+  name: string;
+  /** stylishNode() of its findings. */
+  text: string;
+  counts: Counts;
+  /** Files of the node that could not be read (each reported on stderr). */
+  unreadable: number;
+  /** The node could not be linted (an internal error, reported on stderr). */
+  internal: boolean;
+  /**
+   * In a fleet run, print the node's summary line: for a node linted whole, not for one that came
+   * from changed files inside it (pre-commit), where only the findings about those files count.
+   */
+  line: boolean;
+}
+
+/**
+ * Writes the stylish report as nodes come in (in node order): each node's blocks, in a fleet run
+ * then the node's summary line, and at the end the run's summary:
+ *
+ *     nodes/a: ✖ 2 problems (1 error, 1 warning, 0 info)
+ *     nodes/b: ✔ no problems
+ *     nodes/c: ✖ 1 file could not be read
+ *
+ *     ✖ 2 problems (1 error, 1 warning, 0 info) in 1 of 3 nodes
+ *       1 fixable with --fix
+ *     (1 node with unreadable files)
+ *
+ * A clean single node prints nothing; a clean fleet prints its node lines and `✔ no problems in N nodes`.
+ * Nodes that came from changed files inside them (pre-commit) get no line: a clean commit prints nothing.
+ */
+export class StylishWriter {
+  private readonly c: Colors;
+  private readonly total = zeroCounts();
+  private nodes = 0;
+  private withFindings = 0;
+  private unreadableNodes = 0;
+  private internalNodes = 0;
+  private lines = 0;
+  /** The last thing written was a node's summary line (a node's blocks then start after a blank line). */
+  private afterLine = false;
+
+  constructor(
+    private readonly opts: StylishOptions,
+    private readonly write: (s: string) => void,
+  ) {
+    this.c = colors(opts.color);
   }
-  const tail = [(s.errors ? c.red : s.warnings ? c.yellow : c.blue)(c.bold(line))];
-  let safe = 0;
-  let unsafe = 0;
-  for (const r of results) for (const f of r.findings) if (f.fix) f.fix.safety === 'safe' ? safe++ : unsafe++;
-  if (safe && unsafe) tail.push(`  ${safe} fixable with --fix, ${unsafe} more with --fix --unsafe-fixes`);
-  else if (safe) tail.push(`  ${safe} fixable with --fix`);
-  else if (unsafe) tail.push(`  ${unsafe} fixable with --fix --unsafe-fixes`);
-  return blocks.join('\n') + '\n' + tail.join('\n') + '\n';
+
+  add(n: StylishNode): void {
+    const { c } = this;
+    this.nodes++;
+    const problems = n.counts.errors + n.counts.warnings + n.counts.infos;
+    if (problems) this.withFindings++;
+    if (n.unreadable) this.unreadableNodes++;
+    if (n.internal) this.internalNodes++;
+    addCounts(this.total, n.counts);
+    let out = '';
+    if (n.text) {
+      out += (this.afterLine ? '\n' : '') + n.text;
+      this.afterLine = false;
+    }
+    if (this.opts.fleet && n.line && !(this.opts.quiet && !problems && !n.unreadable && !n.internal)) {
+      this.lines++;
+      const parts: string[] = [];
+      if (problems) parts.push(`${plural(problems, 'problem')} (${plural(n.counts.errors, 'error')}, ${plural(n.counts.warnings, 'warning')}, ${n.counts.infos} info)`);
+      if (n.unreadable) parts.push(`${plural(n.unreadable, 'file')} could not be read`);
+      if (n.internal) parts.push('not linted (internal error)');
+      const color = n.counts.errors || n.unreadable || n.internal ? c.red : n.counts.warnings ? c.yellow : c.blue;
+      out += `${c.bold(`${n.name}:`)} ${parts.length ? `${color('✖')} ${parts.join('; ')}` : `${c.green('✔')} no problems`}\n`;
+      this.afterLine = true;
+    }
+    if (out) this.write(out);
+  }
+
+  end(): void {
+    const { c, total: s } = this;
+    const problems = s.errors + s.warnings + s.infos;
+    const tail: string[] = [];
+    if (problems) {
+      let line = `✖ ${plural(problems, 'problem')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.infos} info)`;
+      if (this.opts.fleet) line += ` in ${this.withFindings} of ${plural(this.nodes, 'node')}`;
+      tail.push((s.errors ? c.red : s.warnings ? c.yellow : c.blue)(c.bold(line)));
+      if (s.safe && s.unsafe) tail.push(`  ${s.safe} fixable with --fix, ${s.unsafe} more with --fix --unsafe-fixes`);
+      else if (s.safe) tail.push(`  ${s.safe} fixable with --fix`);
+      else if (s.unsafe) tail.push(`  ${s.unsafe} fixable with --fix --unsafe-fixes`);
+    } else if (this.opts.fleet && this.lines && !this.opts.quiet) tail.push(c.green(c.bold(`✔ no problems in ${plural(this.nodes, 'node')}`)));
+    if (this.opts.fleet && this.lines && (this.unreadableNodes || this.internalNodes)) {
+      const not: string[] = [];
+      if (this.unreadableNodes) not.push(`${plural(this.unreadableNodes, 'node')} with unreadable files`);
+      if (this.internalNodes) not.push(`${plural(this.internalNodes, 'node')} not linted`);
+      tail.push(`  (${not.join(', ')}: see stderr)`);
+    }
+    if (tail.length) this.write((this.afterLine ? '\n' : '') + tail.join('\n') + '\n');
+  }
 }
 
 type Colors = ReturnType<typeof colors>;
@@ -170,5 +263,5 @@ function sevColors(s: Severity, c: Colors): (t: string) => string {
 
 function colors(on: boolean) {
   const w = (a: number, b: number) => (s: string) => (on ? `\x1b[${a}m${s}\x1b[${b}m` : s);
-  return { red: w(31, 39), yellow: w(33, 39), blue: w(34, 39), dim: w(2, 22), bold: w(1, 22) };
+  return { red: w(31, 39), yellow: w(33, 39), blue: w(34, 39), green: w(32, 39), dim: w(2, 22), bold: w(1, 22) };
 }

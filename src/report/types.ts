@@ -19,15 +19,50 @@ export interface Summary {
 }
 
 export function summarize(results: readonly NodeResult[]): Summary {
-  const s: Summary = { errors: 0, warnings: 0, infos: 0, fixable: 0 };
-  for (const r of results)
-    for (const f of r.findings) {
-      if (f.severity === 'error') s.errors++;
-      else if (f.severity === 'warning') s.warnings++;
-      else s.infos++;
-      if (f.fix) s.fixable++;
-    }
-  return s;
+  const c = zeroCounts();
+  for (const r of results) addCounts(c, countFindings(r.findings));
+  return summaryOf(c);
+}
+
+/** What a node's reported findings add up to: by severity, and fixable by safety. */
+export interface Counts {
+  errors: number;
+  warnings: number;
+  infos: number;
+  safe: number;
+  unsafe: number;
+}
+
+export function zeroCounts(): Counts {
+  return { errors: 0, warnings: 0, infos: 0, safe: 0, unsafe: 0 };
+}
+
+export function countFindings(findings: readonly Finding[]): Counts {
+  const c = zeroCounts();
+  for (const f of findings) {
+    if (f.severity === 'error') c.errors++;
+    else if (f.severity === 'warning') c.warnings++;
+    else c.infos++;
+    if (f.fix) f.fix.safety === 'safe' ? c.safe++ : c.unsafe++;
+  }
+  return c;
+}
+
+export function addCounts(into: Counts, c: Counts): void {
+  into.errors += c.errors;
+  into.warnings += c.warnings;
+  into.infos += c.infos;
+  into.safe += c.safe;
+  into.unsafe += c.unsafe;
+}
+
+export function summaryOf(c: Counts): Summary {
+  return { errors: c.errors, warnings: c.warnings, infos: c.infos, fixable: c.safe + c.unsafe };
+}
+
+/** `1 problem`, `2 problems`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**
