@@ -13,9 +13,9 @@
 //       dangling symlink (unreadable: crilint says so and exits 2, the other nodes go on)
 // For 1,000 nodes that is about 5,000 files, 5% of the nodes broken.
 //
-// Generated node sets: `crilint generate` (another branch) writes a consistent node set for a
-// target version. When it lands, add its node sets in GENERATED below (the one place to do it);
-// they then take their share of the clean slots.
+// Generated node sets: the goldens of `crilint generate` (fixtures/generate/<k8s>-<containerd>,
+// which test/generate.test.ts holds byte-identical to the generator's output) take their share
+// of the clean slots, next to examples/clean-node (GENERATED below).
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,12 +26,17 @@ export const FLEET_DIR = join(REPO, 'bench/.fleet');
 const BUILDER_VERSION = 1;
 
 /**
- * GENERATED NODE SETS GO HERE. Each entry: { name, write(dir) } where write(dir) creates one node
- * root in the (empty, existing) directory dir, e.g. by running
- * `crilint generate --kubernetes 1.34 --containerd 2.1 --out <dir>` once into a template directory
- * and copying it. Clean slots then cycle through examples/clean-node and these.
+ * Generated node sets, one per golden of `crilint generate` (fixtures/generate/*): { name, write(dir) },
+ * write(dir) copying the golden into the (empty, existing) node root dir. Clean slots cycle
+ * through examples/clean-node and these.
  */
-const GENERATED = [];
+const GOLDENS = join(REPO, 'fixtures/generate');
+const GENERATED = existsSync(GOLDENS)
+  ? readdirSync(GOLDENS)
+      .sort()
+      .filter((n) => statSync(join(GOLDENS, n)).isDirectory())
+      .map((n) => ({ name: `generate/${n}`, write: (to) => cpSync(join(GOLDENS, n), to, { recursive: true }) }))
+  : [];
 
 /** Every file below dir (root-relative, `/`-separated), links included, sorted. */
 function listFiles(dir, base = dir) {
@@ -98,7 +103,7 @@ const BROKEN = [
 /** What the fleet is built from, as a hash: a fleet on disk is reused only when it matches. */
 function inputsHash(count, cases) {
   const h = createHash('sha256').update(JSON.stringify({ BUILDER_VERSION, count, generated: GENERATED.map((g) => g.name) }));
-  for (const dir of [join(REPO, 'examples/clean-node'), join(REPO, 'examples/broken-node'), ...cases])
+  for (const dir of [join(REPO, 'examples/clean-node'), join(REPO, 'examples/broken-node'), ...cases, ...GENERATED.map((g) => join(GOLDENS, g.name.slice('generate/'.length)))])
     for (const f of listFiles(dir)) {
       h.update(relative(REPO, join(dir, f)));
       try {
