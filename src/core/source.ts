@@ -11,6 +11,7 @@ export type FileKind =
   | 'kubelet'
   | 'kubelet-flags'
   | 'crictl'
+  | 'crio'
   | 'sysctl'
   | 'modules-load'
   | 'crilint-config'

@@ -66,6 +66,8 @@ export const WELL_KNOWN: readonly (readonly [RegExp, FileKind])[] = [
   [/^var\/lib\/kubelet\/kubeadm-flags\.env$/, 'kubelet-flags'],
   [/^etc\/(default|sysconfig)\/kubelet$/, 'kubelet-flags'],
   [/^etc\/crictl\.yaml$/, 'crictl'],
+  [/^etc\/crio\/crio\.conf$/, 'crio'],
+  [/^etc\/crio\/crio\.conf\.d\/.+$/, 'crio'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/sysctl\.d\/[^/]+\.conf$/, 'sysctl'],
   [/^etc\/sysctl\.conf$/, 'sysctl'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/modules-load\.d\/[^/]+\.conf$/, 'modules-load'],
@@ -317,6 +319,7 @@ export function classifyFile(path: string): Classification {
   if (TEMPLATE_MARK.test(stripHashComments(head))) return { skip: 'a template (it has {{ }}, {% %} or ${VAR} placeholders); lint the rendered file instead' };
   if (dir === 'sysctl.d') return { kind: 'sysctl' };
   if (dir === 'modules-load.d') return { kind: 'modules-load' };
+  if (name === 'crio.conf' || dir === 'crio.conf.d') return { kind: 'crio' };
   const ext = extname(name).toLowerCase();
 
   // Structured formats first: their markers are unambiguous.
@@ -328,7 +331,7 @@ export function classifyFile(path: string): Classification {
   // A KubeletConfiguration fragment without apiVersion/kind (kubeadm's instance-config.yaml, a patch).
   if (/^(containerRuntimeEndpoint|cgroupDriver)\s*:/m.test(head) && !/^kind\s*:/m.test(head)) return { kind: 'kubelet' };
   if (/^\s*KUBELET_(KUBEADM|EXTRA)_ARGS\s*=/m.test(head)) return { kind: 'kubelet-flags' };
-  if (/^\s*\[\s*crio(\.|\s*\])/m.test(head)) return { skip: 'a CRI-O configuration (not supported yet)' };
+  if (/^\s*\[\s*crio(\.|\s*\])/m.test(head)) return { kind: 'crio' };
   if (/^\s*\[(Unit|Service|Install|Socket)\]\s*$/m.test(head)) return { skip: 'a systemd unit file' };
   if (CONTAINERD_MARK.test(head)) return { kind: 'containerd' };
   if (ext === '.toml') {

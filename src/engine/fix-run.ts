@@ -32,6 +32,7 @@ export function syntaxProblems(kind: FileKind, path: string, text: string): numb
   const src = makeSource({ path, display: path, kind }, text);
   switch (kind) {
     case 'containerd':
+    case 'crio':
       return parseTomlSource(src).findings.length;
     case 'kubelet':
     case 'crictl':

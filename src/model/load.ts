@@ -29,6 +29,7 @@ import { IoError, readSource } from '../discover/read.js';
 import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
 import type { NodeSet } from './nodeset.js';
 import { loadContainerd } from './containerd.js';
+import { loadCrio } from './crio.js';
 import { loadKubelet } from './kubelet.js';
 import { loadCrictl } from './crictl.js';
 import { loadSysctl } from './sysctl.js';
@@ -268,6 +269,7 @@ export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, str
     files: ctx.files,
     comments: ctx.comments,
     containerd: loadContainerd(ctx),
+    crio: loadCrio(ctx),
     kubelet: loadKubelet(ctx),
     crictl: loadCrictl(ctx),
     sysctl: loadSysctl(ctx),

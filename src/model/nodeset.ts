@@ -6,6 +6,7 @@ import type { SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
 import type { Comment } from '../parse/common.js';
 import type { ContainerdModel } from './containerd.js';
+import type { CrioModel } from './crio.js';
 import type { KubeletModel } from './kubelet.js';
 import type { CrictlModel } from './crictl.js';
 import type { SysctlModel } from './sysctl.js';
@@ -21,6 +22,7 @@ export interface NodeSet {
   /** Comments of every file (suppression directives live in them). */
   comments: Map<SourceFile, Comment[]>;
   containerd: ContainerdModel | null;
+  crio: CrioModel | null;
   kubelet: KubeletModel | null;
   crictl: CrictlModel | null;
   sysctl: SysctlModel | null;

@@ -14,6 +14,7 @@ import criConfigIgnored from './cri-config-ignored.js';
 import criPluginDisabled from './cri-plugin-disabled.js';
 import criSocketMismatch from './cri-socket-mismatch.js';
 import crictlEndpointUnset from './crictl-endpoint-unset.js';
+import crioRuntimeTableReset from './crio-runtime-table-reset.js';
 import defaultRuntimeUndefined from './default-runtime-undefined.js';
 import deprecatedKey from './deprecated-key.js';
 import dropinVersionAboveRoot from './dropin-version-above-root.js';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   criPluginDisabled,
   criSocketMismatch,
   crictlEndpointUnset,
+  crioRuntimeTableReset,
   defaultRuntimeUndefined,
   deprecatedKey,
   dropinVersionAboveRoot,
