@@ -24,9 +24,10 @@ const ALONE: Record<string, string[]> = {
   'cri-o-testdata__crio.conf.d__50-runc-default.conf': [],
   'cri-o-testdata__crio.conf.d__50-runc.conf': [],
   'minikube-kicbase__crio.conf.d__02-crio.conf': [],
-  // Keys of older CRI-O releases (the file is a ~v1.20 `crio config`) that 1.36 no longer has.
-  'minikube__crio.conf': ['unknown-key 134:1 seccomp_use_default_when_empty', 'unknown-key 248:1 manage_ns_lifecycle'],
-  'minikube__crio.conf.default': ['unknown-key 134:1 seccomp_use_default_when_empty', 'unknown-key 248:1 manage_ns_lifecycle'],
+  // Keys of older CRI-O releases (the file is a ~v1.20 `crio config`) that 1.36 no longer has, and
+  // the pause image of that time (kubeadm 1.34 expects 3.10.1).
+  'minikube__crio.conf': ['unknown-key 134:1 seccomp_use_default_when_empty', 'unknown-key 248:1 manage_ns_lifecycle', 'sandbox-image-mismatch 342:15 "registry.k8s.io/pause:3.2"'],
+  'minikube__crio.conf.default': ['unknown-key 134:1 seccomp_use_default_when_empty', 'unknown-key 248:1 manage_ns_lifecycle', 'sandbox-image-mismatch 342:15 "registry.k8s.io/pause:3.2"'],
 };
 
 const tmp: string[] = [];
@@ -78,6 +79,8 @@ describe.skipIf(!existsSync(DIR))(`corpus: ../shared/corpus/other/crio${existsSy
     });
     expect(findings.filter((f) => f.rule !== 'unknown-key').map((f) => `${f.rule} ${f.file!.display}:${f.range!.start.line} ${f.related.map((r) => `${r.file!.display}:${r.range!.start.line}`).join(' ')}`)).toEqual([
       // CRI-O's own 50-runc.conf re-declares runc with only runtime_path: the packaged runtime_root and monitor_path are gone.
+      // minikube's crio.conf pins pause 3.2; kubeadm 1.34 expects 3.10.1.
+      'sandbox-image-mismatch etc/crio/crio.conf:342 ',
       'crio-runtime-table-reset etc/crio/crio.conf.d/50-runc.conf:3 etc/crio/crio.conf.d/10-crio.conf:17 etc/crio/crio.conf.d/10-crio.conf:18',
     ]);
   });

@@ -16,6 +16,7 @@ import { lintRoot } from '../src/engine/docs.js';
 import { loadNodeSet } from '../src/model/load.js';
 import { crioMergedView, crioSettings, field, type CrioModel } from '../src/model/crio.js';
 import { toJS } from '../src/model/tree.js';
+import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 
 const root = tempRoots('crilint-crio-');
@@ -25,13 +26,6 @@ function model(files: Files): CrioModel {
   const { node, ioErrors } = loadNodeSet(spec);
   expect(ioErrors).toEqual([]);
   return node.crio!;
-}
-
-const pos = (f: { file: Finding['file']; range: Finding['range'] }) =>
-  f.range ? `${f.file!.display}:${f.range.start.line}:${f.range.start.column}-${f.range.end.line}:${f.range.end.column}` : '-';
-
-function show(f: Finding): string[] {
-  return [`${pos(f)} ${f.severity} ${f.rule} [${f.fix?.safety ?? '-'}] ${f.message}`, ...f.related.map((r) => `  related ${pos(r)} ${r.message}`)];
 }
 
 const RULES = ['syntax', 'unknown-key', 'invalid-value', 'default-runtime-undefined', 'crio-runtime-table-reset'];

@@ -17,18 +17,29 @@
  * the only change is the kubelet's ignored value and containerd already runs systemd: then nothing
  * changes on the node and the fix is safe. Another runc runtime: its SystemdCgroup set to the
  * kubelet's driver (unsafe).
+ *
+ * CRI-O: `[crio.runtime] cgroup_manager` of the merged crio.conf + crio.conf.d (default systemd,
+ * data CRIO_CGROUP_MANAGER), with the same version logic: CRI-O answers RuntimeConfig from 1.28
+ * (data RUNTIME_CONFIG_SINCE.crio) and its release is the Kubernetes minor (crioForKubernetes).
+ * The fix sets cgroup_manager = "systemd" (every conmon_cgroup that cgroupfs accepts — pod, empty,
+ * system.slice — systemd accepts too) and cgroupDriver: systemd, with the same safety.
+ * On a node with both runtimes configured, only the one the kubelet dials is checked
+ * (shared/endpoints.ts kubeletRuntime); containerd-only nodes are checked as before.
  */
 import type { FileChange, RelatedLocation } from '../core/types.js';
-import { fmtVersion } from '../core/version.js';
-import { kubeletCgroupDriverFromRuntime } from '../data/containerd.js';
+import { fmtVersion, type Version } from '../core/version.js';
+import { kubeletCgroupDriverFromRuntime, RUNTIME_CONFIG_SINCE } from '../data/containerd.js';
+import { CRIO_CGROUP_MANAGER, crioForKubernetes } from '../data/crio.js';
 import { atLeastLoose } from '../data/lookup.js';
-import { defineRule } from '../engine/rule.js';
-import { FixBuildError, lines, makeFix, yaml } from '../fix/index.js';
+import { fileStart } from '../core/source.js';
+import { defineRule, type RuleContext } from '../engine/rule.js';
+import { FixBuildError, lines, makeFix, toml, tryFix, yaml } from '../fix/index.js';
 import { criView } from '../model/containerd.js';
+import { crioSettings } from '../model/crio.js';
 import { kubeletSetting, type KubeletModel, type KubeletSetting } from '../model/kubelet.js';
-import { mergeMode } from './shared/endpoints.js';
+import { checksContainerd, checksRuntime, crioSocket, mergeMode } from './shared/endpoints.js';
 import { effectiveGate, insertionDoc, kubeletKnown, kubeletVersion, settingRelated } from './shared/kubelet-settings.js';
-import { addRuncRuntime, describeSystemdCgroup, driverOf, driverSpot, implicitSpot, runcRuntimes, setSystemdCgroup, type CgroupDriver } from './shared/runc.js';
+import { addRuncRuntime, describeSystemdCgroup, driverOf, driverSpot, implicitSpot, nodeSpot, runcRuntimes, setSystemdCgroup, type CgroupDriver } from './shared/runc.js';
 
 const GATE = 'KubeletCgroupDriverFromCRI';
 
@@ -49,16 +60,17 @@ function kubeletTo(model: KubeletModel, s: KubeletSetting, driver: CgroupDriver)
 export default defineRule({
   meta: {
     id: 'cgroup-driver-mismatch',
-    description: "The kubelet's cgroupDriver and containerd's runc SystemdCgroup must agree",
+    description: "The kubelet's cgroupDriver and the runtime's cgroup driver (containerd's runc SystemdCgroup, CRI-O's cgroup_manager) must agree",
     severity: 'error',
-    files: ['containerd', 'kubelet', 'kubelet-flags'],
+    files: ['containerd', 'crio', 'kubelet', 'kubelet-flags'],
     fixable: 'unsafe',
   },
   check(ctx) {
+    checkCrio(ctx);
     const { node, target } = ctx;
     const model = node.containerd;
     const kubelet = node.kubelet;
-    if (!model || !model.main.root || !kubeletKnown(kubelet)) return;
+    if (!model || !model.main.root || !kubeletKnown(kubelet) || !checksContainerd(node, target)) return;
     const mode = mergeMode(target);
     const view = criView(model, mode);
     if (view.criDisabledBy.length) return; // no CRI service: cri-plugin-disabled
@@ -93,11 +105,7 @@ export default defineRule({
             ? "set the kubelet's cgroupDriver to systemd so the files say what the node does"
             : 'the node runs with cgroupfs: set SystemdCgroup = true (systemd is the recommended driver on systemd hosts), or cgroupDriver: cgroupfs so the files say what the node does');
       } else {
-        const why = !gate
-          ? atLeastLoose(k8s, '1.31')
-            ? `the ${GATE} feature gate is disabled, so the kubelet does not take the driver from the runtime`
-            : `the kubelet of Kubernetes ${k} does not take the driver from the runtime (${GATE} is on by default from 1.31)`
-          : `containerd ${c} does not report its cgroup driver to the kubelet (CRI RuntimeConfig needs containerd 2.0)`;
+        const why = notFromRuntime(gate, k8s, k, `containerd ${c}`, 'containerd 2.0');
         message =
           `${runtimeText}, but the kubelet uses ${kubeletDriver} (${kDesc}): ${why}; ` +
           'pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (SystemdCgroup = true, cgroupDriver: systemd)';
@@ -160,3 +168,71 @@ export default defineRule({
     }
   },
 });
+
+/** Why the kubelet does not take the driver from the runtime (the runtime answers RuntimeConfig from `since`). */
+function notFromRuntime(gate: boolean, k8s: Version, k: string, runtime: string, since: string): string {
+  if (!gate)
+    return atLeastLoose(k8s, '1.31')
+      ? `the ${GATE} feature gate is disabled, so the kubelet does not take the driver from the runtime`
+      : `the kubelet of Kubernetes ${k} does not take the driver from the runtime (${GATE} is on by default from 1.31)`;
+  return `${runtime} does not report its cgroup driver to the kubelet (CRI RuntimeConfig needs ${since})`;
+}
+
+/** The kubelet against CRI-O's cgroup_manager (see the module comment). */
+function checkCrio(ctx: RuleContext): void {
+  const { node, target } = ctx;
+  const model = node.crio;
+  const kubelet = node.kubelet;
+  if (!model || !crioSocket(node) || !checksRuntime(node, target, 'crio') || !kubeletKnown(kubelet)) return;
+  const k8s = kubeletVersion(target);
+  const setting = kubeletSetting(kubelet, 'cgroupDriver', undefined, k8s);
+  if (!setting.flag && !kubelet.config && !kubelet.dropIns.length) return;
+  const kubeletDriver = setting.value;
+  if (kubeletDriver !== 'systemd' && kubeletDriver !== 'cgroupfs') return; // invalid-value
+  const s = crioSettings(model);
+  const mgr = s.cgroupManager;
+  const crioDriver = mgr.value ?? CRIO_CGROUP_MANAGER.default;
+  if ((crioDriver !== 'systemd' && crioDriver !== 'cgroupfs') || crioDriver === kubeletDriver) return;
+  const crio = crioForKubernetes(k8s);
+  const gate = effectiveGate(kubelet, k8s, GATE);
+  const fromRuntime = kubeletCgroupDriverFromRuntime(k8s, 'crio', crio, gate);
+  const k = fmtVersion(target.kubernetes);
+  const c = `CRI-O ${fmtVersion(crio)}`;
+  const kDesc = kubeletDescription(setting);
+  const how = mgr.node ? `cgroup_manager = ${mgr.node.raw}` : `cgroup_manager is not set; it defaults to ${CRIO_CGROUP_MANAGER.default}`;
+  const runtimeText = `CRI-O runs with the ${crioDriver} cgroup manager (${how})`;
+  const table = s.tables.runtime;
+  const first = model.configFiles.find((f) => f.root)!.source;
+  const spot = mgr.node ? { file: mgr.node.file, range: mgr.node.range } : table && !table.implicit ? nodeSpot(table) : { file: first, range: fileStart(first) };
+  let message: string;
+  if (fromRuntime) {
+    message =
+      `the kubelet's cgroup driver (${kDesc}) is ignored: Kubernetes ${k} takes it from ${c} (CRI RuntimeConfig, ${GATE}), and ${runtimeText}; ` +
+      (crioDriver === 'systemd'
+        ? "set the kubelet's cgroupDriver to systemd so the files say what the node does"
+        : 'the node runs with cgroupfs: set cgroup_manager = "systemd" (the recommended driver on systemd hosts), or cgroupDriver: cgroupfs so the files say what the node does');
+  } else {
+    message =
+      `${runtimeText}, but the kubelet uses ${kubeletDriver} (${kDesc}): ${notFromRuntime(gate, k8s, k, c, `CRI-O ${RUNTIME_CONFIG_SINCE.crio.since.replace(/\.0$/, '')}`)}; ` +
+      'pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (cgroup_manager = "systemd", cgroupDriver: systemd)';
+  }
+  const fix = tryFix(() => {
+    const changes: FileChange[] = [];
+    if (crioDriver !== 'systemd' && mgr.node) changes.push(toml.setValue(mgr.node, 'systemd'));
+    if (kubeletDriver !== 'systemd') {
+      const ch = kubeletTo(kubelet, setting, 'systemd');
+      if (ch) changes.push(ch);
+    }
+    if (changes.length !== (crioDriver !== 'systemd' ? 1 : 0) + (kubeletDriver !== 'systemd' ? 1 : 0)) return undefined;
+    return fromRuntime && crioDriver === 'systemd'
+      ? makeFix('safe', "set the kubelet's cgroupDriver to systemd, the driver it takes from CRI-O", changes)
+      : makeFix('unsafe', 'use the systemd cgroup driver in CRI-O (cgroup_manager = "systemd") and the kubelet (cgroupDriver: systemd)', changes);
+  });
+  ctx.report({
+    ...spot,
+    severity: fromRuntime ? 'info' : 'error',
+    message,
+    related: settingRelated(kubelet, setting, setting.origin === 'default' && !setting.flag ? kDesc : `the kubelet's ${kDesc}`),
+    ...(fix ? { fix } : {}),
+  });
+}

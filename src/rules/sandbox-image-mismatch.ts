@@ -13,19 +13,26 @@
  *   flag is `invalid-value`'s). While it works, it must name the image containerd runs sandboxes with.
  * Fix (safe): the expected tag on containerd's image (the key is added when unset); the flag set
  * to the image containerd uses (with the expected tag).
+ *
+ * CRI-O: `[crio.image] pause_image` of the merged crio.conf + crio.conf.d, or CRI-O's default for
+ * its release (data crioDefaultPauseImage; the release is the Kubernetes minor), the same way; an
+ * unset key is added to the [crio.image] table of the last file that has a [crio…] table. On a
+ * node with both runtimes, only the one the kubelet dials is checked.
  */
-import type { FileChange } from '../core/types.js';
+import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fileStart } from '../core/source.js';
 import { fmtVersion } from '../core/version.js';
 import { criKeyPath, defaultSandboxImage, type ConfigVersion } from '../data/containerd.js';
 import { expectedPause, expectedPauseImage } from '../data/kubernetes.js';
 import { kubeletFlagStatus } from '../data/kubelet-flags.js';
-import { defineRule } from '../engine/rule.js';
-import { FixBuildError, lines, makeFix, toml } from '../fix/index.js';
+import { crioDefaultPauseImage, crioForKubernetes } from '../data/crio.js';
+import { defineRule, type RuleContext } from '../engine/rule.js';
+import { FixBuildError, lines, makeFix, toml, tryFix } from '../fix/index.js';
+import { crioSettings } from '../model/crio.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
-import { mergeMode } from './shared/endpoints.js';
+import { checksContainerd, checksRuntime, crioSocket, mergeMode } from './shared/endpoints.js';
 import { flagValuePlace, kubeletVersion } from './shared/kubelet-settings.js';
 import { nodeSpot } from './shared/runc.js';
 
@@ -53,15 +60,16 @@ function insertion(model: ContainerdModel, view: CriView): { root: MapNode; path
 export default defineRule({
   meta: {
     id: 'sandbox-image-mismatch',
-    description: 'The sandbox (pause) image of containerd must be the one kubeadm expects and the one the kubelet spares',
+    description: 'The sandbox (pause) image of the runtime (containerd, CRI-O) must be the one kubeadm expects and the one the kubelet spares',
     severity: 'warning',
-    files: ['containerd', 'kubelet-flags'],
+    files: ['containerd', 'crio', 'kubelet-flags'],
     fixable: 'safe',
   },
   check(ctx) {
     const { node, target } = ctx;
+    checkCrio(ctx);
     const model = node.containerd;
-    if (!model || !model.main.root) return;
+    if (!model || !model.main.root || !checksContainerd(node, target)) return;
     const view = criView(model, mergeMode(target));
     if (view.criDisabledBy.length) return;
     const k8s = kubeletVersion(target);
@@ -105,29 +113,76 @@ export default defineRule({
     }
 
     // --pod-infra-container-image, while the kubelet still reads it.
-    const kubelet = node.kubelet;
-    const flag = kubelet ? kubeletFlag(kubelet, 'pod-infra-container-image') : null;
-    if (!flag || flag.value === null || flag.value === '') return;
-    const status = kubeletFlagStatus(k8s, 'pod-infra-container-image');
-    if (status.status === 'removed' || status.status === 'no-effect') return; // removed: invalid-value; no effect: harmless
-    if (flag.value === image || flag.value === desired) return; // same image, or containerd's own finding fixes the tag
     const related = sb.node
       ? [{ file: sb.node.file, range: sb.node.range, message: `containerd's sandbox image ${image}` }]
       : [{ ...(view.tables[0] && !view.tables[0].table.implicit ? nodeSpot(view.tables[0].table) : { file: model.main.source, range: fileStart(model.main.source) }), message: `containerd's default sandbox image ${image}` }];
-    const value = desired ?? image;
-    let fix;
-    try {
-      if (flag.valueFile === null || flag.valueFile === flag.file) fix = makeFix('safe', `set --pod-infra-container-image=${value}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', value));
-    } catch (e) {
-      if (!(e instanceof FixBuildError)) throw e;
-    }
-    ctx.report({
-      ...flagValuePlace(flag),
-      message:
-        `--pod-infra-container-image is ${flag.value}, but containerd runs pod sandboxes with ${image}: the flag only tells the kubelet's image garbage collector which pause image to keep, ` +
-        `so it spares an image no pod uses while containerd's can be removed and pulled again; set it to ${value}`,
-      related,
-      ...(fix ? { fix } : {}),
-    });
+    checkFlag(ctx, 'containerd', image, desired, related);
   },
 });
+
+/**
+ * --pod-infra-container-image against the image the runtime runs sandboxes with, while the kubelet
+ * still reads the flag. `desired` is the runtime's image with kubeadm's tag (null: no such image).
+ */
+function checkFlag(ctx: RuleContext, runtime: string, image: string, desired: string | null, related: RelatedLocation[]): void {
+  const kubelet = ctx.node.kubelet;
+  const flag = kubelet ? kubeletFlag(kubelet, 'pod-infra-container-image') : null;
+  if (!flag || flag.value === null || flag.value === '') return;
+  const status = kubeletFlagStatus(kubeletVersion(ctx.target), 'pod-infra-container-image');
+  if (status.status === 'removed' || status.status === 'no-effect') return; // removed: invalid-value; no effect: harmless
+  if (flag.value === image || flag.value === desired) return; // same image, or the runtime's own finding fixes the tag
+  const value = desired ?? image;
+  let fix;
+  try {
+    if (flag.valueFile === null || flag.valueFile === flag.file) fix = makeFix('safe', `set --pod-infra-container-image=${value}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', value));
+  } catch (e) {
+    if (!(e instanceof FixBuildError)) throw e;
+  }
+  ctx.report({
+    ...flagValuePlace(flag),
+    message:
+      `--pod-infra-container-image is ${flag.value}, but ${runtime} runs pod sandboxes with ${image}: the flag only tells the kubelet's image garbage collector which pause image to keep, ` +
+      `so it spares an image no pod uses while ${runtime}'s can be removed and pulled again; set it to ${value}`,
+    related,
+    ...(fix ? { fix } : {}),
+  });
+}
+
+/** CRI-O's `[crio.image] pause_image` (default per release, crioDefaultPauseImage) against kubeadm's pause tag. */
+function checkCrio(ctx: RuleContext): void {
+  const { node, target } = ctx;
+  const model = node.crio;
+  if (!model || !crioSocket(node) || !checksRuntime(node, target, 'crio')) return;
+  const s = crioSettings(model);
+  const k8s = kubeletVersion(target);
+  const want = expectedPause(k8s);
+  const crio = crioForKubernetes(k8s);
+  const pi = s.pauseImage;
+  const isDefault = pi.value === null;
+  const image = pi.value ?? crioDefaultPauseImage(crio);
+  const parts = splitImage(image);
+  const tagOk = parts.tag === null || parts.tag === want;
+  const desired = tagOk ? image : parts.digest ? null : `${parts.name}:${want}`;
+  const table = s.tables.image;
+  const first = model.configFiles.find((f) => f.root)!;
+  const spot = pi.node ? { file: pi.node.file, range: pi.node.range } : table && !table.implicit ? nodeSpot(table) : { file: first.source, range: fileStart(first.source) };
+  if (!tagOk) {
+    const fix = tryFix(() => {
+      if (pi.node && desired) return makeFix('safe', `use the pause image ${desired}`, toml.setValue(pi.node, desired));
+      if (!isDefault) return undefined;
+      // The last file that has [crio.image] (or the last file) gets the key: it wins over the others.
+      const files = model.configFiles.filter((f) => f.root);
+      const target = [...files].reverse().find((f) => f.root!.entries.some((e) => e.key.toLowerCase() === 'crio')) ?? files[files.length - 1]!;
+      return makeFix('safe', `use the pause image ${expectedPauseImage(k8s)}`, toml.ensureTable(target.root!, ['crio', 'image'], { pause_image: expectedPauseImage(k8s) }));
+    });
+    const what = isDefault ? `CRI-O ${fmtVersion(crio)} uses its default pause image ${image} (pause_image is not set)` : `CRI-O's pause image is ${image}`;
+    ctx.report({
+      ...spot,
+      message:
+        `${what}, but kubeadm for Kubernetes ${fmtVersion(target.kubernetes)} expects pause:${want}: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, ` +
+        `and the node pulls and keeps both; use ${isDefault ? expectedPauseImage(k8s) : (desired ?? `pause:${want}`)}`,
+      ...(fix ? { fix } : {}),
+    });
+  }
+  checkFlag(ctx, 'CRI-O', image, desired, [{ ...spot, message: pi.node ? `CRI-O's pause image ${image}` : `CRI-O's default pause image ${image}` }]);
+}

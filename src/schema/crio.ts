@@ -155,10 +155,27 @@ function monitorCgroupProblems(model: CrioModel): Finding[] {
   return out;
 }
 
+/** `[crio.api] listen` is a path CRI-O hands to net.Listen("unix", …) as written (cmd/crio/main.go @ f954a17e). */
+function listenProblems(model: CrioModel): Finding[] {
+  const n = crioSettings(model).listen.node;
+  if (!n || typeof n.value !== 'string' || n.value.startsWith('/')) return [];
+  const m = /^unix:\/\/(\/.*)$/.exec(n.value);
+  return [
+    {
+      rule: 'invalid-value',
+      severity: 'error',
+      message: `listen = ${n.raw} is not an absolute path: CRI-O creates its socket at the path as written (net.Listen("unix", …); it is not an endpoint URL), so the socket is not where the kubelet and crictl look; write ${m ? `"${m[1]}"` : 'an absolute path such as "/var/run/crio/crio.sock"'}`,
+      file: n.file,
+      range: n.range,
+      related: [],
+    },
+  ];
+}
+
 export function crioProblems(model: CrioModel): Finding[] {
   const schema = crioSchema();
   const out: Finding[] = [];
   for (const f of [...model.configFiles, ...model.extra]) out.push(...fileProblems(schema, f));
-  if (model.configFiles.some((f) => f.root)) out.push(...monitorCgroupProblems(model));
+  if (model.configFiles.some((f) => f.root)) out.push(...monitorCgroupProblems(model), ...listenProblems(model));
   return out;
 }

@@ -24,6 +24,10 @@ import { containerdDefault } from '../../data/containerd-defaults.js';
 import { criView, type CriView, type MergeMode } from '../../model/containerd.js';
 import type { NodeSet } from '../../model/nodeset.js';
 import { get, type ScalarNode } from '../../model/tree.js';
+import { CRIO_DEFAULT_LISTEN } from '../../data/crio.js';
+import { crioSettings } from '../../model/crio.js';
+import { kubeletSetting } from '../../model/kubelet.js';
+import { kubeletVersion } from './kubelet-settings.js';
 import type { Target } from '../../engine/rule.js';
 import { nodeSpot } from './runc.js';
 
@@ -162,7 +166,94 @@ export function runtimeSocket(node: NodeSet, target: Target): RuntimeSocket | nu
   return { path, socket: normalizeSocketPath(path), node: view.grpcAddress.node, view, related };
 }
 
-/** The socket crictl-style fixes should name: containerd's, or its default when there is no config. */
+/**
+ * The socket crictl-style fixes should name: the runtime the kubelet uses (see kubeletRuntime),
+ * else the first configured one (containerd's, then CRI-O's), else containerd's default.
+ */
 export function runtimeSocketPath(node: NodeSet, target: Target): string {
-  return runtimeSocket(node, target)?.path ?? String(containerdDefault(target.containerd, 'grpcAddress'));
+  const list = criSockets(node, target);
+  const id = kubeletRuntime(node, target);
+  return (list.find((s) => s.id === id) ?? list[0])?.path ?? String(containerdDefault(target.containerd, 'grpcAddress'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every runtime configured on the node
+
+export type RuntimeId = 'containerd' | 'crio';
+
+/** A CRI runtime configured on the node and the socket it serves CRI on. */
+export interface CriSocket {
+  id: RuntimeId;
+  /** How messages name it. */
+  label: 'containerd' | 'CRI-O';
+  /** Absolute socket path, as written (or the default). */
+  path: string;
+  /** Normalised path for comparisons. */
+  socket: string;
+  related: RelatedLocation;
+}
+
+/**
+ * CRI-O's socket: `[crio.api] listen` (a plain path, `net.Listen("unix", …)`), else the default
+ * /var/run/crio/crio.sock (data CRIO_DEFAULT_LISTEN). null without a CRI-O configuration that parsed,
+ * or when `listen` is not an absolute path (invalid-value says why).
+ */
+export function crioSocket(node: NodeSet): CriSocket | null {
+  const model = node.crio;
+  if (!model || !model.configFiles.some((f) => f.root)) return null;
+  const s = crioSettings(model);
+  const path = s.listen.value ?? CRIO_DEFAULT_LISTEN.path;
+  if (!path.startsWith('/')) return null;
+  let related: RelatedLocation;
+  if (s.listen.node) related = { file: s.listen.node.file, range: s.listen.node.range, message: `CRI-O listens on ${path}` };
+  else {
+    const api = s.tables.api;
+    const first = model.configFiles[0]!.source;
+    const at = api && !api.implicit ? nodeSpot(api) : { file: first, range: fileStart(first) };
+    related = { ...at, message: `CRI-O listens on its default socket ${path} (no [crio.api] listen is set)` };
+  }
+  return { id: 'crio', label: 'CRI-O', path, socket: normalizeSocketPath(path), related };
+}
+
+/** The runtimes configured on the node with the sockets they serve CRI on: containerd first, then CRI-O. */
+export function criSockets(node: NodeSet, target: Target): CriSocket[] {
+  const out: CriSocket[] = [];
+  const c = runtimeSocket(node, target);
+  if (c) out.push({ id: 'containerd', label: 'containerd', path: c.path, socket: c.socket, related: c.related });
+  const o = crioSocket(node);
+  if (o) out.push(o);
+  return out;
+}
+
+/** `containerd listens on X`, `containerd listens on X and CRI-O on Y`. */
+export function listensText(list: readonly CriSocket[]): string {
+  return list.map((s, i) => (i === 0 ? `${s.label} listens on ${s.path}` : `${s.label} on ${s.path}`)).join(' and ');
+}
+
+/**
+ * Which configured runtime the kubelet-against-runtime rules check: the only one configured
+ * (whatever the kubelet dials: a wrong endpoint is cri-socket-mismatch's), or, with two, the one
+ * the kubelet's runtime endpoint names (`--container-runtime-endpoint` > `containerRuntimeEndpoint`
+ * > the default). null with none, or when the kubelet dials neither of two (cri-socket-mismatch).
+ */
+export function kubeletRuntime(node: NodeSet, target: Target): RuntimeId | null {
+  const list = criSockets(node, target);
+  if (list.length <= 1) return list[0]?.id ?? null;
+  const kubelet = node.kubelet;
+  const raw = kubelet ? kubeletSetting(kubelet, 'containerRuntimeEndpoint', undefined, kubeletVersion(target)).value : undefined;
+  const p = parseEndpoint(typeof raw === 'string' ? raw : '');
+  return (!p.problem && list.find((s) => s.socket === p.socket)?.id) || null;
+}
+
+/** Whether the kubelet-against-runtime rules check this runtime (see kubeletRuntime). */
+export function checksRuntime(node: NodeSet, target: Target, id: RuntimeId): boolean {
+  return kubeletRuntime(node, target) === id;
+}
+
+/**
+ * Whether the containerd-against-kubelet checks apply: always on a node without CRI-O (as before
+ * CRI-O was modelled), and with CRI-O configured too only when the kubelet dials containerd.
+ */
+export function checksContainerd(node: NodeSet, target: Target): boolean {
+  return crioSocket(node) === null || checksRuntime(node, target, 'containerd');
 }
