@@ -16,7 +16,7 @@ import { lintRoot } from '../src/engine/docs.js';
 import { loadNodeSet } from '../src/model/load.js';
 import { crioMergedView, crioSettings, field, type CrioModel } from '../src/model/crio.js';
 import { toJS } from '../src/model/tree.js';
-import { fixed, pos, show } from './helpers/findings.js';
+import { show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 
 const root = tempRoots('crilint-crio-');

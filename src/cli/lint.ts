@@ -109,8 +109,8 @@ export function lint(args: LintArgs): LintOutcome {
     results.push({ node, target, findings });
     const assumed: string[] = [];
     if (target.assumed.kubernetes) assumed.push(`Kubernetes ${fmtVersion(target.kubernetes)}`);
-    // A CRI-O node without containerd: its CRI-O release is the Kubernetes minor (src/data crioForKubernetes), so only Kubernetes is assumed.
-    const crioOnly = node.crio !== null && node.containerd === null;
+    // A CRI-O or Docker node without containerd config: CRI-O's release is the Kubernetes minor (src/data crioForKubernetes), cri-dockerd's the newest known, so only Kubernetes is assumed.
+    const crioOnly = node.containerd === null && (node.crio !== null || node.docker !== null);
     if (target.assumed.containerd && !crioOnly) assumed.push(`containerd ${fmtVersion(target.containerd)}`);
     if (assumed.length) assumptions.add(`assuming ${assumed.join(' and ')} (set --kubernetes${crioOnly ? '' : '/--containerd'} to choose)`, spec.name);
     for (const n of target.notes) targetNotes.add(n, spec.name);

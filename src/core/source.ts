@@ -12,6 +12,8 @@ export type FileKind =
   | 'kubelet-flags'
   | 'crictl'
   | 'crio'
+  | 'docker'
+  | 'systemd-unit'
   | 'sysctl'
   | 'modules-load'
   | 'crilint-config'

@@ -14,3 +14,4 @@ export * from './containerd-keys.js';
 export * from './containerd-defaults.js';
 export * from './notes.js';
 export * from './crio.js';
+export * from './docker.js';

@@ -30,6 +30,7 @@ import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index
 import type { NodeSet } from './nodeset.js';
 import { loadContainerd } from './containerd.js';
 import { loadCrio } from './crio.js';
+import { loadDocker } from './docker.js';
 import { loadKubelet } from './kubelet.js';
 import { loadCrictl } from './crictl.js';
 import { loadSysctl } from './sysctl.js';
@@ -270,6 +271,7 @@ export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, str
     comments: ctx.comments,
     containerd: loadContainerd(ctx),
     crio: loadCrio(ctx),
+    docker: loadDocker(ctx),
     kubelet: loadKubelet(ctx),
     crictl: loadCrictl(ctx),
     sysctl: loadSysctl(ctx),

@@ -117,9 +117,9 @@ function kubeletClient(base: Omit<Client, 'at' | 'fix' | 'raw' | 'what'>, field:
 export default defineRule({
   meta: {
     id: 'cri-socket-mismatch',
-    description: 'The kubelet, kubeadm and crictl must dial the socket the container runtime (containerd or CRI-O) serves CRI on',
+    description: 'The kubelet, kubeadm and crictl must dial the socket the container runtime (containerd, CRI-O or cri-dockerd) serves CRI on',
     severity: 'error',
-    files: ['containerd', 'crio', 'kubelet', 'kubelet-flags', 'crictl'],
+    files: ['containerd', 'crio', 'systemd-unit', 'kubelet', 'kubelet-flags', 'crictl'],
     fixable: 'safe',
   },
   check(ctx) {

@@ -17,6 +17,7 @@ import crictlEndpointUnset from './crictl-endpoint-unset.js';
 import crioRuntimeTableReset from './crio-runtime-table-reset.js';
 import defaultRuntimeUndefined from './default-runtime-undefined.js';
 import deprecatedKey from './deprecated-key.js';
+import dockerFlagConflict from './docker-flag-conflict.js';
 import dropinVersionAboveRoot from './dropin-version-above-root.js';
 import invalidValue from './invalid-value.js';
 import kernelModuleRequired from './kernel-module-required.js';
@@ -49,6 +50,7 @@ export const RULES: readonly Rule[] = [
   crioRuntimeTableReset,
   defaultRuntimeUndefined,
   deprecatedKey,
+  dockerFlagConflict,
   dropinVersionAboveRoot,
   invalidValue,
   kernelModuleRequired,

@@ -18,6 +18,10 @@
  * its release (data crioDefaultPauseImage; the release is the Kubernetes minor), the same way; an
  * unset key is added to the [crio.image] table of the last file that has a [crio…] table. On a
  * node with both runtimes, only the one the kubelet dials is checked.
+ *
+ * cri-dockerd: `--pod-infra-container-image` on its ExecStart= (unit and drop-ins), else its default
+ * for the assumed release (data criDockerdDefaultPause, ASSUMED_CRI_DOCKERD: pause 3.10); the fix
+ * rewrites the flag. An unset flag has no fix (it needs an ExecStart= override in a drop-in).
  */
 import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fileStart } from '../core/source.js';
@@ -26,13 +30,16 @@ import { criKeyPath, defaultSandboxImage, type ConfigVersion } from '../data/con
 import { expectedPause, expectedPauseImage } from '../data/kubernetes.js';
 import { kubeletFlagStatus } from '../data/kubelet-flags.js';
 import { crioDefaultPauseImage, crioForKubernetes } from '../data/crio.js';
+import { ASSUMED_CRI_DOCKERD, criDockerdDefaultPause } from '../data/docker.js';
+import { ver } from '../data/lookup.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
 import { FixBuildError, lines, makeFix, toml, tryFix } from '../fix/index.js';
 import { crioSettings } from '../model/crio.js';
+import { execStart, flagOf } from '../model/docker.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
-import { checksContainerd, checksRuntime, crioSocket, mergeMode } from './shared/endpoints.js';
+import { checksContainerd, checksRuntime, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
 import { flagValuePlace, kubeletVersion } from './shared/kubelet-settings.js';
 import { nodeSpot } from './shared/runc.js';
 
@@ -60,14 +67,15 @@ function insertion(model: ContainerdModel, view: CriView): { root: MapNode; path
 export default defineRule({
   meta: {
     id: 'sandbox-image-mismatch',
-    description: 'The sandbox (pause) image of the runtime (containerd, CRI-O) must be the one kubeadm expects and the one the kubelet spares',
+    description: 'The sandbox (pause) image of the runtime (containerd, CRI-O, cri-dockerd) must be the one kubeadm expects and the one the kubelet spares',
     severity: 'warning',
-    files: ['containerd', 'crio', 'kubelet-flags'],
+    files: ['containerd', 'crio', 'systemd-unit', 'kubelet-flags'],
     fixable: 'safe',
   },
   check(ctx) {
     const { node, target } = ctx;
     checkCrio(ctx);
+    checkCriDockerd(ctx);
     const model = node.containerd;
     if (!model || !model.main.root || !checksContainerd(node, target)) return;
     const view = criView(model, mergeMode(target));
@@ -185,4 +193,34 @@ function checkCrio(ctx: RuleContext): void {
     });
   }
   checkFlag(ctx, 'CRI-O', image, desired, [{ ...spot, message: pi.node ? `CRI-O's pause image ${image}` : `CRI-O's default pause image ${image}` }]);
+}
+
+/** cri-dockerd's --pod-infra-container-image (or its default) against kubeadm's pause tag. */
+function checkCriDockerd(ctx: RuleContext): void {
+  const { node, target } = ctx;
+  const model = node.docker;
+  if (!model || !model.criDockerd || !criDockerdSocket(node) || !checksRuntime(node, target, 'cri-dockerd')) return;
+  const k8s = kubeletVersion(target);
+  const want = expectedPause(k8s);
+  const cmd = execStart(model.criDockerd);
+  const flag = flagOf(cmd, 'pod-infra-container-image');
+  const set = flag && flag.value ? flag.value : null;
+  const image = set ?? criDockerdDefaultPause(ver(ASSUMED_CRI_DOCKERD.version));
+  const parts = splitImage(image);
+  const tagOk = parts.tag === null || parts.tag === want;
+  const desired = tagOk ? image : parts.digest ? null : `${parts.name}:${want}`;
+  const unitFile = model.criDockerd.files[0]!.file;
+  const spot = flag ? flagValuePlace(flag) : cmd ? { file: cmd.assignment.file, range: cmd.assignment.range } : { file: unitFile, range: fileStart(unitFile) };
+  if (!tagOk) {
+    const fix = flag && desired && (flag.valueFile === null || flag.valueFile === flag.file) ? tryFix(() => makeFix('safe', `set --pod-infra-container-image=${desired}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', desired))) : undefined;
+    const what = set ? `cri-dockerd's pause image is ${image} (--pod-infra-container-image)` : `cri-dockerd ${ASSUMED_CRI_DOCKERD.version} (assumed: the newest crilint knows) uses its default pause image ${image} (--pod-infra-container-image is not set)`;
+    ctx.report({
+      ...spot,
+      message:
+        `${what}, but kubeadm for Kubernetes ${fmtVersion(target.kubernetes)} expects pause:${want}: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, ` +
+        `and the node pulls and keeps both; ${set ? `use ${desired ?? `pause:${want}`}` : `add --pod-infra-container-image=${expectedPauseImage(k8s)} to cri-dockerd's ExecStart= (in a drop-in: ExecStart= to clear it, then the whole command)`}`,
+      ...(fix ? { fix } : {}),
+    });
+  }
+  checkFlag(ctx, 'cri-dockerd', image, desired, [{ ...spot, message: set ? `cri-dockerd's pause image ${image}` : `cri-dockerd's default pause image ${image}` }]);
 }

@@ -26,6 +26,7 @@ import type { NodeSet } from '../../model/nodeset.js';
 import { get, type ScalarNode } from '../../model/tree.js';
 import { CRIO_DEFAULT_LISTEN } from '../../data/crio.js';
 import { crioSettings } from '../../model/crio.js';
+import { criDockerdEndpoint } from '../../model/docker.js';
 import { kubeletSetting } from '../../model/kubelet.js';
 import { kubeletVersion } from './kubelet-settings.js';
 import type { Target } from '../../engine/rule.js';
@@ -179,13 +180,13 @@ export function runtimeSocketPath(node: NodeSet, target: Target): string {
 // ---------------------------------------------------------------------------------------------
 // Every runtime configured on the node
 
-export type RuntimeId = 'containerd' | 'crio';
+export type RuntimeId = 'containerd' | 'crio' | 'cri-dockerd';
 
 /** A CRI runtime configured on the node and the socket it serves CRI on. */
 export interface CriSocket {
   id: RuntimeId;
   /** How messages name it. */
-  label: 'containerd' | 'CRI-O';
+  label: 'containerd' | 'CRI-O' | 'cri-dockerd';
   /** Absolute socket path, as written (or the default). */
   path: string;
   /** Normalised path for comparisons. */
@@ -215,13 +216,34 @@ export function crioSocket(node: NodeSet): CriSocket | null {
   return { id: 'crio', label: 'CRI-O', path, socket: normalizeSocketPath(path), related };
 }
 
-/** The runtimes configured on the node with the sockets they serve CRI on: containerd first, then CRI-O. */
+/**
+ * cri-dockerd's socket (model/docker.ts criDockerdEndpoint) when its service or socket unit is on the
+ * node; null otherwise (Docker alone serves no CRI).
+ */
+export function criDockerdSocket(node: NodeSet): CriSocket | null {
+  const model = node.docker;
+  if (!model || (!model.criDockerd && !model.criDockerdSocket)) return null;
+  const ep = criDockerdEndpoint(model);
+  if (!ep) return null;
+  let related: RelatedLocation;
+  if (ep.how === 'socket-unit' && ep.listen) related = { file: ep.listen.file, range: ep.listen.valueRange, message: `cri-dockerd listens on ${ep.path} (socket activation: cri-docker.socket)` };
+  else if (ep.flag) related = { file: ep.flag.valueFile ?? ep.flag.file, range: ep.flag.valueRange ?? ep.flag.range, message: ep.how === 'packaged-socket' ? `cri-dockerd is socket-activated; without a cri-docker.socket here the packaged one listens on ${ep.path}` : `cri-dockerd listens on ${ep.path}` };
+  else {
+    const f = (model.criDockerd ?? model.criDockerdSocket)!.files[0]!.file;
+    related = { file: f, range: fileStart(f), message: `cri-dockerd listens on its default socket ${ep.path} (no --container-runtime-endpoint)` };
+  }
+  return { id: 'cri-dockerd', label: 'cri-dockerd', path: ep.path, socket: normalizeSocketPath(ep.path), related };
+}
+
+/** The runtimes configured on the node with the sockets they serve CRI on: containerd, CRI-O, cri-dockerd. */
 export function criSockets(node: NodeSet, target: Target): CriSocket[] {
   const out: CriSocket[] = [];
   const c = runtimeSocket(node, target);
   if (c) out.push({ id: 'containerd', label: 'containerd', path: c.path, socket: c.socket, related: c.related });
   const o = crioSocket(node);
   if (o) out.push(o);
+  const d = criDockerdSocket(node);
+  if (d) out.push(d);
   return out;
 }
 
@@ -251,9 +273,10 @@ export function checksRuntime(node: NodeSet, target: Target, id: RuntimeId): boo
 }
 
 /**
- * Whether the containerd-against-kubelet checks apply: always on a node without CRI-O (as before
- * CRI-O was modelled), and with CRI-O configured too only when the kubelet dials containerd.
+ * Whether the containerd-against-kubelet checks apply: always on a node without another runtime (as
+ * before CRI-O and cri-dockerd were modelled), and with one configured too only when the kubelet
+ * dials containerd.
  */
 export function checksContainerd(node: NodeSet, target: Target): boolean {
-  return crioSocket(node) === null || checksRuntime(node, target, 'containerd');
+  return (crioSocket(node) === null && criDockerdSocket(node) === null) || checksRuntime(node, target, 'containerd');
 }
