@@ -53,6 +53,7 @@ describe('usage', () => {
         "  --root          Lint DIR whole as a node's / (repeatable)                                  [array]",
         '  --kubernetes    Target Kubernetes X.Y (default: newest known)                             [string]',
         '  --containerd    Target containerd X.Y (default: from config version)                      [string]',
+        '  --runtime       The node\'s runtime (default: detected)  [choices: "containerd", "cri-o", "docker"]',
         '  --format        Output format [choices: "stylish", "json", "sarif", "github"] [default: "stylish"]',
         '  --max-warnings  Exit 1 when there are more than N warnings                                [number]',
         '  --quiet         Report errors only                                      [boolean] [default: false]',
@@ -80,6 +81,7 @@ describe('usage', () => {
     [['lint', '--bogus', NODE], 'crilint: Unknown argument: bogus (see crilint --help)\n'],
     [['lint', '--root'], 'crilint: Not enough arguments following: root (see crilint --help)\n'],
     [['lint', '--format', 'xml', NODE], 'crilint: Invalid values:\n  Argument: format, Given: "xml", Choices: "stylish", "json", "sarif", "github" (see crilint --help)\n'],
+    [['lint', '--runtime', 'podman', NODE], 'crilint: Invalid values:\n  Argument: runtime, Given: "podman", Choices: "containerd", "cri-o", "docker" (see crilint --help)\n'],
     [['lint', '--max-warnings', '1.5', NODE], 'crilint: --max-warnings takes a whole number >= 0\n'],
     [['lint', '--kubernetes', 'latest', NODE], 'crilint: --kubernetes latest: expected a version such as 1.34 or 1.34.2\n'],
   ])('a usage error exits 2 with one line and no stack: %j', (args, stderr) => {
@@ -92,6 +94,20 @@ describe('usage', () => {
 });
 
 describe('exit codes and output', () => {
+  it('--runtime names the node\'s runtime: with containerd and CRI-O configured, crictl on containerd is fine when detected and a warning with --runtime cri-o', () => {
+    const node = 'fixtures/cri-socket-mismatch/clean-containerd-and-crio';
+    const base = ['lint', '--root', node, '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json'];
+    const detected = crilint(base);
+    expect([detected.code, JSON.parse(detected.stdout).findings.filter((f: { rule: string }) => f.rule === 'cri-socket-mismatch')]).toEqual([0, []]);
+    const r = crilint([...base, '--runtime', 'cri-o']);
+    const doc = JSON.parse(r.stdout);
+    expect([r.code, doc.findings.map((f: { rule: string; severity: string; file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`), doc.summary]).toEqual([
+      0,
+      ['etc/crictl.yaml:1:19 warning cri-socket-mismatch'],
+      { errors: 0, warnings: 1, infos: 0, fixable: 1 },
+    ]);
+  });
+
   it('a clean node for its target: nothing on stdout or stderr, exit 0', () => {
     expect(crilint(['lint', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1'])).toEqual({ stdout: '', stderr: '', code: 0 });
   });

@@ -134,3 +134,27 @@ describe('a node with containerd and CRI-O configured', () => {
     ]);
   });
 });
+
+describe('--runtime', () => {
+  const BOTH: Files = { ...CLEAN, 'etc/containerd/config.toml': 'version = 3\n' };
+  const given = (k: string, runtime: 'containerd' | 'crio' | 'cri-dockerd') => ({ kubernetes: parseVersion(k)!, containerd: parseVersion('2.1')!, runtime });
+
+  it('names the runtime: a kubelet on CRI-O while the node runs containerd is an error, with the fix to containerd\'s socket', () => {
+    const f = lintRoot(root(BOTH), given('1.34', 'containerd')).findings.filter((x) => x.rule === 'cri-socket-mismatch');
+    expect(f.map((x) => `${pos(x)} ${x.fix?.safety} ${x.message.slice(0, x.message.indexOf(': '))}`)).toEqual([
+      'etc/crictl.yaml:1:19-1:49 safe crictl dials /run/crio/crio.sock (runtime-endpoint unix:///var/run/crio/crio.sock), but containerd listens on /run/containerd/containerd.sock',
+      'var/lib/kubelet/config.yaml:4:27-4:57 safe the kubelet dials /run/crio/crio.sock (containerRuntimeEndpoint unix:///var/run/crio/crio.sock), but containerd listens on /run/containerd/containerd.sock',
+    ]);
+    // Detected from the files (no --runtime): the kubelet dials CRI-O, which is configured, so all is well.
+    expect(lintRoot(root(BOTH), { kubernetes: parseVersion('1.34')!, containerd: parseVersion('2.1')! }).findings.filter((x) => x.rule === 'cri-socket-mismatch')).toEqual([]);
+  });
+
+  it('a runtime without its configuration in the node set is checked at its default socket', () => {
+    const f = lintRoot(root({ 'var/lib/kubelet/config.yaml': KUBELET(`cgroupDriver: systemd\n${CRIO_EP}`) }), given('1.34', 'cri-dockerd')).findings.filter((x) => x.rule === 'cri-socket-mismatch');
+    expect(f.flatMap(show)).toEqual([
+      'var/lib/kubelet/config.yaml:4:27-4:57 error cri-socket-mismatch [safe] the kubelet dials /run/crio/crio.sock (containerRuntimeEndpoint unix:///var/run/crio/crio.sock), but cri-dockerd listens on /run/cri-dockerd.sock: the kubelet cannot reach the runtime and exits ("validate service connection: validate CRI v1 runtime API for endpoint …: connect: no such file or directory"), and the node stays NotReady',
+      '  related - --runtime docker: cri-dockerd listens on its default socket /run/cri-dockerd.sock (none of its configuration is in this node set)',
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'var/lib/kubelet/config.yaml': KUBELET('cgroupDriver: systemd\ncontainerRuntimeEndpoint: unix:///run/cri-dockerd.sock\n') });
+  });
+});

@@ -30,15 +30,21 @@ import { formatStylish } from '../report/stylish.js';
 import { formatSarif } from '../report/sarif.js';
 import { formatGithub } from '../report/github.js';
 import type { NodeResult } from '../report/types.js';
+import type { CriRuntime } from '../data/kubernetes.js';
 import { InternalError, UsageError } from './errors.js';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'github';
+
+/** `--runtime` values (what users call the runtimes) → crilint's runtime IDs. */
+export const RUNTIME_FLAG: Readonly<Record<string, CriRuntime>> = { containerd: 'containerd', 'cri-o': 'crio', docker: 'cri-dockerd' };
 
 export interface LintArgs {
   paths: string[];
   root: string[];
   kubernetes?: Version;
   containerd?: Version;
+  /** `--runtime`: the node's CRI runtime (default: detected from the files present). */
+  runtime?: CriRuntime;
   format: Format;
   maxWarnings?: number;
   quiet: boolean;
@@ -78,7 +84,7 @@ export function lint(args: LintArgs): LintOutcome {
   for (const spec of d.specs) {
     let node, ioErrors, target: Target, all: Finding[];
     try {
-      const pipe = { given: { kubernetes: args.kubernetes, containerd: args.containerd }, config, profiles: args.profiles, rules: args.rules };
+      const pipe = { given: { kubernetes: args.kubernetes, containerd: args.containerd, ...(args.runtime ? { runtime: args.runtime } : {}) }, config, profiles: args.profiles, rules: args.rules };
       if (args.fix) {
         const focus = spec.focus;
         const run = runFixes(spec, { ...pipe, unsafe: args.fix === 'unsafe', keep: focus ? (f) => concerns(f, focus) : undefined });
@@ -226,6 +232,7 @@ export function lintCommand(out: { code: number }) {
         .option('root', { type: 'string', array: true, requiresArg: true, describe: "Lint DIR whole as a node's / (repeatable)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
+        .option('runtime', { choices: ['containerd', 'cri-o', 'docker'] as const, requiresArg: true, describe: "The node's runtime (default: detected)" })
         .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
@@ -245,6 +252,7 @@ export function lintCommand(out: { code: number }) {
         root: strings(a.root),
         kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
         containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
+        ...(a.runtime !== undefined ? { runtime: RUNTIME_FLAG[String(a.runtime)] } : {}),
         format: a.format as Format,
         maxWarnings: mw,
         quiet: Boolean(a.quiet),

@@ -25,6 +25,8 @@ import { criView, type CriView, type MergeMode } from '../../model/containerd.js
 import type { NodeSet } from '../../model/nodeset.js';
 import { get, type ScalarNode } from '../../model/tree.js';
 import { CRIO_DEFAULT_LISTEN } from '../../data/crio.js';
+import { CRI_DOCKERD_SOCKET_UNIT } from '../../data/docker.js';
+import type { CriRuntime } from '../../data/kubernetes.js';
 import { crioSettings } from '../../model/crio.js';
 import { criDockerdEndpoint } from '../../model/docker.js';
 import { kubeletSetting } from '../../model/kubelet.js';
@@ -180,7 +182,7 @@ export function runtimeSocketPath(node: NodeSet, target: Target): string {
 // ---------------------------------------------------------------------------------------------
 // Every runtime configured on the node
 
-export type RuntimeId = 'containerd' | 'crio' | 'cri-dockerd';
+export type RuntimeId = CriRuntime;
 
 /** A CRI runtime configured on the node and the socket it serves CRI on. */
 export interface CriSocket {
@@ -235,8 +237,28 @@ export function criDockerdSocket(node: NodeSet): CriSocket | null {
   return { id: 'cri-dockerd', label: 'cri-dockerd', path: ep.path, socket: normalizeSocketPath(ep.path), related };
 }
 
-/** The runtimes configured on the node with the sockets they serve CRI on: containerd, CRI-O, cri-dockerd. */
+const LABELS: Readonly<Record<RuntimeId, CriSocket['label']>> = { containerd: 'containerd', crio: 'CRI-O', 'cri-dockerd': 'cri-dockerd' };
+const FLAG_NAMES: Readonly<Record<RuntimeId, string>> = { containerd: 'containerd', crio: 'cri-o', 'cri-dockerd': 'docker' };
+
+/**
+ * The runtimes configured on the node with the sockets they serve CRI on: containerd, CRI-O,
+ * cri-dockerd. With `--runtime`, only that one — at its default socket when the node set has none of
+ * its configuration (a finding then points at no file for it).
+ */
 export function criSockets(node: NodeSet, target: Target): CriSocket[] {
+  const all = configuredSockets(node, target);
+  const want = target.runtime;
+  if (!want) return all;
+  const hit = all.filter((s) => s.id === want);
+  if (hit.length) return hit;
+  const configured = want === 'containerd' ? node.containerd : want === 'crio' ? node.crio : node.docker?.criDockerd || node.docker?.criDockerdSocket ? node.docker : null;
+  if (configured) return []; // configured, but no usable socket (CRI disabled, a bad address): other rules say why
+  const path = want === 'containerd' ? String(containerdDefault(target.containerd, 'grpcAddress')) : want === 'crio' ? CRIO_DEFAULT_LISTEN.path : CRI_DOCKERD_SOCKET_UNIT.listen;
+  const label = LABELS[want];
+  return [{ id: want, label, path, socket: normalizeSocketPath(path), related: { file: null, range: null, message: `--runtime ${FLAG_NAMES[want]}: ${label} listens on its default socket ${path} (none of its configuration is in this node set)` } }];
+}
+
+function configuredSockets(node: NodeSet, target: Target): CriSocket[] {
   const out: CriSocket[] = [];
   const c = runtimeSocket(node, target);
   if (c) out.push({ id: 'containerd', label: 'containerd', path: c.path, socket: c.socket, related: c.related });
@@ -259,6 +281,7 @@ export function listensText(list: readonly CriSocket[]): string {
  * > the default). null with none, or when the kubelet dials neither of two (cri-socket-mismatch).
  */
 export function kubeletRuntime(node: NodeSet, target: Target): RuntimeId | null {
+  if (target.runtime) return target.runtime;
   const list = criSockets(node, target);
   if (list.length <= 1) return list[0]?.id ?? null;
   const kubelet = node.kubelet;
@@ -278,5 +301,6 @@ export function checksRuntime(node: NodeSet, target: Target, id: RuntimeId): boo
  * dials containerd.
  */
 export function checksContainerd(node: NodeSet, target: Target): boolean {
+  if (target.runtime) return target.runtime === 'containerd';
   return (crioSocket(node) === null && criDockerdSocket(node) === null) || checksRuntime(node, target, 'containerd');
 }
