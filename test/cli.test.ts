@@ -5,7 +5,7 @@
  * `npm test` builds dist/ first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,18 @@ describe('exit codes and output', () => {
       ['etc/crictl.yaml:1:19 warning cri-socket-mismatch'],
       { errors: 0, warnings: 1, infos: 0, fixable: 1 },
     ]);
+    // The same from crilint.config.yaml (target.runtime), and --runtime wins over it.
+    const dir = mkdtempSync(join(tmpdir(), 'crilint-runtime-'));
+    try {
+      cpSync(join(REPO, node), join(dir, 'node'), { recursive: true });
+      writeFileSync(join(dir, 'crilint.config.yaml'), 'target: {runtime: cri-o}\n');
+      const args = ['lint', '--root', 'node', '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json'];
+      const rules = (x: { stdout: string }) => JSON.parse(x.stdout).findings.map((f: { rule: string; file: string }) => `${f.file} ${f.rule}`);
+      expect(rules(crilint(args, { cwd: dir }))).toEqual(['etc/crictl.yaml cri-socket-mismatch']);
+      expect(rules(crilint([...args, '--runtime', 'containerd'], { cwd: dir })).filter((x: string) => x.endsWith('cri-socket-mismatch'))).toEqual(['var/lib/kubelet/config.yaml cri-socket-mismatch']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a clean node for its target: nothing on stdout or stderr, exit 0', () => {

@@ -23,7 +23,7 @@ import { runFixes } from '../engine/fix-run.js';
 import type { FixedFile, FixDiagnostic } from '../fix/apply.js';
 import { writeFiles, WriteError } from '../fix/write.js';
 import { unifiedDiff } from '../fix/diff.js';
-import { loadConfig, type CrilintConfig } from '../engine/config.js';
+import { loadConfig, RUNTIME_NAMES, type CrilintConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { formatJson } from '../report/json.js';
 import { formatStylish } from '../report/stylish.js';
@@ -35,8 +35,8 @@ import { InternalError, UsageError } from './errors.js';
 
 export type Format = 'stylish' | 'json' | 'sarif' | 'github';
 
-/** `--runtime` values (what users call the runtimes) → crilint's runtime IDs. */
-export const RUNTIME_FLAG: Readonly<Record<string, CriRuntime>> = { containerd: 'containerd', 'cri-o': 'crio', docker: 'cri-dockerd' };
+/** `--runtime` values (what users call the runtimes) → crilint's runtime IDs (the same names as `target.runtime` in the config file). */
+export const RUNTIME_FLAG = RUNTIME_NAMES;
 
 export interface LintArgs {
   paths: string[];

@@ -49,7 +49,7 @@ export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): Pipelin
   const target = resolveTarget(node, {
     kubernetes: opts.given?.kubernetes ?? config?.target.kubernetes,
     containerd: opts.given?.containerd ?? config?.target.containerd,
-    ...(opts.given?.runtime ? { runtime: opts.given.runtime } : {}),
+    ...(opts.given?.runtime ?? config?.target.runtime ? { runtime: opts.given?.runtime ?? config?.target.runtime } : {}),
   });
   const metas = catalog(rules);
   let findings = runRules(node, target, { rules, severity, profiles });
