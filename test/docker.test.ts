@@ -144,14 +144,22 @@ describe('rules', () => {
     expect(fixed(f[0]!)).toEqual({ 'var/lib/kubelet/config.yaml': KUBELET('containerRuntimeEndpoint: unix:///run/cri-dockerd.sock\n') });
   });
 
-  it("pause image: the flag is rewritten in place; without the flag, cri-dockerd's default (3.10) gets a finding without a fix", () => {
+  it("pause image: the flag is rewritten in place; without the flag, cri-dockerd's default (3.10) is fixed by a drop-in that repeats the command with the flag", () => {
     const f = lint({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': NODE['etc/systemd/system/cri-docker.service.d/10-pause.conf']!.replace('3.10.1', '3.9') }, '1.34');
     expect(f.map((x) => `${pos(x)} ${x.rule} ${x.fix?.safety}`)).toEqual(['etc/systemd/system/cri-docker.service.d/10-pause.conf:4:31-4:56 sandbox-image-mismatch safe']);
     expect(Object.values(fixed(f[0]!))[0]).toBe(NODE['etc/systemd/system/cri-docker.service.d/10-pause.conf']);
     const g = lint({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '' }, '1.34');
     expect(g.flatMap(show)).toEqual([
-      "lib/systemd/system/cri-docker.service:6:1-6:66 warning sandbox-image-mismatch [-] cri-dockerd 0.4.1 (assumed: the newest crilint knows) uses its default pause image registry.k8s.io/pause:3.10 (--pod-infra-container-image is not set), but kubeadm for Kubernetes 1.34 expects pause:3.10.1: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, and the node pulls and keeps both; add --pod-infra-container-image=registry.k8s.io/pause:3.10.1 to cri-dockerd's ExecStart= (in a drop-in: ExecStart= to clear it, then the whole command)",
+      "lib/systemd/system/cri-docker.service:6:1-6:66 warning sandbox-image-mismatch [safe] cri-dockerd 0.4.1 (assumed: the newest crilint knows) uses its default pause image registry.k8s.io/pause:3.10 (--pod-infra-container-image is not set), but kubeadm for Kubernetes 1.34 expects pause:3.10.1: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, and the node pulls and keeps both; add --pod-infra-container-image=registry.k8s.io/pause:3.10.1 to cri-dockerd's ExecStart= (in a drop-in: ExecStart= to clear it, then the whole command)",
     ]);
+    const ch = g[0]!.fix!.changes[0]!;
+    expect([ch.create?.display, ch.edits[0]!.text]).toEqual([
+      'etc/systemd/system/cri-docker.service.d/99-crilint-pause.conf',
+      '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --pod-infra-container-image=registry.k8s.io/pause:3.10.1\n',
+    ]);
+    // A drop-in that sorts after the one the fix would write would win over it: no fix then.
+    const h = lint({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '', 'etc/systemd/system/cri-docker.service.d/zz-local.conf': '[Service]\nRestart=always\n' }, '1.34');
+    expect(h.map((x) => `${x.rule} ${x.fix?.safety ?? '-'}`)).toEqual(['sandbox-image-mismatch -']);
   });
 
   it('a setting in daemon.json and on dockerd\'s command line stops dockerd: hosts/-H, exec-opts/--exec-opt, a flattened proxies key', () => {

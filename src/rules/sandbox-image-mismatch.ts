@@ -21,8 +21,11 @@
  *
  * cri-dockerd: `--pod-infra-container-image` on its ExecStart= (unit and drop-ins), else its default
  * for the assumed release (data criDockerdDefaultPause, ASSUMED_CRI_DOCKERD: pause 3.10); the fix
- * rewrites the flag. An unset flag has no fix (it needs an ExecStart= override in a drop-in).
+ * rewrites the flag; for an unset flag it adds the drop-in etc/systemd/system/cri-docker.service.d/
+ * 99-crilint-pause.conf, which clears ExecStart= and repeats the command with the flag (not when a
+ * drop-in that sorts after it exists: that one would win).
  */
+import { join, posix } from 'node:path';
 import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fileStart } from '../core/source.js';
 import { fmtVersion } from '../core/version.js';
@@ -195,6 +198,10 @@ function checkCrio(ctx: RuleContext): void {
   checkFlag(ctx, 'CRI-O', image, desired, [{ ...spot, message: pi.node ? `CRI-O's pause image ${image}` : `CRI-O's default pause image ${image}` }]);
 }
 
+/** Where the fix for an unset --pod-infra-container-image puts cri-dockerd's command (a drop-in read after the others). */
+const PAUSE_DROPIN_DIR = 'etc/systemd/system/cri-docker.service.d';
+const PAUSE_DROPIN = '99-crilint-pause.conf';
+
 /** cri-dockerd's --pod-infra-container-image (or its default) against kubeadm's pause tag. */
 function checkCriDockerd(ctx: RuleContext): void {
   const { node, target } = ctx;
@@ -212,7 +219,15 @@ function checkCriDockerd(ctx: RuleContext): void {
   const unitFile = model.criDockerd.files[0]!.file;
   const spot = flag ? flagValuePlace(flag) : cmd ? { file: cmd.assignment.file, range: cmd.assignment.range } : { file: unitFile, range: fileStart(unitFile) };
   if (!tagOk) {
-    const fix = flag && desired && (flag.valueFile === null || flag.valueFile === flag.file) ? tryFix(() => makeFix('safe', `set --pod-infra-container-image=${desired}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', desired))) : undefined;
+    let fix;
+    if (flag && desired && (flag.valueFile === null || flag.valueFile === flag.file)) fix = tryFix(() => makeFix('safe', `set --pod-infra-container-image=${desired}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', desired)));
+    else if (!flag && cmd && node.root) {
+      // A drop-in that sorts after every other one replaces the command with the flag added.
+      const image = expectedPauseImage(k8s);
+      const later = model.criDockerd.files.some((f) => f !== model.criDockerd!.files[0] && posix.basename(f.file.path) >= PAUSE_DROPIN);
+      const text = ['[Service]', 'ExecStart=', `ExecStart=${cmd.assignment.value} ${lines.formatFlag('pod-infra-container-image', image)}`];
+      if (!later) fix = tryFix(() => makeFix('safe', `add --pod-infra-container-image=${image} in ${PAUSE_DROPIN_DIR}/${PAUSE_DROPIN}`, lines.createFile(join(node.root!, PAUSE_DROPIN_DIR, PAUSE_DROPIN), `${PAUSE_DROPIN_DIR}/${PAUSE_DROPIN}`, text)));
+    }
     const what = set ? `cri-dockerd's pause image is ${image} (--pod-infra-container-image)` : `cri-dockerd ${ASSUMED_CRI_DOCKERD.version} (assumed: the newest crilint knows) uses its default pause image ${image} (--pod-infra-container-image is not set)`;
     ctx.report({
       ...spot,
