@@ -6,7 +6,7 @@
  * sandbox-image-mismatch, docker-flag-conflict, invalid-value) with exact findings and fixed bytes,
  * and the corpus units of ../shared/corpus/other/docker in a node root.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/core/types.js';
@@ -66,6 +66,30 @@ describe('model', () => {
     // rejects two for Type=notify; the last is what crilint reads).
     const cmd = execStart(m.criDockerd)!;
     expect([cmd.binary!.text, cmd.flags.map((f) => `${f.name}=${f.value}`)]).toEqual(['/usr/bin/cri-dockerd', ['network-plugin=cni']]);
+  });
+
+  it('a unit masked with a link to /dev/null in /etc counts as absent', () => {
+    const dir = root({ 'lib/systemd/system/cri-docker.service': SERVICE, 'lib/systemd/system/docker.service': DOCKERD });
+    mkdirSync(join(dir, 'etc/systemd/system'), { recursive: true });
+    symlinkSync('/dev/null', join(dir, 'etc/systemd/system/cri-docker.service'));
+    const m = loadNodeSet(discover([], [dir]).specs[0]!).node.docker!;
+    expect([m.criDockerd, m.dockerd!.files.map((f) => f.file.display)]).toEqual([null, ['lib/systemd/system/docker.service']]);
+  });
+
+  it('$VAR words of ExecStart= expand from EnvironmentFile= (read inside the root); the flag keeps its position in that file', () => {
+    const files: Files = {
+      'lib/systemd/system/cri-docker.service': '[Service]\nEnvironmentFile=-/etc/default/cri-dockerd\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// $CRI_DOCKERD_OPTS\n',
+      'etc/default/cri-dockerd': '# cri-dockerd flags\nCRI_DOCKERD_OPTS="--network-plugin=cni --pod-infra-container-image=registry.k8s.io/pause:3.9"\n',
+    };
+    const cmd = execStart(docker(files).docker!.criDockerd)!;
+    const f = flagOf(cmd, 'pod-infra-container-image')!;
+    expect([cmd.flags.map((x) => x.name), f.value, pos({ file: f.file, range: f.valueRange })]).toEqual([
+      ['container-runtime-endpoint', 'network-plugin', 'pod-infra-container-image'],
+      'registry.k8s.io/pause:3.9',
+      'etc/default/cri-dockerd:2:68-2:93',
+    ]);
+    const g = lint({ ...files, 'var/lib/kubelet/config.yaml': KUBELET(EP) }, '1.34').filter((x) => x.rule === 'sandbox-image-mismatch');
+    expect(fixed(g[0]!)).toEqual({ 'etc/default/cri-dockerd': files['etc/default/cri-dockerd']!.replace('3.9', '3.10.1') });
   });
 
   it('a continued ExecStart= line keeps exact positions for each flag', () => {

@@ -14,7 +14,7 @@ import { posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, SYSTEMD_UNIT_DIRS, unitOfPath } from '../data/docker.js';
 import { syntaxFinding } from '../parse/common.js';
-import { parseFlagWords, splitWords, type FlagToken, type Word } from '../parse/flags.js';
+import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
 import { parseYamlSource } from '../parse/yaml.js';
 import type { LoadContext } from './load.js';
@@ -32,6 +32,8 @@ export interface Unit {
   name: string;
   /** The unit file first (when there is one), then its drop-ins in the order systemd reads them. */
   files: UnitFile[];
+  /** The EnvironmentFile= files of the [Service] section that could be read, in order (later ones win). */
+  env: EnvFile[];
 }
 
 export interface DockerModel {
@@ -52,7 +54,13 @@ export function execStart(unit: Unit | null): ExecCommand | null {
   const a = list[list.length - 1];
   if (!a) return null;
   const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
-  const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart');
+  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from the
+  // EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
+  const env = envOf(unit.env);
+  const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
+    const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
+    return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
+  });
   const [binary, ...rest] = words;
   return { assignment: a, binary: binary ?? null, flags: parseFlagWords(rest).flags };
 }
@@ -97,12 +105,17 @@ function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
   return u;
 }
 
-/** A unit under the node root: the unit file from the first directory that has it, and the drop-ins. */
+/**
+ * A unit under the node root: the unit file from the first directory that has it, and the drop-ins.
+ * A unit file linked to /dev/null is masked (systemctl mask): the service never starts, so the unit
+ * counts as absent.
+ */
 function loadUnit(ctx: LoadContext, name: string): Unit | null {
   const files: UnitFile[] = [];
   for (const dir of SYSTEMD_UNIT_DIRS) {
     const host = ctx.hostPath(posix.join(dir, name));
     if (!ctx.isRegular(host)) continue;
+    if (ctx.diskPath(host) === '/dev/null') return null;
     const f = loadUnitFile(ctx, host);
     if (f) files.push(f);
     break;
@@ -118,7 +131,25 @@ function loadUnit(ctx: LoadContext, name: string): Unit | null {
     const f = loadUnitFile(ctx, host);
     if (f) files.push(f);
   }
-  return files.length ? { name, files } : null;
+  return files.length ? { name, files, env: envFiles(ctx, files) } : null;
+}
+
+/** EnvironmentFile= of [Service] (a list; `-` = optional), read inside the root. Loose units get none. */
+function envFiles(ctx: LoadContext, files: readonly UnitFile[]): EnvFile[] {
+  if (ctx.root === null) return [];
+  const out: EnvFile[] = [];
+  for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
+    const path = a.value.replace(/^-/, '');
+    if (!path.startsWith('/')) continue;
+    const host = ctx.hostPath(path);
+    if (!ctx.isRegular(host)) continue; // a missing file: systemd fails the unit unless `-` (not modelled)
+    const src = ctx.read(host, 'systemd-unit');
+    if (!src || unusable(src)) continue;
+    const e = parseEnvFile(src);
+    ctx.addComments(src, e.comments);
+    out.push(e);
+  }
+  return out;
 }
 
 export function loadDocker(ctx: LoadContext): DockerModel | null {
@@ -149,14 +180,14 @@ export function loadDocker(ctx: LoadContext): DockerModel | null {
     }
     const unit = (name: string): Unit | null => {
       const files = byUnit.get(name);
-      return files ? { name, files: [...files].sort((a, b) => Number(isDropIn(a)) - Number(isDropIn(b))) } : null;
+      return files ? { name, files: [...files].sort((a, b) => Number(isDropIn(a)) - Number(isDropIn(b))), env: [] } : null;
     };
     dockerd = unit(DOCKER_UNITS.dockerd);
     criDockerd = unit(DOCKER_UNITS.criDockerd);
     criDockerdSocket = unit(DOCKER_UNITS.criDockerdSocket);
   }
   if (!daemonJson && !dockerd && !criDockerd && !criDockerdSocket) return null;
-  const files = [daemonJson?.source, ...[dockerd, criDockerd, criDockerdSocket].flatMap((u) => u?.files.map((f) => f.file) ?? [])].filter((f): f is SourceFile => !!f);
+  const files = [daemonJson?.source, ...[dockerd, criDockerd, criDockerdSocket].flatMap((u) => [...(u?.files.map((f) => f.file) ?? []), ...(u?.env.map((e) => e.file) ?? [])])].filter((f): f is SourceFile => !!f);
   return { files, daemonJson, dockerd, criDockerd, criDockerdSocket };
 }
 
