@@ -98,11 +98,12 @@ describe('exit codes and output', () => {
     const node = 'fixtures/cri-socket-mismatch/clean-containerd-and-crio';
     const base = ['lint', '--root', node, '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json'];
     const detected = crilint(base);
-    expect([detected.code, JSON.parse(detected.stdout).findings.filter((f: { rule: string }) => f.rule === 'cri-socket-mismatch')]).toEqual([0, []]);
+    expect([detected.code, JSON.parse(detected.stdout).target, JSON.parse(detected.stdout).findings.filter((f: { rule: string }) => f.rule === 'cri-socket-mismatch')]).toEqual([0, { kubernetes: '1.34', containerd: '2.1', assumed: [] }, []]);
     const r = crilint([...base, '--runtime', 'cri-o']);
     const doc = JSON.parse(r.stdout);
-    expect([r.code, doc.findings.map((f: { rule: string; severity: string; file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`), doc.summary]).toEqual([
+    expect([r.code, doc.target, doc.findings.map((f: { rule: string; severity: string; file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`), doc.summary]).toEqual([
       0,
+      { kubernetes: '1.34', containerd: '2.1', assumed: [], runtime: 'cri-o' },
       ['etc/crictl.yaml:1:19 warning cri-socket-mismatch'],
       { errors: 0, warnings: 1, infos: 0, fixable: 1 },
     ]);
