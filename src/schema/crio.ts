@@ -82,7 +82,8 @@ function otherTables(schema: CrioSchema, key: string, here: SchemaNode | undefin
 function fileProblems(schema: CrioSchema, file: CrioFile): Finding[] {
   if (!file.root) return [];
   const out: Finding[] = [];
-  for (const p of validateTree(file.root, 'crio#top', { $ref: '#/$defs/top', $defs: schema.$defs })) {
+  // The whole schema (its root is `$ref: #/$defs/top`): the build precompiles it as it is (x-precompile).
+  for (const p of validateTree(file.root, 'crio', schema)) {
     if (p.kind === 'unknown-key') {
       const key = p.key!;
       const parentPath = p.path.slice(0, -1);
