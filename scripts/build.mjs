@@ -16,7 +16,7 @@
 //    schema it knows (same ajv options, same schema text) and otherwise loads the real ajv
 //    lazily and compiles as before. Precompiled: every schemas/*.json whole, and each of its
 //    $defs as `{ $ref: '#/$defs/<name>', $defs }` (how src/schema/containerd.ts validates a
-//    table). CRILINT_AJV_PRECOMPILED=0 turns the table off at run time (tests compare both).
+//    table) unless the schema says `"x-precompile": "whole"` (src/schema/crio.ts validates whole). CRILINT_AJV_PRECOMPILED=0 turns the table off at run time (tests compare both).
 // 2. `string-width` (yargs' help layout) is bundled as a lazy stand-in (scripts/shims/).
 // 3. A V8 code cache. Node 20 has no module compile cache (module.enableCompileCache is Node
 //    >= 22.1), so the loader does what it does by hand: vm.Script with `cachedData`. The cache
@@ -64,7 +64,9 @@ export function precompiledSchemas() {
       table[schemaKey(AJV_OPTIONS, asCompiled)] = name;
     };
     add(base, schema);
-    for (const def of Object.keys(schema.$defs ?? {})) add(`${base}#/$defs/${def}`, { $ref: `#/$defs/${def}`, $defs: schema.$defs });
+    // A schema validated only whole (`"x-precompile": "whole"`, e.g. crio.schema.json) skips the
+    // per-$def validators: each would repeat the code of every table below it.
+    if (schema['x-precompile'] !== 'whole') for (const def of Object.keys(schema.$defs ?? {})) add(`${base}#/$defs/${def}`, { $ref: `#/$defs/${def}`, $defs: schema.$defs });
   }
   return `${standaloneCode(ajv, exports)}\nexport const table = ${JSON.stringify(table)};\n`;
 }

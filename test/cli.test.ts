@@ -5,7 +5,7 @@
  * `npm test` builds dist/ first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,7 @@ describe('usage', () => {
         "  --root          Lint DIR whole as a node's / (repeatable)                                  [array]",
         '  --kubernetes    Target Kubernetes X.Y (default: newest known)                             [string]',
         '  --containerd    Target containerd X.Y (default: from config version)                      [string]',
+        '  --runtime       The node\'s runtime (default: detected)  [choices: "containerd", "cri-o", "docker"]',
         '  --format        Output format [choices: "stylish", "json", "sarif", "github"] [default: "stylish"]',
         '  --max-warnings  Exit 1 when there are more than N warnings                                [number]',
         '  --quiet         Report errors only                                      [boolean] [default: false]',
@@ -83,6 +84,7 @@ describe('usage', () => {
     [['lint', '--bogus', NODE], 'crilint: Unknown argument: bogus (see crilint --help)\n'],
     [['lint', '--root'], 'crilint: Not enough arguments following: root (see crilint --help)\n'],
     [['lint', '--format', 'xml', NODE], 'crilint: Invalid values:\n  Argument: format, Given: "xml", Choices: "stylish", "json", "sarif", "github" (see crilint --help)\n'],
+    [['lint', '--runtime', 'podman', NODE], 'crilint: Invalid values:\n  Argument: runtime, Given: "podman", Choices: "containerd", "cri-o", "docker" (see crilint --help)\n'],
     [['lint', '--max-warnings', '1.5', NODE], 'crilint: --max-warnings takes a whole number >= 0\n'],
     [['lint', '--kubernetes', 'latest', NODE], 'crilint: --kubernetes latest: expected a version such as 1.34 or 1.34.2\n'],
   ])('a usage error exits 2 with one line and no stack: %j', (args, stderr) => {
@@ -95,6 +97,33 @@ describe('usage', () => {
 });
 
 describe('exit codes and output', () => {
+  it('--runtime names the node\'s runtime: with containerd and CRI-O configured, crictl on containerd is fine when detected and a warning with --runtime cri-o', () => {
+    const node = 'fixtures/cri-socket-mismatch/clean-containerd-and-crio';
+    const base = ['lint', '--root', node, '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json'];
+    const detected = crilint(base);
+    expect([detected.code, JSON.parse(detected.stdout).target, JSON.parse(detected.stdout).findings.filter((f: { rule: string }) => f.rule === 'cri-socket-mismatch')]).toEqual([0, { kubernetes: '1.34', containerd: '2.1', assumed: [] }, []]);
+    const r = crilint([...base, '--runtime', 'cri-o']);
+    const doc = JSON.parse(r.stdout);
+    expect([r.code, doc.target, doc.findings.map((f: { rule: string; severity: string; file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule}`), doc.summary]).toEqual([
+      0,
+      { kubernetes: '1.34', containerd: '2.1', assumed: [], runtime: 'cri-o' },
+      ['etc/crictl.yaml:1:19 warning cri-socket-mismatch'],
+      { errors: 0, warnings: 1, infos: 0, fixable: 1 },
+    ]);
+    // The same from crilint.config.yaml (target.runtime), and --runtime wins over it.
+    const dir = mkdtempSync(join(tmpdir(), 'crilint-runtime-'));
+    try {
+      cpSync(join(REPO, node), join(dir, 'node'), { recursive: true });
+      writeFileSync(join(dir, 'crilint.config.yaml'), 'target: {runtime: cri-o}\n');
+      const args = ['lint', '--root', 'node', '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json'];
+      const rules = (x: { stdout: string }) => JSON.parse(x.stdout).findings.map((f: { rule: string; file: string }) => `${f.file} ${f.rule}`);
+      expect(rules(crilint(args, { cwd: dir }))).toEqual(['etc/crictl.yaml cri-socket-mismatch']);
+      expect(rules(crilint([...args, '--runtime', 'containerd'], { cwd: dir })).filter((x: string) => x.endsWith('cri-socket-mismatch'))).toEqual(['var/lib/kubelet/config.yaml cri-socket-mismatch']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a clean node for its target: nothing on stdout or stderr, exit 0', () => {
     expect(crilint(['lint', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1'])).toEqual({ stdout: '', stderr: '', code: 0 });
   });

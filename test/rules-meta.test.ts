@@ -19,7 +19,7 @@ import configSchema from '../schemas/crilint-config.schema.json' with { type: 'j
 
 const REPO = resolve(import.meta.dirname, '..');
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const RULE_FILE_KINDS = ['containerd', 'kubelet', 'kubelet-flags', 'crictl', 'sysctl', 'modules-load'];
+const RULE_FILE_KINDS = ['containerd', 'kubelet', 'kubelet-flags', 'crictl', 'crio', 'docker', 'systemd-unit', 'sysctl', 'modules-load'];
 
 function pageProblems(meta: RuleMeta): string[] {
   const path = `rules/${meta.id}.md`;

@@ -52,7 +52,7 @@ async function run(argv: string[]): Promise<{ stdout: string; error: string | nu
 
 describe('schema: crilint schema NAME', () => {
   it('prints each schema crilint ships, byte for byte', async () => {
-    expect(Object.keys(SCHEMAS)).toEqual(['kubelet', 'crictl', 'containerd', 'config']);
+    expect(Object.keys(SCHEMAS)).toEqual(['kubelet', 'crictl', 'containerd', 'crio', 'config']);
     expect(schemasDir()).toBe(join(REPO, 'schemas'));
     for (const [name, { file }] of Object.entries(SCHEMAS)) {
       const text = readFileSync(join(REPO, 'schemas', file), 'utf8');
@@ -66,8 +66,8 @@ describe('schema: crilint schema NAME', () => {
   });
 
   it('rejects an unknown name with the list (and a did-you-mean); a missing name is a usage error too', async () => {
-    expect(await run(['schema', 'kublet'])).toEqual({ stdout: '', error: 'unknown schema "kublet" (did you mean "kubelet"?); choose one of: kubelet, crictl, containerd, config' });
-    expect(await run(['schema', 'toString'])).toEqual({ stdout: '', error: 'unknown schema "toString"; choose one of: kubelet, crictl, containerd, config' });
+    expect(await run(['schema', 'kublet'])).toEqual({ stdout: '', error: 'unknown schema "kublet" (did you mean "kubelet"?); choose one of: kubelet, crictl, containerd, crio, config' });
+    expect(await run(['schema', 'toString'])).toEqual({ stdout: '', error: 'unknown schema "toString"; choose one of: kubelet, crictl, containerd, crio, config' });
     expect((await run(['schema'])).error).toMatch(/^Not enough non-option arguments/);
     expect(() => schemaText('sysctl')).toThrow(UsageError);
   });

@@ -21,7 +21,7 @@ function nodeOf(...files: SourceFile[]): NodeSet {
     if (f.kind === 'containerd') comments.set(f, parseTomlSource(f).comments);
     else if (f.kind === 'kubelet' || f.kind === 'crictl') comments.set(f, parseYamlSource(f).comments);
   }
-  return { name: 'n', root: '/node', files, comments, containerd: null, kubelet: null, crictl: null, sysctl: null, modules: null, findings: [] };
+  return { name: 'n', root: '/node', files, comments, containerd: null, crio: null, docker: null, kubelet: null, crictl: null, sysctl: null, modules: null, findings: [] };
 }
 
 /** A finding of `rule` at line:col spanning `len` characters. */

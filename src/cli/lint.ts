@@ -23,21 +23,27 @@ import { runFixes } from '../engine/fix-run.js';
 import type { FixedFile, FixDiagnostic } from '../fix/apply.js';
 import { writeFiles, WriteError } from '../fix/write.js';
 import { unifiedDiff } from '../fix/diff.js';
-import { loadConfig, type CrilintConfig } from '../engine/config.js';
+import { loadConfig, RUNTIME_NAMES, type CrilintConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { ReportWriter, renderNode, type Format, type NodePiece } from '../report/stream.js';
 import { UsageError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { lintInWorkers, workersAvailable } from './fleet.js';
 import { Progress } from './progress.js';
+import type { CriRuntime } from '../data/kubernetes.js';
 
 export type { Format } from '../report/stream.js';
+
+/** `--runtime` values (what users call the runtimes) → crilint's runtime IDs (the same names as `target.runtime` in the config file). */
+export const RUNTIME_FLAG = RUNTIME_NAMES;
 
 export interface LintArgs {
   paths: string[];
   root: string[];
   kubernetes?: Version;
   containerd?: Version;
+  /** `--runtime`: the node's CRI runtime (default: detected from the files present). */
+  runtime?: CriRuntime;
   format: Format;
   maxWarnings?: number;
   quiet: boolean;
@@ -96,7 +102,7 @@ export interface NodeOutcome {
 
 /** What lintNode() needs besides the spec; `settings` is plain data (a fleet worker gets it as is). */
 export interface NodeSettings {
-  given: { kubernetes?: Version; containerd?: Version };
+  given: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime };
   profiles?: string[];
   format: Format;
   fleet: boolean;
@@ -138,8 +144,10 @@ export function lintNode(spec: NodeSetSpec, settings: NodeSettings, ctx: { confi
     if (settings.quiet) findings = findings.filter((f) => f.severity === 'error');
     const assumed: string[] = [];
     if (target.assumed.kubernetes) assumed.push(`Kubernetes ${fmtVersion(target.kubernetes)}`);
-    if (target.assumed.containerd) assumed.push(`containerd ${fmtVersion(target.containerd)}`);
-    if (assumed.length) out.assumed = `assuming ${assumed.join(' and ')} (set --kubernetes/--containerd to choose)`;
+    // A CRI-O or Docker node without containerd config: CRI-O's release is the Kubernetes minor (src/data crioForKubernetes), cri-dockerd's the newest known, so only Kubernetes is assumed.
+    const crioOnly = node.containerd === null && (node.crio !== null || node.docker !== null);
+    if (target.assumed.containerd && !crioOnly) assumed.push(`containerd ${fmtVersion(target.containerd)}`);
+    if (assumed.length) out.assumed = `assuming ${assumed.join(' and ')} (set --kubernetes${crioOnly ? '' : '/--containerd'} to choose)`;
     out.notes = [...target.notes];
     out.piece = renderNode({ node, target, findings }, settings);
   } catch (e) {
@@ -191,7 +199,7 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
   for (const s of d.skipped) line(`crilint: ${s.path}: skipped: ${s.reason}`);
 
   const settings: NodeSettings = {
-    given: { kubernetes: args.kubernetes, containerd: args.containerd },
+    given: { kubernetes: args.kubernetes, containerd: args.containerd, ...(args.runtime ? { runtime: args.runtime } : {}) },
     profiles: args.profiles,
     format: args.format,
     fleet: d.fleet,
@@ -348,6 +356,7 @@ export function lintCommand(out: { code: number }) {
         .option('root', { type: 'string', array: true, requiresArg: true, describe: "Lint DIR whole as a node's / (repeatable)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
+        .option('runtime', { choices: ['containerd', 'cri-o', 'docker'] as const, requiresArg: true, describe: "The node's runtime (default: detected)" })
         .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
@@ -373,6 +382,7 @@ export function lintCommand(out: { code: number }) {
         root: strings(a.root),
         kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
         containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
+        ...(a.runtime !== undefined ? { runtime: RUNTIME_FLAG[String(a.runtime)] } : {}),
         format: a.format as Format,
         maxWarnings: mw,
         quiet: Boolean(a.quiet),

@@ -19,6 +19,7 @@ export const SCHEMAS: Readonly<Record<string, { file: string; describes: string 
   kubelet: { file: 'kubelet.schema.json', describes: 'KubeletConfiguration (kubelet.config.k8s.io/v1beta1), /var/lib/kubelet/config.yaml' },
   crictl: { file: 'crictl.schema.json', describes: 'crictl configuration, /etc/crictl.yaml' },
   containerd: { file: 'containerd.schema.json', describes: 'containerd config.toml (versions 2, 3 and 4)' },
+  crio: { file: 'crio.schema.json', describes: 'CRI-O crio.conf and crio.conf.d/* (CRI-O 1.36 keys)' },
   config: { file: 'crilint-config.schema.json', describes: "crilint's own crilint.config.yaml" },
 };
 
@@ -49,10 +50,10 @@ export function schemaCommand() {
     .join('\n');
   return {
     command: 'schema <name>',
-    describe: 'Print a JSON Schema crilint ships (kubelet, crictl, containerd, config), for editors',
+    describe: 'Print a JSON Schema crilint ships (kubelet, crictl, containerd, crio, config), for editors',
     builder: (y: Argv) =>
       y
-        .positional('name', { type: 'string', demandOption: true, describe: 'kubelet, crictl, containerd or config' })
+        .positional('name', { type: 'string', demandOption: true, describe: 'kubelet, crictl, containerd, crio or config' })
         .epilogue(`Schemas:\n${list}`)
         .example('$0 schema kubelet > .crilint/kubelet.schema.json', 'Save the KubeletConfiguration schema for the YAML language server'),
     handler: (a: Record<string, unknown>) => {

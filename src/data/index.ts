@@ -13,3 +13,5 @@ export * from './containerd.js';
 export * from './containerd-keys.js';
 export * from './containerd-defaults.js';
 export * from './notes.js';
+export * from './crio.js';
+export * from './docker.js';

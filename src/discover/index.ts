@@ -21,6 +21,7 @@ import { lstatSync, readdirSync, readSync, openSync, closeSync, statSync, type S
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileKind } from '../core/source.js';
 import { IoError, describeMissing } from './read.js';
+import { unitOfPath } from '../data/docker.js';
 
 export interface SpecFile {
   kind: FileKind;
@@ -66,6 +67,11 @@ export const WELL_KNOWN: readonly (readonly [RegExp, FileKind])[] = [
   [/^var\/lib\/kubelet\/kubeadm-flags\.env$/, 'kubelet-flags'],
   [/^etc\/(default|sysconfig)\/kubelet$/, 'kubelet-flags'],
   [/^etc\/crictl\.yaml$/, 'crictl'],
+  [/^etc\/crio\/crio\.conf$/, 'crio'],
+  [/^etc\/crio\/crio\.conf\.d\/.+$/, 'crio'],
+  [/^etc\/docker\/daemon\.json$/, 'docker'],
+  [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(docker\.service|cri-docker\.(service|socket))$/, 'systemd-unit'],
+  [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(docker|cri-docker)\.service\.d\/[^/]+\.conf$/, 'systemd-unit'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/sysctl\.d\/[^/]+\.conf$/, 'sysctl'],
   [/^etc\/sysctl\.conf$/, 'sysctl'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/modules-load\.d\/[^/]+\.conf$/, 'modules-load'],
@@ -318,6 +324,8 @@ export function classifyFile(path: string): Classification {
   if (TEMPLATE_MARK.test(stripHashComments(head))) return { skip: 'a template (it has {{ }}, {% %} or ${VAR} placeholders); lint the rendered file instead' };
   if (dir === 'sysctl.d') return { kind: 'sysctl' };
   if (dir === 'modules-load.d') return { kind: 'modules-load' };
+  if (name === 'crio.conf' || dir === 'crio.conf.d') return { kind: 'crio' };
+  if (name === 'daemon.json') return { kind: 'docker' };
   const ext = extname(name).toLowerCase();
 
   // Structured formats first: their markers are unambiguous.
@@ -329,8 +337,9 @@ export function classifyFile(path: string): Classification {
   // A KubeletConfiguration fragment without apiVersion/kind (kubeadm's instance-config.yaml, a patch).
   if (/^(containerRuntimeEndpoint|cgroupDriver)\s*:/m.test(head) && !/^kind\s*:/m.test(head)) return { kind: 'kubelet' };
   if (/^\s*KUBELET_(KUBEADM|EXTRA)_ARGS\s*=/m.test(head)) return { kind: 'kubelet-flags' };
-  if (/^\s*\[\s*crio(\.|\s*\])/m.test(head)) return { skip: 'a CRI-O configuration (not supported yet)' };
-  if (/^\s*\[(Unit|Service|Install|Socket)\]\s*$/m.test(head)) return { skip: 'a systemd unit file' };
+  if (/^\s*\[\s*crio(\.|\s*\])/m.test(head)) return { kind: 'crio' };
+  if (/^\s*\[(Unit|Service|Install|Socket)\]\s*$/m.test(head))
+    return unitOfPath(path) ? { kind: 'systemd-unit' } : { skip: 'a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins)' };
   if (CONTAINERD_MARK.test(head)) return { kind: 'containerd' };
   if (ext === '.toml') {
     if (name === 'config.toml' && head.trim() === '') return { kind: 'containerd' };

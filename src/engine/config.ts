@@ -2,7 +2,7 @@
  * crilint's own configuration file, `crilint.config.yaml` (or `.crilint.yaml`):
  *
  *   rules: { cgroup-driver-mismatch: error, sandbox-image-mismatch: off }   # severity or off
- *   target: { kubernetes: "1.34", containerd: "2.1" }                        # flags win
+ *   target: { kubernetes: "1.34", containerd: "2.1", runtime: cri-o }        # flags win
  *   profiles: [cis]                                                          # opt-in rule sets
  *   nodes: [{ name: pool-a, root: nodes/pool-a }]                            # explicit node sets
  *   ignore: ["**\/*.bak", legacy/]                                           # findings not reported
@@ -18,6 +18,7 @@
  * schemas/crilint-config.schema.json with positions; every problem is reported at once as a
  * ConfigError (a UsageError: exit 2) with one `file:line:col: message` line per problem.
  */
+import type { CriRuntime } from '../data/kubernetes.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/errors.js';
@@ -41,13 +42,16 @@ export interface NodeDecl {
   root: string;
 }
 
+/** `target.runtime` values (as `--runtime`) → crilint's runtime IDs. */
+export const RUNTIME_NAMES: Readonly<Record<string, CriRuntime>> = { containerd: 'containerd', 'cri-o': 'crio', docker: 'cri-dockerd' };
+
 export interface CrilintConfig {
   /** Absolute path of the file. */
   path: string;
   /** Directory relative paths are resolved against. */
   dir: string;
   rules: Record<string, RuleSetting>;
-  target: { kubernetes?: Version; containerd?: Version };
+  target: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime };
   profiles: string[];
   nodes: NodeDecl[];
   /** Patterns as written. */
@@ -170,6 +174,9 @@ export function parseConfig(src: SourceFile, knownRules: readonly string[]): Cri
       if (parsed) config.target[which] = parsed;
     }
   }
+
+  const rt = getPath(root, ['target', 'runtime']);
+  if (rt?.kind === 'scalar' && typeof rt.value === 'string' && Object.hasOwn(RUNTIME_NAMES, rt.value)) config.target.runtime = RUNTIME_NAMES[rt.value];
 
   const profiles = get(root, 'profiles');
   if (profiles?.kind === 'array') for (const p of profiles.items) if (p.kind === 'scalar' && typeof p.value === 'string') config.profiles.push(p.value);

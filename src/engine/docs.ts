@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize, posix } from 'node:path';
 import type { Finding } from '../core/types.js';
 import { parseVersion, type Version } from '../core/version.js';
+import type { CriRuntime } from '../data/kubernetes.js';
 import { discover } from '../discover/index.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { RULES } from '../rules/index.js';
@@ -283,7 +284,7 @@ export interface LintRootResult {
  * Lint one node root as `crilint lint --root DIR` does, with every rule at its default severity
  * and the suppression stage: the pipeline examples and fixtures are checked with.
  */
-export function lintRoot(root: string, given: { kubernetes?: Version; containerd?: Version } = {}, profiles: readonly string[] = []): LintRootResult {
+export function lintRoot(root: string, given: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime } = {}, profiles: readonly string[] = []): LintRootResult {
   const d = discover([], [root]);
   if (d.errors.length || d.specs.length !== 1) throw new Error(`cannot lint ${root}: ${d.errors.map((e) => e.message).join('; ') || `${d.specs.length} node sets`}`);
   const { node, ioErrors, target, findings } = lintSpec(d.specs[0]!, { given, profiles });

@@ -32,6 +32,7 @@ export function syntaxProblems(kind: FileKind, path: string, text: string): numb
   const src = makeSource({ path, display: path, kind }, text);
   switch (kind) {
     case 'containerd':
+    case 'crio':
       return parseTomlSource(src).findings.length;
     case 'kubelet':
     case 'crictl':
@@ -42,7 +43,10 @@ export function syntaxProblems(kind: FileKind, path: string, text: string): numb
     case 'kubelet-flags':
       return parseEnvFile(src).findings.length;
     case 'modules-load':
+    case 'systemd-unit':
       return 0;
+    case 'docker':
+      return jsonProblems(text);
     default:
       return -1;
   }
@@ -76,4 +80,15 @@ export function runFixes(spec: NodeSetSpec, opts: FixRunOptions): FixRun {
 function baseOf(files: readonly SourceFile[], path: string, kind: FileKind): number {
   const src = files.find((f) => f.path === path);
   return src ? Math.max(0, syntaxProblems(kind, path, src.text)) : 0;
+}
+
+/** daemon.json is strict JSON (dockerd decodes it with encoding/json); an empty file is an empty configuration. */
+function jsonProblems(text: string): number {
+  if (text.trim() === '') return 0;
+  try {
+    JSON.parse(text);
+    return 0;
+  } catch {
+    return 1;
+  }
 }

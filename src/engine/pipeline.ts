@@ -15,10 +15,11 @@ import type { Rule, RuleMeta, Target } from './rule.js';
 import { runRules } from './run.js';
 import { activeRuleIds, applySuppressions, ENGINE_RULES } from './suppress.js';
 import { resolveTarget } from './target.js';
+import type { CriRuntime } from '../data/kubernetes.js';
 
 export interface PipelineOptions {
   /** Versions given on the command line (they win over the config file's `target`). */
-  given?: { kubernetes?: Version; containerd?: Version };
+  given?: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime };
   config?: CrilintConfig | null;
   /** Profiles enabled on the command line, added to the config file's. */
   profiles?: readonly string[];
@@ -48,6 +49,7 @@ export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): Pipelin
   const target = resolveTarget(node, {
     kubernetes: opts.given?.kubernetes ?? config?.target.kubernetes,
     containerd: opts.given?.containerd ?? config?.target.containerd,
+    ...(opts.given?.runtime ?? config?.target.runtime ? { runtime: opts.given?.runtime ?? config?.target.runtime } : {}),
   });
   const metas = catalog(rules);
   let findings = runRules(node, target, { rules, severity, profiles });

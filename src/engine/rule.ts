@@ -7,6 +7,7 @@ import type { FileKind } from '../core/source.js';
 import type { Finding, Fix, FixSafety, Location, RelatedLocation, Severity } from '../core/types.js';
 import type { Version } from '../core/version.js';
 import type { NodeSet } from '../model/nodeset.js';
+import type { CriRuntime } from '../data/kubernetes.js';
 
 export interface Target {
   kubernetes: Version;
@@ -15,6 +16,11 @@ export interface Target {
   assumed: { kubernetes: boolean; containerd: boolean };
   /** Notes about the target (e.g. a version newer than the data tables). */
   notes: string[];
+  /**
+   * `--runtime`: the CRI runtime the node runs. Without it, the runtime is the one configured (or,
+   * with several, the one the kubelet dials): rules/shared/endpoints.ts kubeletRuntime.
+   */
+  runtime?: CriRuntime;
 }
 
 export interface RuleMeta {

@@ -117,6 +117,7 @@ const WHOLE_LINE_COMMENTS: Partial<Record<SourceFile['kind'], { what: string; va
   sysctl: { what: 'sysctl.d', value: 'the value' },
   'modules-load': { what: 'modules-load.d', value: 'the module name' },
   'kubelet-flags': { what: 'kubelet flag (EnvironmentFile)', value: 'the value' },
+  'systemd-unit': { what: 'systemd unit', value: 'the value' },
 };
 
 /**

@@ -10,6 +10,7 @@ import { containerdForConfigVersion } from '../data/containerd.js';
 import { clampContainerd, clampKubernetes } from '../data/lookup.js';
 import type { NodeSet } from '../model/nodeset.js';
 import type { Target } from './rule.js';
+import type { CriRuntime } from '../data/kubernetes.js';
 
 export class TargetError extends Error {}
 
@@ -19,7 +20,7 @@ export function parseTargetVersion(flag: string, s: string): Version {
   return v;
 }
 
-export function resolveTarget(node: NodeSet, given: { kubernetes?: Version; containerd?: Version }): Target {
+export function resolveTarget(node: NodeSet, given: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime }): Target {
   const notes: string[] = [];
   const kubernetes = given.kubernetes ?? parseVersion(NEWEST_KUBERNETES)!;
   let containerd = given.containerd;
@@ -31,5 +32,5 @@ export function resolveTarget(node: NodeSet, given: { kubernetes?: Version; cont
   if (k.note) notes.push(k.note);
   const c = clampContainerd(containerd);
   if (c.note) notes.push(c.note);
-  return { kubernetes, containerd, assumed: { kubernetes: !given.kubernetes, containerd: !given.containerd }, notes };
+  return { kubernetes, containerd, assumed: { kubernetes: !given.kubernetes, containerd: !given.containerd }, notes, ...(given.runtime ? { runtime: given.runtime } : {}) };
 }

@@ -29,6 +29,8 @@ import { IoError, readSource } from '../discover/read.js';
 import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
 import type { NodeSet } from './nodeset.js';
 import { loadContainerd } from './containerd.js';
+import { loadCrio } from './crio.js';
+import { loadDocker } from './docker.js';
 import { loadKubelet } from './kubelet.js';
 import { loadCrictl } from './crictl.js';
 import { loadSysctl } from './sysctl.js';
@@ -296,6 +298,8 @@ export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, str
     files: ctx.files,
     comments: ctx.comments,
     containerd: loadContainerd(ctx),
+    crio: loadCrio(ctx),
+    docker: loadDocker(ctx),
     kubelet: loadKubelet(ctx),
     crictl: loadCrictl(ctx),
     sysctl: loadSysctl(ctx),

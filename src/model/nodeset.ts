@@ -6,6 +6,8 @@ import type { SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
 import type { Comment } from '../parse/common.js';
 import type { ContainerdModel } from './containerd.js';
+import type { CrioModel } from './crio.js';
+import type { DockerModel } from './docker.js';
 import type { KubeletModel } from './kubelet.js';
 import type { CrictlModel } from './crictl.js';
 import type { SysctlModel } from './sysctl.js';
@@ -21,6 +23,9 @@ export interface NodeSet {
   /** Comments of every file (suppression directives live in them). */
   comments: Map<SourceFile, Comment[]>;
   containerd: ContainerdModel | null;
+  crio: CrioModel | null;
+  /** Docker Engine and cri-dockerd: daemon.json and the systemd units. */
+  docker: DockerModel | null;
   kubelet: KubeletModel | null;
   crictl: CrictlModel | null;
   sysctl: SysctlModel | null;

@@ -10,6 +10,7 @@
  * - `file` is relative to the node root for a root, to the working directory for loose files;
  *   null (with null positions) for a finding about the node as a whole.
  * - `target.assumed` names the versions that were not given (and were assumed).
+ * - `target.runtime` is present only when `--runtime` / `target.runtime` named the runtime (containerd, cri-o, docker).
  * - Fleet runs (several node sets, or node roots found in a directory) add `node` to each
  *   finding (the root as reported, `null` for the loose files) and a `nodes` list with every
  *   node linted, findings or not, and its own target. When the nodes' targets differ (the
@@ -25,7 +26,11 @@ export interface JsonTarget {
   kubernetes: string | null;
   containerd: string | null;
   assumed: string[];
+  /** Only with `--runtime` / `target.runtime`: the runtime as given (containerd, cri-o, docker). */
+  runtime?: string | null;
 }
+
+const RUNTIME_NAME: Readonly<Record<string, string>> = { containerd: 'containerd', crio: 'cri-o', 'cri-dockerd': 'docker' };
 
 export function findingJson(f: Finding, node?: string | null): Record<string, unknown> {
   const o: Record<string, unknown> = {
@@ -54,17 +59,19 @@ export function targetJson(t: Target): JsonTarget {
     kubernetes: fmtVersion(t.kubernetes),
     containerd: fmtVersion(t.containerd),
     assumed: (['kubernetes', 'containerd'] as const).filter((k) => t.assumed[k]),
+    ...(t.runtime ? { runtime: RUNTIME_NAME[t.runtime]! } : {}),
   };
 }
 
 /** The run's target: each field as the nodes agree on it, null where they differ (or when no node was linted). */
 export function mergeTargets(targets: readonly JsonTarget[]): JsonTarget {
-  const one = (k: 'kubernetes' | 'containerd') => {
-    const vals = new Set(targets.map((t) => t[k]));
+  const one = (k: 'kubernetes' | 'containerd' | 'runtime') => {
+    const vals = new Set(targets.map((t) => t[k] ?? null));
     return vals.size === 1 ? [...vals][0]! : null;
   };
   const assumed = (['kubernetes', 'containerd'] as const).filter((k) => targets.some((t) => t.assumed.includes(k)));
-  return { kubernetes: one('kubernetes'), containerd: one('containerd'), assumed };
+  const runtime = targets.some((t) => t.runtime !== undefined) ? { runtime: one('runtime') } : {};
+  return { kubernetes: one('kubernetes'), containerd: one('containerd'), assumed, ...runtime };
 }
 
 export function formatJson(results: readonly NodeResult[], fleet: boolean): string {

@@ -10,7 +10,11 @@
  * `unix://run/…` is a different path, `tcp://` refused on Linux.
  * Severity: error for the kubelet (it cannot reach its runtime), warning for crictl and for the
  * instance config (nothing breaks until someone runs crictl, or kubeadm rewrites the config).
- * Fix (safe): point the endpoint at containerd's socket, keeping `unix://` when it was written.
+ * Runtimes: containerd (`[grpc] address`, shared/endpoints.ts runtimeSocket) and CRI-O (`[crio.api]
+ * listen`, default /var/run/crio/crio.sock). With both configured, an endpoint that names either is
+ * fine (the node runs the one the kubelet dials); one that names neither is reported with both.
+ * Fix (safe): point the endpoint at the runtime's socket, keeping `unix://` when it was written;
+ * with two runtimes configured there is no fix (which one is meant is not known).
  */
 import type { SourceFile } from '../core/source.js';
 import type { FileChange, Range, RelatedLocation, Severity } from '../core/types.js';
@@ -18,7 +22,7 @@ import { defineRule, type RuleContext } from '../engine/rule.js';
 import { FixBuildError, lines, makeFix, yaml } from '../fix/index.js';
 import { kubeletSetting, type KubeletSetting } from '../model/kubelet.js';
 import type { VNode } from '../model/tree.js';
-import { endpointLike, parseEndpoint, runtimeSocket, type ParsedEndpoint, type RuntimeSocket } from './shared/endpoints.js';
+import { criSockets, endpointLike, listensText, parseEndpoint, type CriSocket, type ParsedEndpoint } from './shared/endpoints.js';
 import { docStart, insertionDoc, kubeletKnown, kubeletVersion, q } from './shared/kubelet-settings.js';
 
 interface Client {
@@ -37,16 +41,18 @@ interface Client {
 const KUBELET_BREAKS =
   'the kubelet cannot reach the runtime and exits ("validate service connection: validate CRI v1 runtime API for endpoint …: connect: no such file or directory"), and the node stays NotReady';
 const KUBELET_IMAGE_BREAKS = 'image pulls and image garbage collection go to a socket containerd does not serve, and pods cannot start';
+const KUBELET_IMAGE_BREAKS_ANY = 'image pulls and image garbage collection go to a socket no runtime serves, and pods cannot start';
 const CRICTL_BREAKS = '`crictl ps` and friends fail to connect ("validate service connection: … connect: no such file or directory")';
 const CRICTL_IMAGE_BREAKS = '`crictl images` and `crictl pull` fail to connect';
 const INSTANCE_BREAKS = 'kubeadm writes this endpoint into the kubelet configuration at the next `kubeadm upgrade` or `join`, and the kubelet then cannot reach the runtime';
 
-function message(c: Client, p: ParsedEndpoint, rt: RuntimeSocket, isDefault: boolean): string | null {
-  const listens = `containerd listens on ${rt.path}`;
+function message(c: Client, p: ParsedEndpoint, rt: readonly CriSocket[], isDefault: boolean): string | null {
+  const listens = listensText(rt);
+  const write = rt.length === 1 ? `unix://${rt[0]!.path}` : 'unix:// and the path of one of them';
   const problem = p.problem;
   if (problem?.kind === 'empty') return null; // unset: the default or crictl-endpoint-unset
   if (problem?.kind === 'unsupported') {
-    return `${c.what} ${c.raw} is not a unix socket, the only kind of endpoint Linux CRI clients accept ("${problem.error}"); ${listens}, so write unix://${rt.path}: ${c.breaks}`;
+    return `${c.what} ${c.raw} is not a unix socket, the only kind of endpoint Linux CRI clients accept ("${problem.error}"); ${listens}, so write ${write}: ${c.breaks}`;
   }
   if (problem?.kind === 'host') {
     return `${c.what} ${c.raw} reads ${q(p.host)} as a host name, so ${c.who} ${p.socket}, not ${problem.intended} (write three slashes: unix:///…); ${listens}: ${c.breaks}`;
@@ -54,20 +60,21 @@ function message(c: Client, p: ParsedEndpoint, rt: RuntimeSocket, isDefault: boo
   if (problem?.kind === 'no-path') {
     return `${c.what} ${c.raw} names no socket path (a relative path is read as a host name); ${listens}: ${c.breaks}`;
   }
-  if (p.socket === rt.socket) return null;
+  if (rt.some((s) => s.socket === p.socket)) return null;
   const source = isDefault ? `${c.what} is not set, so its default ${c.raw} applies` : `${c.what} ${c.raw}`;
   return `${c.who} ${p.socket} (${source}), but ${listens}: ${c.breaks}`;
 }
 
-function report(ctx: RuleContext, c: Client, rt: RuntimeSocket, isDefault = false): void {
+function report(ctx: RuleContext, c: Client, rt: readonly CriSocket[], isDefault = false): void {
   const p = parseEndpoint(c.raw);
   const msg = message(c, p, rt, isDefault);
   if (!msg) return;
-  const related: RelatedLocation[] = [rt.related];
+  const related: RelatedLocation[] = rt.map((s) => s.related);
   let fix;
+  const only = rt.length === 1 ? rt[0]! : null;
   try {
-    const ch = c.fix(endpointLike(c.raw, rt.path));
-    if (ch) fix = makeFix('safe', `point ${c.what} at ${rt.path}`, ch);
+    const ch = only ? c.fix(endpointLike(c.raw, only.path)) : null;
+    if (ch && only) fix = makeFix('safe', `point ${c.what} at ${only.path}`, ch);
   } catch (e) {
     if (!(e instanceof FixBuildError)) throw e;
   }
@@ -110,15 +117,15 @@ function kubeletClient(base: Omit<Client, 'at' | 'fix' | 'raw' | 'what'>, field:
 export default defineRule({
   meta: {
     id: 'cri-socket-mismatch',
-    description: 'The kubelet, kubeadm and crictl must dial the socket containerd serves CRI on',
+    description: 'The kubelet, kubeadm and crictl must dial the socket the container runtime (containerd, CRI-O or cri-dockerd) serves CRI on',
     severity: 'error',
-    files: ['containerd', 'kubelet', 'kubelet-flags', 'crictl'],
+    files: ['containerd', 'crio', 'systemd-unit', 'kubelet', 'kubelet-flags', 'crictl'],
     fixable: 'safe',
   },
   check(ctx) {
     const { node, target } = ctx;
-    const rt = runtimeSocket(node, target);
-    if (!rt) return;
+    const rt = criSockets(node, target);
+    if (!rt.length) return;
     const kubelet = node.kubelet;
     if (kubeletKnown(kubelet)) {
       const k8s = kubeletVersion(target);
@@ -131,7 +138,7 @@ export default defineRule({
       }
       const image = kubeletSetting(kubelet, 'imageServiceEndpoint', undefined, k8s);
       if (image.origin !== 'default' && typeof image.value === 'string' && image.value) {
-        const c = kubeletClient({ who: 'the kubelet dials', severity: 'error', breaks: KUBELET_IMAGE_BREAKS }, 'imageServiceEndpoint', 'image-service-endpoint', image, image.value, ctx);
+        const c = kubeletClient({ who: 'the kubelet dials', severity: 'error', breaks: rt.length === 1 && rt[0]!.id === 'containerd' ? KUBELET_IMAGE_BREAKS : KUBELET_IMAGE_BREAKS_ANY }, 'imageServiceEndpoint', 'image-service-endpoint', image, image.value, ctx);
         if (c) report(ctx, c, rt);
       }
       const inst = kubelet.instance;

@@ -5,8 +5,9 @@
  * prints "runtime connect using default endpoints: [...]. As the default settings are now
  * deprecated, you should set the endpoint instead." before every command
  * (kubernetes-sigs/cri-tools cmd/crictl; reference crictl-crio-docker-sysctl.md §1.3).
- * Fix (safe): `runtime-endpoint: unix://<containerd's socket>` (the default socket without a
- * containerd config).
+ * Fix (safe): `runtime-endpoint: unix://<the runtime's socket>` (shared/endpoints.ts
+ * runtimeSocketPath: containerd's or CRI-O's, the kubelet's with both; containerd's default socket
+ * without a runtime config).
  */
 import { fileStart } from '../core/source.js';
 import { crictlDefaultEndpoints } from '../data/kubernetes.js';

@@ -12,8 +12,16 @@
  * (not verified against a running 2.x), so there the built-in `runc` is assumed to stay and only
  * other names are checked. The runtimes seen are the merged ones (criView): 1.x replaces a plugin
  * table per imported file, so a drop-in with `runtimes` can drop runc too.
+ *
+ * CRI-O: a non-empty `[crio.runtime] default_runtime` without a `[crio.runtime.runtimes.NAME]`
+ * table in the merged configuration stops CRI-O ("default_runtime set to %q, but no runtime entry
+ * table [crio.runtime.runtimes.%s] was found", ValidateDefaultRuntime, pkg/config/config.go @
+ * f954a17e). Unset or empty, CRI-O adds its default handler (crun from 1.31, runc before) itself.
  */
-import { defineRule } from '../engine/rule.js';
+import { fmtVersion } from '../core/version.js';
+import { crioForKubernetes } from '../data/crio.js';
+import { defineRule, type RuleContext } from '../engine/rule.js';
+import { crioSettings } from '../model/crio.js';
 import { criView } from '../model/containerd.js';
 import { getPath } from '../model/tree.js';
 import { fmtTable, modeOf, targetText } from './shared/containerd.js';
@@ -21,11 +29,12 @@ import { fmtTable, modeOf, targetText } from './shared/containerd.js';
 export default defineRule({
   meta: {
     id: 'default-runtime-undefined',
-    description: 'The CRI default_runtime_name names a runtime that containerd.runtimes does not define, so containerd refuses to load the CRI plugin',
+    description: "The default runtime (containerd's default_runtime_name, CRI-O's default_runtime) is not defined, so containerd loads no CRI plugin and CRI-O does not start",
     severity: 'error',
-    files: ['containerd'],
+    files: ['containerd', 'crio'],
   },
   check(ctx) {
+    checkCrio(ctx);
     const model = ctx.node.containerd;
     if (!model) return;
     const mode = modeOf(ctx.target);
@@ -64,3 +73,22 @@ export default defineRule({
     });
   },
 });
+
+function checkCrio(ctx: RuleContext): void {
+  const model = ctx.node.crio;
+  if (!model || !model.configFiles.some((f) => f.root)) return;
+  const s = crioSettings(model);
+  const d = s.defaultRuntime;
+  if (!d.node || !d.value || s.runtimes.some((r) => r.name === d.value)) return;
+  const defined = s.runtimes.map((r) => `"${r.name}"`);
+  const crio = fmtVersion(crioForKubernetes(ctx.target.kubernetes));
+  ctx.report({
+    file: d.node.file,
+    range: d.node.range,
+    message:
+      `default_runtime = ${d.node.raw} names no runtime handler (${defined.length ? `defined: ${defined.join(', ')}` : 'no [crio.runtime.runtimes.*] table is defined'}): ` +
+      `CRI-O ${crio} does not start ("default_runtime set to \"${d.value}\", but no runtime entry table [crio.runtime.runtimes.${d.value}] was found"); ` +
+      `define [crio.runtime.runtimes.${d.value}] or name a defined handler`,
+    related: s.runtimes.map((r) => ({ file: r.table.file, range: r.table.range.start.line === r.table.range.end.line ? r.table.range : r.keyRange, message: `runtime handler "${r.name}" is defined here` })),
+  });
+}

@@ -14,8 +14,10 @@ import criConfigIgnored from './cri-config-ignored.js';
 import criPluginDisabled from './cri-plugin-disabled.js';
 import criSocketMismatch from './cri-socket-mismatch.js';
 import crictlEndpointUnset from './crictl-endpoint-unset.js';
+import crioRuntimeTableReset from './crio-runtime-table-reset.js';
 import defaultRuntimeUndefined from './default-runtime-undefined.js';
 import deprecatedKey from './deprecated-key.js';
+import dockerFlagConflict from './docker-flag-conflict.js';
 import dropinVersionAboveRoot from './dropin-version-above-root.js';
 import invalidValue from './invalid-value.js';
 import kernelModuleRequired from './kernel-module-required.js';
@@ -45,8 +47,10 @@ export const RULES: readonly Rule[] = [
   criPluginDisabled,
   criSocketMismatch,
   crictlEndpointUnset,
+  crioRuntimeTableReset,
   defaultRuntimeUndefined,
   deprecatedKey,
+  dockerFlagConflict,
   dropinVersionAboveRoot,
   invalidValue,
   kernelModuleRequired,

@@ -9,9 +9,9 @@ import { fileProblems } from './shared/schema-problems.js';
 export default defineRule({
   meta: {
     id: 'invalid-value',
-    description: 'A value that containerd, the kubelet or crictl rejects or misreads (type, range, enum, cross-field rules)',
+    description: 'A value that containerd, CRI-O, Docker, the kubelet or crictl rejects or misreads (type, range, enum, cross-field rules)',
     severity: 'error',
-    files: ['containerd', 'kubelet', 'kubelet-flags', 'crictl'],
+    files: ['containerd', 'crio', 'docker', 'systemd-unit', 'kubelet', 'kubelet-flags', 'crictl'],
   },
   check(ctx) {
     for (const f of fileProblems(ctx.node, ctx.target)) {

@@ -13,19 +13,36 @@
  *   flag is `invalid-value`'s). While it works, it must name the image containerd runs sandboxes with.
  * Fix (safe): the expected tag on containerd's image (the key is added when unset); the flag set
  * to the image containerd uses (with the expected tag).
+ *
+ * CRI-O: `[crio.image] pause_image` of the merged crio.conf + crio.conf.d, or CRI-O's default for
+ * its release (data crioDefaultPauseImage; the release is the Kubernetes minor), the same way; an
+ * unset key is added to the [crio.image] table of the last file that has a [crio…] table. On a
+ * node with both runtimes, only the one the kubelet dials is checked.
+ *
+ * cri-dockerd: `--pod-infra-container-image` on its ExecStart= (unit and drop-ins), else its default
+ * for the assumed release (data criDockerdDefaultPause, ASSUMED_CRI_DOCKERD: pause 3.10); the fix
+ * rewrites the flag; for an unset flag it adds the drop-in etc/systemd/system/cri-docker.service.d/
+ * 99-crilint-pause.conf, which clears ExecStart= and repeats the command with the flag (not when a
+ * drop-in that sorts after it exists: that one would win).
  */
-import type { FileChange } from '../core/types.js';
+import { join, posix } from 'node:path';
+import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fileStart } from '../core/source.js';
 import { fmtVersion, type Version } from '../core/version.js';
 import { configVersionVerdict, criKeyPath, defaultSandboxImage, maxConfigVersion, type ConfigVersion } from '../data/containerd.js';
 import { expectedPause, expectedPauseImage } from '../data/kubernetes.js';
 import { kubeletFlagStatus } from '../data/kubelet-flags.js';
-import { defineRule } from '../engine/rule.js';
-import { FixBuildError, lines, makeFix, toml } from '../fix/index.js';
+import { crioDefaultPauseImage, crioForKubernetes } from '../data/crio.js';
+import { ASSUMED_CRI_DOCKERD, criDockerdDefaultPause } from '../data/docker.js';
+import { ver } from '../data/lookup.js';
+import { defineRule, type RuleContext } from '../engine/rule.js';
+import { FixBuildError, lines, makeFix, toml, tryFix } from '../fix/index.js';
+import { crioSettings } from '../model/crio.js';
+import { execStart, flagOf } from '../model/docker.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
-import { mergeMode } from './shared/endpoints.js';
+import { checksContainerd, checksRuntime, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
 import { flagValuePlace, kubeletVersion } from './shared/kubelet-settings.js';
 import { nodeSpot } from './shared/runc.js';
 
@@ -56,15 +73,17 @@ function insertion(model: ContainerdModel, view: CriView, containerd: Version): 
 export default defineRule({
   meta: {
     id: 'sandbox-image-mismatch',
-    description: 'The sandbox (pause) image of containerd must be the one kubeadm expects and the one the kubelet spares',
+    description: 'The sandbox (pause) image of the runtime (containerd, CRI-O, cri-dockerd) must be the one kubeadm expects and the one the kubelet spares',
     severity: 'warning',
-    files: ['containerd', 'kubelet-flags'],
+    files: ['containerd', 'crio', 'systemd-unit', 'kubelet-flags'],
     fixable: 'safe',
   },
   check(ctx) {
     const { node, target } = ctx;
+    checkCrio(ctx);
+    checkCriDockerd(ctx);
     const model = node.containerd;
-    if (!model || !model.main.root) return;
+    if (!model || !model.main.root || !checksContainerd(node, target)) return;
     const view = criView(model, mergeMode(target));
     if (view.criDisabledBy.length) return;
     // containerd refuses the config version and does not start: config-version-unsupported.
@@ -110,29 +129,118 @@ export default defineRule({
     }
 
     // --pod-infra-container-image, while the kubelet still reads it.
-    const kubelet = node.kubelet;
-    const flag = kubelet ? kubeletFlag(kubelet, 'pod-infra-container-image') : null;
-    if (!flag || flag.value === null || flag.value === '') return;
-    const status = kubeletFlagStatus(k8s, 'pod-infra-container-image');
-    if (status.status === 'removed' || status.status === 'no-effect') return; // removed: invalid-value; no effect: harmless
-    if (flag.value === image || flag.value === desired) return; // same image, or containerd's own finding fixes the tag
     const related = sb.node
       ? [{ file: sb.node.file, range: sb.node.range, message: `containerd's sandbox image ${image}` }]
       : [{ ...(view.tables[0] && !view.tables[0].table.implicit ? nodeSpot(view.tables[0].table) : { file: model.main.source, range: fileStart(model.main.source) }), message: `containerd's default sandbox image ${image}` }];
-    const value = desired ?? image;
-    let fix;
-    try {
-      if (flag.valueFile === null || flag.valueFile === flag.file) fix = makeFix('safe', `set --pod-infra-container-image=${value}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', value));
-    } catch (e) {
-      if (!(e instanceof FixBuildError)) throw e;
-    }
-    ctx.report({
-      ...flagValuePlace(flag),
-      message:
-        `--pod-infra-container-image is ${flag.value}, but containerd runs pod sandboxes with ${image}: the flag only tells the kubelet's image garbage collector which pause image to keep, ` +
-        `so it spares an image no pod uses while containerd's can be removed and pulled again; set it to ${value}`,
-      related,
-      ...(fix ? { fix } : {}),
-    });
+    checkFlag(ctx, 'containerd', image, desired, related);
   },
 });
+
+/**
+ * --pod-infra-container-image against the image the runtime runs sandboxes with, while the kubelet
+ * still reads the flag. `desired` is the runtime's image with kubeadm's tag (null: no such image).
+ */
+function checkFlag(ctx: RuleContext, runtime: string, image: string, desired: string | null, related: RelatedLocation[]): void {
+  const kubelet = ctx.node.kubelet;
+  const flag = kubelet ? kubeletFlag(kubelet, 'pod-infra-container-image') : null;
+  if (!flag || flag.value === null || flag.value === '') return;
+  const status = kubeletFlagStatus(kubeletVersion(ctx.target), 'pod-infra-container-image');
+  if (status.status === 'removed' || status.status === 'no-effect') return; // removed: invalid-value; no effect: harmless
+  if (flag.value === image || flag.value === desired) return; // same image, or the runtime's own finding fixes the tag
+  const value = desired ?? image;
+  let fix;
+  try {
+    if (flag.valueFile === null || flag.valueFile === flag.file) fix = makeFix('safe', `set --pod-infra-container-image=${value}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', value));
+  } catch (e) {
+    if (!(e instanceof FixBuildError)) throw e;
+  }
+  ctx.report({
+    ...flagValuePlace(flag),
+    message:
+      `--pod-infra-container-image is ${flag.value}, but ${runtime} runs pod sandboxes with ${image}: the flag only tells the kubelet's image garbage collector which pause image to keep, ` +
+      `so it spares an image no pod uses while ${runtime}'s can be removed and pulled again; set it to ${value}`,
+    related,
+    ...(fix ? { fix } : {}),
+  });
+}
+
+/** CRI-O's `[crio.image] pause_image` (default per release, crioDefaultPauseImage) against kubeadm's pause tag. */
+function checkCrio(ctx: RuleContext): void {
+  const { node, target } = ctx;
+  const model = node.crio;
+  if (!model || !crioSocket(node) || !checksRuntime(node, target, 'crio')) return;
+  const s = crioSettings(model);
+  const k8s = kubeletVersion(target);
+  const want = expectedPause(k8s);
+  const crio = crioForKubernetes(k8s);
+  const pi = s.pauseImage;
+  const isDefault = pi.value === null;
+  const image = pi.value ?? crioDefaultPauseImage(crio);
+  const parts = splitImage(image);
+  const tagOk = parts.tag === null || parts.tag === want;
+  const desired = tagOk ? image : parts.digest ? null : `${parts.name}:${want}`;
+  const table = s.tables.image;
+  const first = model.configFiles.find((f) => f.root)!;
+  const spot = pi.node ? { file: pi.node.file, range: pi.node.range } : table && !table.implicit ? nodeSpot(table) : { file: first.source, range: fileStart(first.source) };
+  if (!tagOk) {
+    const fix = tryFix(() => {
+      if (pi.node && desired) return makeFix('safe', `use the pause image ${desired}`, toml.setValue(pi.node, desired));
+      if (!isDefault) return undefined;
+      // The last file that has [crio.image] (or the last file) gets the key: it wins over the others.
+      const files = model.configFiles.filter((f) => f.root);
+      const target = [...files].reverse().find((f) => f.root!.entries.some((e) => e.key.toLowerCase() === 'crio')) ?? files[files.length - 1]!;
+      return makeFix('safe', `use the pause image ${expectedPauseImage(k8s)}`, toml.ensureTable(target.root!, ['crio', 'image'], { pause_image: expectedPauseImage(k8s) }));
+    });
+    const what = isDefault ? `CRI-O ${fmtVersion(crio)} uses its default pause image ${image} (pause_image is not set)` : `CRI-O's pause image is ${image}`;
+    ctx.report({
+      ...spot,
+      message:
+        `${what}, but kubeadm for Kubernetes ${fmtVersion(target.kubernetes)} expects pause:${want}: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, ` +
+        `and the node pulls and keeps both; use ${isDefault ? expectedPauseImage(k8s) : (desired ?? `pause:${want}`)}`,
+      ...(fix ? { fix } : {}),
+    });
+  }
+  checkFlag(ctx, 'CRI-O', image, desired, [{ ...spot, message: pi.node ? `CRI-O's pause image ${image}` : `CRI-O's default pause image ${image}` }]);
+}
+
+/** Where the fix for an unset --pod-infra-container-image puts cri-dockerd's command (a drop-in read after the others). */
+const PAUSE_DROPIN_DIR = 'etc/systemd/system/cri-docker.service.d';
+const PAUSE_DROPIN = '99-crilint-pause.conf';
+
+/** cri-dockerd's --pod-infra-container-image (or its default) against kubeadm's pause tag. */
+function checkCriDockerd(ctx: RuleContext): void {
+  const { node, target } = ctx;
+  const model = node.docker;
+  if (!model || !model.criDockerd || !criDockerdSocket(node) || !checksRuntime(node, target, 'cri-dockerd')) return;
+  const k8s = kubeletVersion(target);
+  const want = expectedPause(k8s);
+  const cmd = execStart(model.criDockerd);
+  const flag = flagOf(cmd, 'pod-infra-container-image');
+  const set = flag && flag.value ? flag.value : null;
+  const image = set ?? criDockerdDefaultPause(ver(ASSUMED_CRI_DOCKERD.version));
+  const parts = splitImage(image);
+  const tagOk = parts.tag === null || parts.tag === want;
+  const desired = tagOk ? image : parts.digest ? null : `${parts.name}:${want}`;
+  const unitFile = model.criDockerd.files[0]!.file;
+  const spot = flag ? flagValuePlace(flag) : cmd ? { file: cmd.assignment.file, range: cmd.assignment.range } : { file: unitFile, range: fileStart(unitFile) };
+  if (!tagOk) {
+    let fix;
+    if (flag && desired && (flag.valueFile === null || flag.valueFile === flag.file)) fix = tryFix(() => makeFix('safe', `set --pod-infra-container-image=${desired}`, lines.setFlag(flag.file, flag.range, 'pod-infra-container-image', desired)));
+    else if (!flag && cmd && node.root) {
+      // A drop-in that sorts after every other one replaces the command with the flag added.
+      const image = expectedPauseImage(k8s);
+      const later = model.criDockerd.files.some((f) => f !== model.criDockerd!.files[0] && posix.basename(f.file.path) >= PAUSE_DROPIN);
+      const text = ['[Service]', 'ExecStart=', `ExecStart=${cmd.assignment.value} ${lines.formatFlag('pod-infra-container-image', image)}`];
+      if (!later) fix = tryFix(() => makeFix('safe', `add --pod-infra-container-image=${image} in ${PAUSE_DROPIN_DIR}/${PAUSE_DROPIN}`, lines.createFile(join(node.root!, PAUSE_DROPIN_DIR, PAUSE_DROPIN), `${PAUSE_DROPIN_DIR}/${PAUSE_DROPIN}`, text)));
+    }
+    const what = set ? `cri-dockerd's pause image is ${image} (--pod-infra-container-image)` : `cri-dockerd ${ASSUMED_CRI_DOCKERD.version} (assumed: the newest crilint knows) uses its default pause image ${image} (--pod-infra-container-image is not set)`;
+    ctx.report({
+      ...spot,
+      message:
+        `${what}, but kubeadm for Kubernetes ${fmtVersion(target.kubernetes)} expects pause:${want}: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, ` +
+        `and the node pulls and keeps both; ${set ? `use ${desired ?? `pause:${want}`}` : `add --pod-infra-container-image=${expectedPauseImage(k8s)} to cri-dockerd's ExecStart= (in a drop-in: ExecStart= to clear it, then the whole command)`}`,
+      ...(fix ? { fix } : {}),
+    });
+  }
+  checkFlag(ctx, 'cri-dockerd', image, desired, [{ ...spot, message: set ? `cri-dockerd's pause image ${image}` : `cri-dockerd's default pause image ${image}` }]);
+}

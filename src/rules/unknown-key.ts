@@ -18,9 +18,9 @@ import { systemdCgroupSites } from './systemd-cgroup-misplaced.js';
 export default defineRule({
   meta: {
     id: 'unknown-key',
-    description: 'A key that containerd, the kubelet or crictl does not know, so the setting has no effect (or crictl ignores the file)',
+    description: 'A key that containerd, CRI-O, the kubelet or crictl does not know, so the setting has no effect (or crictl ignores the file)',
     severity: 'error',
-    files: ['containerd', 'kubelet', 'kubelet-flags', 'crictl'],
+    files: ['containerd', 'crio', 'kubelet', 'kubelet-flags', 'crictl'],
   },
   check(ctx) {
     let claimed: Set<string> | null = null;

@@ -20,51 +20,20 @@
  * containerd is reported as unknown to that release. Keys that were removed (`x-removed`) stay known,
  * so that the removed-key rule, not `unknown-key`, reports them.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Finding } from '../core/types.js';
 import { cmpVersion, fmtVersion, parseVersion, type Version } from '../core/version.js';
 import type { Target } from '../engine/rule.js';
 import { criView, type ContainerdFile, type ContainerdModel, type MergeMode } from '../model/containerd.js';
 import { formatPath, get, getPath, type Path, type VNode } from '../model/tree.js';
+import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
 
-interface SchemaNode {
-  $ref?: string;
-  type?: string | string[];
-  properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean | SchemaNode;
-  items?: SchemaNode;
-  'x-since'?: string | string[];
-  'x-removed'?: string;
-  'x-invalid'?: string;
-  'x-table'?: string;
-  [k: string]: unknown;
-}
-
-interface ContainerdSchema {
-  $defs: Record<string, SchemaNode>;
-}
+type ContainerdSchema = DefsSchema;
 
 let loaded: ContainerdSchema | null = null;
 
-/**
- * The schema file ships in `schemas/` next to `src/` and `dist/` (package.json "files"), so it is
- * found one level up from the bundle (dist/crilint.mjs) or two levels up from this module (tests).
- */
 export function containerdSchema(): ContainerdSchema {
-  if (loaded) return loaded;
-  const candidates = ['../schemas/containerd.schema.json', '../../schemas/containerd.schema.json'];
-  let lastError: unknown;
-  for (const rel of candidates) {
-    try {
-      loaded = JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as ContainerdSchema;
-      return loaded;
-    } catch (e) {
-      lastError = e;
-    }
-  }
-  throw new Error(`containerd schema not found next to ${import.meta.url}: ${String(lastError)}`);
+  return (loaded ??= loadShippedSchema('containerd.schema.json', 'containerd'));
 }
 
 const IGNORED = 'containerd ignores unknown keys, so this setting has no effect';
@@ -316,9 +285,6 @@ function hintFor(schema: ContainerdSchema, def: string, rel: Path, key: string, 
   return undefined;
 }
 
-function tableText(path: Path): string {
-  return path.length ? `in [${formatPath(path)}]` : 'at the top level';
-}
 
 /** `"key" in [table]`, with array indexes after the key: `"disabled_plugins"[0] at the top level`. */
 function keyText(abs: Path): string {
@@ -329,18 +295,7 @@ function keyText(abs: Path): string {
   return `"${abs[i]}"${idx} ${tableText(abs.slice(0, i))}`;
 }
 
-function describe(n: VNode): string {
-  if (n.kind === 'map') return 'a table';
-  if (n.kind === 'array') return 'an array';
-  return `${n.type} ${n.raw}`;
-}
 
-function typeMatches(s: SchemaNode, n: VNode): boolean {
-  const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
-  if (!types.length) return true;
-  const actual = n.kind === 'map' ? 'object' : n.kind === 'array' ? 'array' : n.type === 'integer' ? 'integer' : n.type === 'float' ? 'number' : n.type;
-  return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
-}
 
 /**
  * Is a key with this `x-since` in the target release? A list names the first patch release of each

@@ -24,6 +24,13 @@ import { containerdDefault } from '../../data/containerd-defaults.js';
 import { criView, type CriView, type MergeMode } from '../../model/containerd.js';
 import type { NodeSet } from '../../model/nodeset.js';
 import { get, type ScalarNode } from '../../model/tree.js';
+import { CRIO_DEFAULT_LISTEN } from '../../data/crio.js';
+import { CRI_DOCKERD_SOCKET_UNIT } from '../../data/docker.js';
+import type { CriRuntime } from '../../data/kubernetes.js';
+import { crioSettings } from '../../model/crio.js';
+import { criDockerdEndpoint } from '../../model/docker.js';
+import { kubeletSetting } from '../../model/kubelet.js';
+import { kubeletVersion } from './kubelet-settings.js';
 import type { Target } from '../../engine/rule.js';
 import { nodeSpot } from './runc.js';
 
@@ -162,7 +169,138 @@ export function runtimeSocket(node: NodeSet, target: Target): RuntimeSocket | nu
   return { path, socket: normalizeSocketPath(path), node: view.grpcAddress.node, view, related };
 }
 
-/** The socket crictl-style fixes should name: containerd's, or its default when there is no config. */
+/**
+ * The socket crictl-style fixes should name: the runtime the kubelet uses (see kubeletRuntime),
+ * else the first configured one (containerd's, then CRI-O's), else containerd's default.
+ */
 export function runtimeSocketPath(node: NodeSet, target: Target): string {
-  return runtimeSocket(node, target)?.path ?? String(containerdDefault(target.containerd, 'grpcAddress'));
+  const list = criSockets(node, target);
+  const id = kubeletRuntime(node, target);
+  return (list.find((s) => s.id === id) ?? list[0])?.path ?? String(containerdDefault(target.containerd, 'grpcAddress'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every runtime configured on the node
+
+export type RuntimeId = CriRuntime;
+
+/** A CRI runtime configured on the node and the socket it serves CRI on. */
+export interface CriSocket {
+  id: RuntimeId;
+  /** How messages name it. */
+  label: 'containerd' | 'CRI-O' | 'cri-dockerd';
+  /** Absolute socket path, as written (or the default). */
+  path: string;
+  /** Normalised path for comparisons. */
+  socket: string;
+  related: RelatedLocation;
+}
+
+/**
+ * CRI-O's socket: `[crio.api] listen` (a plain path, `net.Listen("unix", …)`), else the default
+ * /var/run/crio/crio.sock (data CRIO_DEFAULT_LISTEN). null without a CRI-O configuration that parsed,
+ * or when `listen` is not an absolute path (invalid-value says why).
+ */
+export function crioSocket(node: NodeSet): CriSocket | null {
+  const model = node.crio;
+  if (!model || !model.configFiles.some((f) => f.root)) return null;
+  const s = crioSettings(model);
+  const path = s.listen.value ?? CRIO_DEFAULT_LISTEN.path;
+  if (!path.startsWith('/')) return null;
+  let related: RelatedLocation;
+  if (s.listen.node) related = { file: s.listen.node.file, range: s.listen.node.range, message: `CRI-O listens on ${path}` };
+  else {
+    const api = s.tables.api;
+    const first = model.configFiles[0]!.source;
+    const at = api && !api.implicit ? nodeSpot(api) : { file: first, range: fileStart(first) };
+    related = { ...at, message: `CRI-O listens on its default socket ${path} (no [crio.api] listen is set)` };
+  }
+  return { id: 'crio', label: 'CRI-O', path, socket: normalizeSocketPath(path), related };
+}
+
+/**
+ * cri-dockerd's socket (model/docker.ts criDockerdEndpoint) when its service or socket unit is on the
+ * node; null otherwise (Docker alone serves no CRI).
+ */
+export function criDockerdSocket(node: NodeSet): CriSocket | null {
+  const model = node.docker;
+  if (!model || (!model.criDockerd && !model.criDockerdSocket)) return null;
+  const ep = criDockerdEndpoint(model);
+  if (!ep) return null;
+  let related: RelatedLocation;
+  if (ep.how === 'socket-unit' && ep.listen) related = { file: ep.listen.file, range: ep.listen.valueRange, message: `cri-dockerd listens on ${ep.path} (socket activation: cri-docker.socket)` };
+  else if (ep.flag) related = { file: ep.flag.valueFile ?? ep.flag.file, range: ep.flag.valueRange ?? ep.flag.range, message: ep.how === 'packaged-socket' ? `cri-dockerd is socket-activated; without a cri-docker.socket here the packaged one listens on ${ep.path}` : `cri-dockerd listens on ${ep.path}` };
+  else {
+    const f = (model.criDockerd ?? model.criDockerdSocket)!.files[0]!.file;
+    related = { file: f, range: fileStart(f), message: `cri-dockerd listens on its default socket ${ep.path} (no --container-runtime-endpoint)` };
+  }
+  return { id: 'cri-dockerd', label: 'cri-dockerd', path: ep.path, socket: normalizeSocketPath(ep.path), related };
+}
+
+const LABELS: Readonly<Record<RuntimeId, CriSocket['label']>> = { containerd: 'containerd', crio: 'CRI-O', 'cri-dockerd': 'cri-dockerd' };
+const FLAG_NAMES: Readonly<Record<RuntimeId, string>> = { containerd: 'containerd', crio: 'cri-o', 'cri-dockerd': 'docker' };
+
+/**
+ * The runtimes configured on the node with the sockets they serve CRI on: containerd, CRI-O,
+ * cri-dockerd. With `--runtime`, only that one — at its default socket when the node set has none of
+ * its configuration (a finding then points at no file for it).
+ */
+export function criSockets(node: NodeSet, target: Target): CriSocket[] {
+  const all = configuredSockets(node, target);
+  const want = target.runtime;
+  if (!want) return all;
+  const hit = all.filter((s) => s.id === want);
+  if (hit.length) return hit;
+  const configured = want === 'containerd' ? node.containerd : want === 'crio' ? node.crio : node.docker?.criDockerd || node.docker?.criDockerdSocket ? node.docker : null;
+  if (configured) return []; // configured, but no usable socket (CRI disabled, a bad address): other rules say why
+  const path = want === 'containerd' ? String(containerdDefault(target.containerd, 'grpcAddress')) : want === 'crio' ? CRIO_DEFAULT_LISTEN.path : CRI_DOCKERD_SOCKET_UNIT.listen;
+  const label = LABELS[want];
+  return [{ id: want, label, path, socket: normalizeSocketPath(path), related: { file: null, range: null, message: `--runtime ${FLAG_NAMES[want]}: ${label} listens on its default socket ${path} (none of its configuration is in this node set)` } }];
+}
+
+function configuredSockets(node: NodeSet, target: Target): CriSocket[] {
+  const out: CriSocket[] = [];
+  const c = runtimeSocket(node, target);
+  if (c) out.push({ id: 'containerd', label: 'containerd', path: c.path, socket: c.socket, related: c.related });
+  const o = crioSocket(node);
+  if (o) out.push(o);
+  const d = criDockerdSocket(node);
+  if (d) out.push(d);
+  return out;
+}
+
+/** `containerd listens on X`, `containerd listens on X and CRI-O on Y`. */
+export function listensText(list: readonly CriSocket[]): string {
+  return list.map((s, i) => (i === 0 ? `${s.label} listens on ${s.path}` : `${s.label} on ${s.path}`)).join(' and ');
+}
+
+/**
+ * Which configured runtime the kubelet-against-runtime rules check: the only one configured
+ * (whatever the kubelet dials: a wrong endpoint is cri-socket-mismatch's), or, with two, the one
+ * the kubelet's runtime endpoint names (`--container-runtime-endpoint` > `containerRuntimeEndpoint`
+ * > the default). null with none, or when the kubelet dials neither of two (cri-socket-mismatch).
+ */
+export function kubeletRuntime(node: NodeSet, target: Target): RuntimeId | null {
+  if (target.runtime) return target.runtime;
+  const list = criSockets(node, target);
+  if (list.length <= 1) return list[0]?.id ?? null;
+  const kubelet = node.kubelet;
+  const raw = kubelet ? kubeletSetting(kubelet, 'containerRuntimeEndpoint', undefined, kubeletVersion(target)).value : undefined;
+  const p = parseEndpoint(typeof raw === 'string' ? raw : '');
+  return (!p.problem && list.find((s) => s.socket === p.socket)?.id) || null;
+}
+
+/** Whether the kubelet-against-runtime rules check this runtime (see kubeletRuntime). */
+export function checksRuntime(node: NodeSet, target: Target, id: RuntimeId): boolean {
+  return kubeletRuntime(node, target) === id;
+}
+
+/**
+ * Whether the containerd-against-kubelet checks apply: always on a node without another runtime (as
+ * before CRI-O and cri-dockerd were modelled), and with one configured too only when the kubelet
+ * dials containerd.
+ */
+export function checksContainerd(node: NodeSet, target: Target): boolean {
+  if (target.runtime) return target.runtime === 'containerd';
+  return (crioSocket(node) === null && criDockerdSocket(node) === null) || checksRuntime(node, target, 'containerd');
 }

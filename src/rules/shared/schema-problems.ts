@@ -8,6 +8,8 @@ import type { NodeSet } from '../../model/nodeset.js';
 import { containerdSchemaProblems } from '../../schema/containerd.js';
 import { kubeletProblems } from '../../schema/kubelet.js';
 import { crictlProblems } from '../../schema/crictl.js';
+import { crioProblems } from '../../schema/crio.js';
+import { dockerProblems } from '../../schema/docker.js';
 
 const cache = new WeakMap<NodeSet, { target: Target; findings: Finding[] }>();
 
@@ -16,6 +18,8 @@ export function fileProblems(node: NodeSet, target: Target): Finding[] {
   if (hit && hit.target === target) return hit.findings;
   const findings: Finding[] = [];
   if (node.containerd) findings.push(...containerdSchemaProblems(node.containerd, target));
+  if (node.crio) findings.push(...crioProblems(node.crio));
+  if (node.docker) findings.push(...dockerProblems(node.docker));
   if (node.kubelet) findings.push(...kubeletProblems(node.kubelet, target));
   // crictl releases follow Kubernetes minors (cri-tools v1.N ships with Kubernetes 1.N).
   if (node.crictl) findings.push(...crictlProblems(node.crictl, { crictl: target.kubernetes }));

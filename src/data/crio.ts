@@ -1,0 +1,128 @@
+/**
+ * CRI-O facts: where it reads its configuration and how files merge, defaults per release, the
+ * conmon cgroup rules, and which CRI-O release a Kubernetes minor runs with.
+ * Facts from ../shared/reference/crictl-crio-docker-sysctl.md §2, each re-checked in a cri-o/cri-o
+ * snapshot (HEAD f954a17e505f = v1.36.0-191) and at the release tags named per entry
+ * (`git show <tag>:<path>`).
+ */
+import type { Version } from '../core/version.js';
+import { clampKubernetes, pickSince, type Sourced } from './lookup.js';
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+/** `--config` default (pkg/config/config_unix.go CrioConfigPath @ f954a17e). */
+export const CRIO_CONFIG_PATH = '/etc/crio/crio.conf';
+/** `--config-dir` default (pkg/config/config_unix.go CrioConfigDropInPath @ f954a17e). */
+export const CRIO_DROPIN_DIR = '/etc/crio/crio.conf.d';
+
+/**
+ * How CRI-O combines its files (internal/criocli/criocli.go: UpdateFromFile(config) then
+ * UpdateFromPath(config-dir); pkg/config/config.go UpdateFromDropInFile / UpdateFromPath @ f954a17e):
+ */
+export const CRIO_MERGE: Readonly<Record<'order' | 'decode' | 'lists' | 'maps' | 'storageOptions' | 'unknownKeys' | 'caseInsensitive', Sourced>> = {
+  /** crio.conf first, then every regular file below crio.conf.d, recursively, names sorted per directory; no extension filter. */
+  order: { source: 'cri-o/cri-o internal/criocli/criocli.go (UpdateFromFile, then UpdateFromPath); pkg/config/config.go UpdateFromPath: filepath.Walk, every non-directory @ f954a17e' },
+  /** Each file is decoded on top of the configuration so far: keys a file does not set keep their value. */
+  decode: { source: 'cri-o/cri-o pkg/config/config.go UpdateFromDropInFile: t.fromConfig(c); toml.Decode(data, t); t.toConfig(c) @ f954a17e' },
+  /** An array replaces the earlier array (BurntSushi/toml unifySlice sets the length to the new array's). */
+  lists: { source: 'cri-o/cri-o vendor/github.com/BurntSushi/toml/decode.go unifySlice (rv.SetLen(n)) @ f954a17e' },
+  /**
+   * A map entry (a runtime handler `[crio.runtime.runtimes.X]`, a workload, an annotation) is a fresh
+   * value per file: re-declaring `[crio.runtime.runtimes.crun]` drops every field an earlier file set
+   * in it; entries of other names stay.
+   */
+  maps: { source: 'cri-o/cri-o vendor/github.com/BurntSushi/toml/decode.go unifyMap: reflect.New(rv.Type().Elem()) per key, SetMapIndex @ f954a17e' },
+  /** `storage_option` is the exception: the earlier and the new options, duplicates removed (the last one kept). */
+  storageOptions: { source: 'cri-o/cri-o pkg/config/config.go UpdateFromDropInFile + removeDupStorageOpts @ f954a17e' },
+  /** Unknown keys (and keys in the wrong table) are ignored without a word: the decode metadata is discarded. */
+  unknownKeys: { source: 'cri-o/cri-o pkg/config/config.go UpdateFromDropInFile: `_, err = toml.Decode(...)`, no Undecoded() check @ f954a17e' },
+  /** Struct fields match case-insensitively (an exact match first, then strings.EqualFold). */
+  caseInsensitive: { source: 'cri-o/cri-o vendor/github.com/BurntSushi/toml/decode.go unifyStruct (strings.EqualFold) @ f954a17e' },
+};
+
+/** The tables whose keys are map keys (names), not struct fields: each entry is replaced whole per file. */
+export const CRIO_MAP_TABLES: readonly (readonly string[])[] = [
+  ['crio', 'runtime', 'runtimes'],
+  ['crio', 'runtime', 'workloads'],
+  ['crio', 'runtime', 'runtimes', '*', 'platform_runtime_paths'],
+  ['crio', 'runtime', 'runtimes', '*', 'default_annotations'],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Defaults
+
+/** `[crio.api] listen`: a plain path (net.Listen("unix", …)), the same in every release read (v1.26.0, v1.30.0, v1.36.0). */
+export const CRIO_DEFAULT_LISTEN: { path: string } & Sourced = {
+  path: '/var/run/crio/crio.sock',
+  source: 'cri-o/cri-o pkg/config/config_unix.go CrioSocketPath @ v1.26.0, v1.30.0, v1.36.0; cmd/crio/main.go net.Listen("unix", config.Listen)',
+};
+
+/** `[crio.runtime] cgroup_manager`: systemd in every release; only systemd and cgroupfs are accepted. */
+export const CRIO_CGROUP_MANAGER: { default: 'systemd'; values: readonly ['systemd', 'cgroupfs'] } & Sourced = {
+  default: 'systemd',
+  values: ['systemd', 'cgroupfs'],
+  source: 'cri-o/cri-o internal/config/cgmgr/cgmgr_linux.go DefaultCgroupManager = systemdCgroupManager; SetCgroupManager: "invalid cgroup manager: %s" @ f954a17e',
+};
+
+/** `[crio.runtime] default_runtime` when not set. */
+export const CRIO_DEFAULT_RUNTIME: readonly ({ since: string; name: string } & Sourced)[] = [
+  { since: '1.24.0', name: 'runc', source: 'cri-o/cri-o pkg/config/config_linux.go defaultRuntime = "runc" @ v1.26.0–v1.30.0' },
+  { since: '1.31.0', name: 'crun', source: 'cri-o/cri-o pkg/config/config_linux.go DefaultRuntime = "crun" @ v1.31.0, v1.36.0' },
+];
+
+/** Default `[crio.image] pause_image` per release. */
+export const CRIO_DEFAULT_PAUSE_IMAGE: readonly ({ since: string; image: string } & Sourced)[] = [
+  { since: '1.24.0', image: 'registry.k8s.io/pause:3.6', source: 'cri-o/cri-o pkg/config/config.go DefaultPauseImage @ v1.24.0, v1.25.0, v1.26.0, v1.27.0' },
+  { since: '1.28.0', image: 'registry.k8s.io/pause:3.9', source: 'cri-o/cri-o pkg/config DefaultPauseImage @ v1.28.0, v1.30.0' },
+  { since: '1.31.0', image: 'registry.k8s.io/pause:3.10', source: 'cri-o/cri-o pkg/config/config_linux.go DefaultPauseImage @ v1.31.0, v1.33.0' },
+  { since: '1.34.0', image: 'registry.k8s.io/pause:3.10.1', source: 'cri-o/cri-o pkg/config/config_linux.go DefaultPauseImage @ v1.34.0, f954a17e' },
+];
+
+/**
+ * The monitor (conmon) cgroup: a non-empty `[crio.runtime] conmon_cgroup` overrides every oci
+ * handler's `monitor_cgroup`; empty with systemd means `system.slice`. At start-up, with systemd it
+ * must be `pod` or end in `.slice` ("conmon cgroup should be 'pod' or a systemd slice"); with
+ * cgroupfs it must be `pod` or empty — `system.slice` (the systemd default) is quietly turned into
+ * empty ("cgroupfs manager conmon cgroup should be 'pod' or empty, but got: '%s'"). Only handlers
+ * with runtime_type "oci" or "" are checked.
+ */
+export const CRIO_MONITOR_CGROUP: { systemdDefault: string; pod: string } & Sourced = {
+  systemdDefault: 'system.slice',
+  pod: 'pod',
+  source: 'cri-o/cri-o pkg/config/config.go TranslateMonitorFields / TranslateMonitorFieldsForHandler; pkg/config/config_linux.go defaultMonitorCgroup @ f954a17e',
+};
+
+/** Why CRI-O refuses a monitor cgroup, or null when it accepts it. */
+export function crioMonitorCgroupError(manager: 'systemd' | 'cgroupfs', value: string): string | null {
+  if (manager === 'systemd') {
+    const v = value === '' ? CRIO_MONITOR_CGROUP.systemdDefault : value;
+    return v === CRIO_MONITOR_CGROUP.pod || v.endsWith('.slice') ? null : "conmon cgroup should be 'pod' or a systemd slice";
+  }
+  const v = value === CRIO_MONITOR_CGROUP.systemdDefault ? '' : value;
+  return v === CRIO_MONITOR_CGROUP.pod || v === '' ? null : `cgroupfs manager conmon cgroup should be 'pod' or empty, but got: '${v}'`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Versions
+
+/**
+ * CRI-O follows the Kubernetes release cycle with its minor versions: CRI-O 1.N is the release for
+ * Kubernetes 1.N (cri-o/cri-o README.md "Compatibility matrix: CRI-O ⬄ Kubernetes" @ f954a17e). So the
+ * CRI-O a node runs is taken to be the target Kubernetes minor.
+ */
+export const CRIO_FOLLOWS_KUBERNETES: Sourced = { source: 'cri-o/cri-o README.md "Compatibility matrix: CRI-O ⬄ Kubernetes" @ f954a17e' };
+
+/** The CRI-O release assumed for a Kubernetes version: the same minor line (clamped to the tables). */
+export function crioForKubernetes(k8s: Version): Version {
+  const line = clampKubernetes(k8s).version;
+  return { major: line.major, minor: line.minor };
+}
+
+export function crioDefaultRuntime(crio: Version): string {
+  return pickSince(CRIO_DEFAULT_RUNTIME, crio)?.name ?? CRIO_DEFAULT_RUNTIME[0]!.name;
+}
+
+export function crioDefaultPauseImage(crio: Version): string {
+  return pickSince(CRIO_DEFAULT_PAUSE_IMAGE, crio)?.image ?? CRIO_DEFAULT_PAUSE_IMAGE[0]!.image;
+}

@@ -1,0 +1,282 @@
+/**
+ * The Docker Engine + cri-dockerd model: `/etc/docker/daemon.json` (positioned JSON), dockerd's and
+ * cri-dockerd's systemd units with their drop-ins (the effective ExecStart= parsed into flags with
+ * positions) and cri-dockerd's socket unit, and the settings the rules read: Docker's cgroup driver,
+ * cri-dockerd's socket and pause image.
+ *
+ * Units are found as systemd finds them (systemd.unit(5)): the first of the unit directories
+ * (src/data/docker.ts SYSTEMD_UNIT_DIRS, /etc first) that has the unit file; drop-ins
+ * `<unit>.d/*.conf` from all of them, a name in a higher directory hiding the same name below,
+ * read in name order after the unit. ExecStart= is a list an empty assignment resets; dockerd and
+ * cri-dockerd (Type=notify) take exactly one, the last one left.
+ */
+import { posix } from 'node:path';
+import type { SourceFile } from '../core/source.js';
+import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, SYSTEMD_UNIT_DIRS, unitOfPath } from '../data/docker.js';
+import { syntaxFinding } from '../parse/common.js';
+import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagToken, type Word } from '../parse/flags.js';
+import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
+import { parseYamlSource } from '../parse/yaml.js';
+import type { LoadContext } from './load.js';
+import { unusable } from './load.js';
+import type { MapNode, ScalarNode, VNode } from './tree.js';
+import { get } from './tree.js';
+
+export interface ExecCommand {
+  assignment: UnitAssignment;
+  binary: Word | null;
+  flags: FlagToken[];
+}
+
+export interface Unit {
+  name: string;
+  /** The unit file first (when there is one), then its drop-ins in the order systemd reads them. */
+  files: UnitFile[];
+  /** The EnvironmentFile= files of the [Service] section that could be read, in order (later ones win). */
+  env: EnvFile[];
+}
+
+export interface DockerModel {
+  files: SourceFile[];
+  daemonJson: { source: SourceFile; root: MapNode | null } | null;
+  dockerd: Unit | null;
+  criDockerd: Unit | null;
+  criDockerdSocket: Unit | null;
+}
+
+/** ExecStart= prefixes (systemd.service(5) "Command lines"): `-`, `@`, `:`, `+`, `!`, `!!`. */
+const EXEC_PREFIX = /^[-@:+!]+/;
+
+/** The command a service runs: its last ExecStart= after resets, split into words and flags. */
+export function execStart(unit: Unit | null): ExecCommand | null {
+  if (!unit) return null;
+  const list = listSetting(unit.files, 'Service', 'ExecStart');
+  const a = list[list.length - 1];
+  if (!a) return null;
+  const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
+  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from the
+  // EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
+  const env = envOf(unit.env);
+  const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
+    const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
+    return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
+  });
+  const [binary, ...rest] = words;
+  return { assignment: a, binary: binary ?? null, flags: parseFlagWords(rest).flags };
+}
+
+/** The last occurrence of a flag by any of its names (`host`, `H`). */
+export function flagOf(cmd: ExecCommand | null, ...names: string[]): FlagToken | null {
+  if (!cmd) return null;
+  for (let i = cmd.flags.length - 1; i >= 0; i--) if (names.includes(cmd.flags[i]!.name)) return cmd.flags[i]!;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+function parseDaemonJson(ctx: LoadContext, source: SourceFile): MapNode | null {
+  if (unusable(source)) return null;
+  if (source.text.trim() === '') return null; // dockerd: an empty file is an empty configuration
+  try {
+    JSON.parse(source.text);
+  } catch (e) {
+    // dockerd decodes with encoding/json: strict JSON (no comments, no trailing commas).
+    const m = /position (\d+)/.exec(String((e as Error).message));
+    const at = m ? Number(m[1]) : 0;
+    const why = String((e as Error).message).replace(/ in JSON at position \d+.*$/, '');
+    ctx.findings.push(syntaxFinding(source, at, at + 1, `invalid JSON: ${why}; dockerd does not start`));
+    return null;
+  }
+  const doc = parseYamlSource(source, { version: '1.2' });
+  const root = doc.roots[0];
+  if (!root || root.kind !== 'map') {
+    ctx.findings.push(syntaxFinding(source, 0, source.text.length, 'daemon.json must hold a JSON object; dockerd does not start'));
+    return null;
+  }
+  return root;
+}
+
+function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
+  const source = ctx.read(host, 'systemd-unit');
+  if (!source || unusable(source)) return null;
+  const u = parseUnitFile(source);
+  ctx.addComments(source, u.comments);
+  return u;
+}
+
+/**
+ * A unit under the node root: the unit file from the first directory that has it, and the drop-ins.
+ * A unit file linked to /dev/null is masked (systemctl mask): the service never starts, so the unit
+ * counts as absent.
+ */
+function loadUnit(ctx: LoadContext, name: string): Unit | null {
+  const files: UnitFile[] = [];
+  for (const dir of SYSTEMD_UNIT_DIRS) {
+    const host = ctx.hostPath(posix.join(dir, name));
+    if (!ctx.isRegular(host)) continue;
+    if (ctx.diskPath(host) === '/dev/null') return null;
+    const f = loadUnitFile(ctx, host);
+    if (f) files.push(f);
+    break;
+  }
+  const dropIns = new Map<string, string>();
+  for (const dir of SYSTEMD_UNIT_DIRS) {
+    const d = ctx.hostPath(posix.join(dir, `${name}.d`));
+    for (const n of ctx.list(d)) if (n.endsWith('.conf') && !dropIns.has(n)) dropIns.set(n, `${d}/${n}`);
+  }
+  for (const n of [...dropIns.keys()].sort()) {
+    const host = dropIns.get(n)!;
+    if (!ctx.isRegular(host)) continue;
+    const f = loadUnitFile(ctx, host);
+    if (f) files.push(f);
+  }
+  return files.length ? { name, files, env: envFiles(ctx, files) } : null;
+}
+
+/** EnvironmentFile= of [Service] (a list; `-` = optional), read inside the root. Loose units get none. */
+function envFiles(ctx: LoadContext, files: readonly UnitFile[]): EnvFile[] {
+  if (ctx.root === null) return [];
+  const out: EnvFile[] = [];
+  for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
+    const path = a.value.replace(/^-/, '');
+    if (!path.startsWith('/')) continue;
+    const host = ctx.hostPath(path);
+    if (!ctx.isRegular(host)) continue; // a missing file: systemd fails the unit unless `-` (not modelled)
+    const src = ctx.read(host, 'systemd-unit');
+    if (!src || unusable(src)) continue;
+    const e = parseEnvFile(src);
+    ctx.addComments(src, e.comments);
+    out.push(e);
+  }
+  return out;
+}
+
+export function loadDocker(ctx: LoadContext): DockerModel | null {
+  let daemonJson: DockerModel['daemonJson'] = null;
+  let dockerd: Unit | null = null;
+  let criDockerd: Unit | null = null;
+  let criDockerdSocket: Unit | null = null;
+  if (ctx.root !== null) {
+    const host = ctx.hostPath(DOCKER_DAEMON_JSON);
+    if (ctx.isRegular(host)) {
+      const source = ctx.read(host, 'docker');
+      if (source) daemonJson = { source, root: parseDaemonJson(ctx, source) };
+    }
+    dockerd = loadUnit(ctx, DOCKER_UNITS.dockerd);
+    criDockerd = loadUnit(ctx, DOCKER_UNITS.criDockerd);
+    criDockerdSocket = loadUnit(ctx, DOCKER_UNITS.criDockerdSocket);
+  } else {
+    const json = ctx.given('docker')[0];
+    if (json) {
+      const source = ctx.read(json, 'docker');
+      if (source) daemonJson = { source, root: parseDaemonJson(ctx, source) };
+    }
+    const byUnit = new Map<string, UnitFile[]>();
+    for (const p of ctx.given('systemd-unit')) {
+      const u = unitOfPath(p);
+      const f = u ? loadUnitFile(ctx, p) : null;
+      if (u && f) byUnit.set(u, [...(byUnit.get(u) ?? []), f]);
+    }
+    const unit = (name: string): Unit | null => {
+      const files = byUnit.get(name);
+      return files ? { name, files: [...files].sort((a, b) => Number(isDropIn(a)) - Number(isDropIn(b))), env: [] } : null;
+    };
+    dockerd = unit(DOCKER_UNITS.dockerd);
+    criDockerd = unit(DOCKER_UNITS.criDockerd);
+    criDockerdSocket = unit(DOCKER_UNITS.criDockerdSocket);
+  }
+  if (!daemonJson && !dockerd && !criDockerd && !criDockerdSocket) return null;
+  const files = [daemonJson?.source, ...[dockerd, criDockerd, criDockerdSocket].flatMap((u) => [...(u?.files.map((f) => f.file) ?? []), ...(u?.env.map((e) => e.file) ?? [])])].filter((f): f is SourceFile => !!f);
+  return { files, daemonJson, dockerd, criDockerd, criDockerdSocket };
+}
+
+function isDropIn(f: UnitFile): boolean {
+  return posix.basename(posix.dirname(f.file.path)).endsWith('.d');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+export interface DockerCgroupDriver {
+  /** 'systemd' | 'cgroupfs' as written (lower-cased key, trimmed value), null when not set (host-dependent). */
+  value: string | null;
+  /** The exec-opts item (daemon.json) that sets it. */
+  node: ScalarNode | null;
+  /** The `--exec-opt` flag that sets it. */
+  flag: FlagToken | null;
+}
+
+/**
+ * `native.cgroupdriver` as dockerd parses exec-opts (parseExecOptions: split at the first `=`, the
+ * key lower-cased and trimmed, the value trimmed; the last one wins): from daemon.json `exec-opts`,
+ * else from `--exec-opt` on dockerd's command line (both at once stop dockerd: docker-flag-conflict).
+ */
+export function dockerCgroupDriver(model: DockerModel): DockerCgroupDriver {
+  const pick = (raw: string): string | null => {
+    const i = raw.indexOf('=');
+    return i >= 0 && raw.slice(0, i).trim().toLowerCase() === 'native.cgroupdriver' ? raw.slice(i + 1).trim() : null;
+  };
+  const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
+  if (opts && opts.kind === 'array') {
+    for (let i = opts.items.length - 1; i >= 0; i--) {
+      const it = opts.items[i]!;
+      if (it.kind === 'scalar' && typeof it.value === 'string') {
+        const v = pick(it.value);
+        if (v !== null) return { value: v, node: it, flag: null };
+      }
+    }
+  }
+  const cmd = execStart(model.dockerd);
+  if (cmd) {
+    for (let i = cmd.flags.length - 1; i >= 0; i--) {
+      const f = cmd.flags[i]!;
+      if (f.name === 'exec-opt' && f.value !== null) {
+        const v = pick(f.value);
+        if (v !== null) return { value: v, node: null, flag: f };
+      }
+    }
+  }
+  return { value: null, node: null, flag: null };
+}
+
+export interface CriDockerdEndpoint {
+  /** The socket path cri-dockerd serves CRI on. */
+  path: string;
+  /** What says so: the flag, the socket unit's ListenStream=, or null for a default. */
+  flag: FlagToken | null;
+  listen: UnitAssignment | null;
+  /** How it was decided, for messages. */
+  how: 'flag' | 'socket-unit' | 'packaged-socket' | 'default';
+}
+
+/**
+ * cri-dockerd's socket: `--container-runtime-endpoint` (a unix:// URL or path); `fd://` means socket
+ * activation, i.e. cri-docker.socket's ListenStream= (`%t` = /run), or the packaged
+ * /run/cri-dockerd.sock when no socket unit is present; without the flag the binary default
+ * /var/run/cri-dockerd.sock. null when the endpoint is no unix socket path.
+ */
+export function criDockerdEndpoint(model: DockerModel): CriDockerdEndpoint | null {
+  const cmd = execStart(model.criDockerd);
+  const flag = flagOf(cmd, 'container-runtime-endpoint');
+  const raw = flag?.value ?? null;
+  if (raw !== null && raw.startsWith('fd://')) {
+    const ls = model.criDockerdSocket ? listSetting(model.criDockerdSocket.files, 'Socket', 'ListenStream') : [];
+    const last = ls[ls.length - 1];
+    if (last) {
+      const path = last.value.replace(/^%t(?=\/)/, '/run');
+      return path.startsWith('/') ? { path, flag, listen: last, how: 'socket-unit' } : null;
+    }
+    return { path: CRI_DOCKERD_SOCKET_UNIT.listen, flag, listen: null, how: 'packaged-socket' };
+  }
+  const endpoint = raw ?? CRI_DOCKERD_DEFAULT_ENDPOINT;
+  const m = /^unix:\/\/(\/.*)$/.exec(endpoint);
+  const path = m ? m[1]! : endpoint.startsWith('/') ? endpoint : null;
+  if (!path) return null;
+  return { path, flag, listen: null, how: flag ? 'flag' : 'default' };
+}
+
+/** A node of daemon.json's top level by key. */
+export function daemonKey(model: DockerModel, key: string): VNode | undefined {
+  return model.daemonJson?.root ? get(model.daemonJson.root, key) : undefined;
+}

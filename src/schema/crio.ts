@@ -1,0 +1,182 @@
+/**
+ * Checks of CRI-O config files: unknown keys and values of the wrong type per file (CRI-O decodes
+ * each file on its own: UpdateFromDropInFile), and the values CRI-O refuses at start-up, read from
+ * the merged configuration (the conmon cgroup against the cgroup manager).
+ *
+ * schemas/crio.schema.json lists every key of the struct CRI-O decodes into, with its TOML type
+ * (read from cri-o/cri-o @ f954a17e, see the schema's $comment). CRI-O discards the decode metadata,
+ * so an unknown or misplaced key is ignored without a word (src/data/crio.ts CRIO_MERGE.unknownKeys);
+ * a key that matches a known one case-insensitively is what CRI-O uses (CRIO_MERGE.caseInsensitive)
+ * and is not reported. A value of the wrong type makes the file undecodable and CRI-O does not start
+ * ("unable to decode configuration <path>").
+ */
+import type { Finding, RelatedLocation } from '../core/types.js';
+import { CRIO_CGROUP_MANAGER, crioMonitorCgroupError } from '../data/crio.js';
+import { crioSettings, type CrioFile, type CrioModel } from '../model/crio.js';
+import type { Path } from '../model/tree.js';
+import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
+import { suggest, validateTree } from './validate.js';
+
+type CrioSchema = DefsSchema;
+
+let loaded: CrioSchema | null = null;
+
+/** schemas/crio.schema.json (see loadShippedSchema). */
+export function crioSchema(): CrioSchema {
+  return (loaded ??= loadShippedSchema('crio.schema.json', 'CRI-O'));
+}
+
+const IGNORED = 'CRI-O ignores unknown keys without a warning, so this setting has no effect';
+const DECODE_FAILS = 'CRI-O cannot decode the file ("unable to decode configuration") and does not start';
+
+/** Where each struct $def sits in the file (for "belongs in" hints). */
+const TABLE_OF_DEF: Readonly<Record<string, string>> = {
+  crio: 'crio',
+  api: 'crio.api',
+  runtime: 'crio.runtime',
+  'checkpoint-restore': 'crio.checkpoint_restore',
+  image: 'crio.image',
+  network: 'crio.network',
+  metrics: 'crio.metrics',
+  tracing: 'crio.tracing',
+  stats: 'crio.stats',
+  nri: 'crio.nri',
+  'runtime-handler': 'crio.runtime.runtimes.<name>',
+};
+
+function deref(schema: CrioSchema, s: SchemaNode | undefined): SchemaNode | undefined {
+  let cur = s;
+  for (let i = 0; i < 8 && cur?.$ref; i++) cur = schema.$defs[cur.$ref.replace('#/$defs/', '')];
+  return cur;
+}
+
+/** The schema below the root at a path (properties case-insensitively, then additionalProperties/items). */
+function schemaAt(schema: CrioSchema, path: Path): SchemaNode | undefined {
+  let cur = deref(schema, schema.$defs.top);
+  for (const seg of path) {
+    if (!cur) return undefined;
+    if (typeof seg === 'number') cur = cur.items;
+    else {
+      const props = cur.properties ?? {};
+      const name = Object.hasOwn(props, seg) ? seg : Object.keys(props).find((k) => k === seg.toLowerCase());
+      cur = name ? props[name] : typeof cur.additionalProperties === 'object' ? cur.additionalProperties : undefined;
+    }
+    cur = deref(schema, cur);
+  }
+  return cur;
+}
+
+/** The tables (other than `here`) that have a field of this name. */
+function otherTables(schema: CrioSchema, key: string, here: SchemaNode | undefined): string[] {
+  const out: string[] = [];
+  for (const [def, table] of Object.entries(TABLE_OF_DEF)) {
+    const s = schema.$defs[def];
+    if (s && s !== here && s.properties && Object.hasOwn(s.properties, key.toLowerCase())) out.push(table);
+  }
+  return out;
+}
+
+
+
+
+function fileProblems(schema: CrioSchema, file: CrioFile): Finding[] {
+  if (!file.root) return [];
+  const out: Finding[] = [];
+  // The whole schema (its root is `$ref: #/$defs/top`): the build precompiles it as it is (x-precompile).
+  for (const p of validateTree(file.root, 'crio', schema)) {
+    if (p.kind === 'unknown-key') {
+      const key = p.key!;
+      const parentPath = p.path.slice(0, -1);
+      const parent = schemaAt(schema, parentPath);
+      const known = Object.keys(parent?.properties ?? {});
+      if (known.includes(key.toLowerCase())) continue; // CRI-O matches it case-insensitively
+      let message = `unknown key "${key}" ${tableText(parentPath)}`;
+      const elsewhere = otherTables(schema, key, parent);
+      let suggestion = p.suggestion ?? suggest(key, known);
+      // A table is not a misspelt scalar setting (and the other way round).
+      if (suggestion && (p.node.kind === 'map') !== (deref(schema, parent?.properties?.[suggestion])?.type === 'object')) suggestion = undefined;
+      if (elsewhere.length === 1) message += `; "${key}" belongs in [${elsewhere[0]}]`;
+      else if (suggestion) message += `; did you mean "${suggestion}"?`;
+      out.push({ rule: 'unknown-key', severity: 'error', message: `${message}${suggestion && elsewhere.length !== 1 ? ' ' : '; '}${IGNORED}`, file: file.source, range: p.range, related: [] });
+      continue;
+    }
+    const prop = schemaAt(schema, p.path);
+    const consequence = prop && typeMatches(prop, p.node) && prop['x-invalid'] ? prop['x-invalid'] : DECODE_FAILS;
+    const last = p.path.length ? p.path[p.path.length - 1] : '';
+    out.push({
+      rule: 'invalid-value',
+      severity: 'error',
+      message: `invalid value for "${String(last)}" ${tableText(p.path.slice(0, -1).filter((x) => typeof x === 'string'))}: ${p.message}, got ${describe(p.node)}; ${consequence}`,
+      file: file.source,
+      range: p.range,
+      related: [],
+    });
+  }
+  return out;
+}
+
+/** The conmon (monitor) cgroup each oci handler gets, against the cgroup manager (src/data CRIO_MONITOR_CGROUP). */
+function monitorCgroupProblems(model: CrioModel): Finding[] {
+  const s = crioSettings(model);
+  const manager = s.cgroupManager.value ?? CRIO_CGROUP_MANAGER.default;
+  if (manager !== 'systemd' && manager !== 'cgroupfs') return []; // invalid-value of its own
+  const managerText = s.cgroupManager.node ? `cgroup_manager = ${s.cgroupManager.node.raw}` : `cgroup_manager is not set, so it is ${manager}`;
+  const related: RelatedLocation[] = s.cgroupManager.node ? [{ file: s.cgroupManager.node.file, range: s.cgroupManager.node.range, message: managerText }] : [];
+  const want = manager === 'systemd' ? '"pod" or a systemd slice such as "system.slice"' : '"pod" (or leave it empty)';
+  const out: Finding[] = [];
+  const conmon = s.conmonCgroup;
+  if (conmon.node && conmon.value) {
+    const err = crioMonitorCgroupError(manager, conmon.value);
+    if (err) {
+      out.push({
+        rule: 'invalid-value',
+        severity: 'error',
+        message: `conmon_cgroup = ${conmon.node.raw} does not fit the ${manager} cgroup manager (${managerText}): CRI-O refuses to start ("${err}"); use ${want}`,
+        file: conmon.node.file,
+        range: conmon.node.range,
+        related,
+      });
+    }
+    return out; // a non-empty conmon_cgroup overrides every handler's monitor_cgroup
+  }
+  for (const r of s.runtimes) {
+    const mon = r.monitorCgroup;
+    if (!mon.node || (r.runtimeType.value !== '' && r.runtimeType.value !== 'oci')) continue;
+    const err = crioMonitorCgroupError(manager, mon.value);
+    if (!err) continue;
+    out.push({
+      rule: 'invalid-value',
+      severity: 'error',
+      message: `monitor_cgroup = ${mon.node.raw} of runtime "${r.name}" does not fit the ${manager} cgroup manager (${managerText}): CRI-O refuses to start ("failed to translate monitor fields for runtime ${r.name}: ${err}"); use ${want}`,
+      file: mon.node.file,
+      range: mon.node.range,
+      related,
+    });
+  }
+  return out;
+}
+
+/** `[crio.api] listen` is a path CRI-O hands to net.Listen("unix", …) as written (cmd/crio/main.go @ f954a17e). */
+function listenProblems(model: CrioModel): Finding[] {
+  const n = crioSettings(model).listen.node;
+  if (!n || typeof n.value !== 'string' || n.value.startsWith('/')) return [];
+  const m = /^unix:\/\/(\/.*)$/.exec(n.value);
+  return [
+    {
+      rule: 'invalid-value',
+      severity: 'error',
+      message: `listen = ${n.raw} is not an absolute path: CRI-O creates its socket at the path as written (net.Listen("unix", …); it is not an endpoint URL), so the socket is not where the kubelet and crictl look; write ${m ? `"${m[1]}"` : 'an absolute path such as "/var/run/crio/crio.sock"'}`,
+      file: n.file,
+      range: n.range,
+      related: [],
+    },
+  ];
+}
+
+export function crioProblems(model: CrioModel): Finding[] {
+  const schema = crioSchema();
+  const out: Finding[] = [];
+  for (const f of [...model.configFiles, ...model.extra]) out.push(...fileProblems(schema, f));
+  if (model.configFiles.some((f) => f.root)) out.push(...monitorCgroupProblems(model), ...listenProblems(model));
+  return out;
+}

@@ -1,0 +1,226 @@
+/**
+ * Docker Engine + cri-dockerd nodes: the model (daemon.json as strict JSON with positions; unit
+ * files found as systemd finds them, drop-ins in name order, `ExecStart=` reset by an empty
+ * assignment; cri-dockerd's socket from its flag, socket activation or its default; Docker's
+ * cgroup driver from exec-opts), the rules on them (cgroup-driver-mismatch, cri-socket-mismatch,
+ * sandbox-image-mismatch, docker-flag-conflict, invalid-value) with exact findings and fixed bytes,
+ * and the corpus units of ../shared/corpus/other/docker in a node root.
+ */
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../src/core/types.js';
+import { parseVersion } from '../src/core/version.js';
+import { classifyFile, discover } from '../src/discover/index.js';
+import { lintRoot } from '../src/engine/docs.js';
+import { criDockerdEndpoint, dockerCgroupDriver, execStart, flagOf } from '../src/model/docker.js';
+import { loadNodeSet } from '../src/model/load.js';
+import { CORPUS } from './helpers/cli.js';
+import { fixed, pos, show } from './helpers/findings.js';
+import { tempRoots, type Files } from './helpers/roots.js';
+
+const root = tempRoots('crilint-docker-');
+const RULES = ['syntax', 'cgroup-driver-mismatch', 'cri-socket-mismatch', 'sandbox-image-mismatch', 'docker-flag-conflict', 'invalid-value', 'crictl-endpoint-unset'];
+
+function lint(files: Files, k: string): Finding[] {
+  return lintRoot(root(files), { kubernetes: parseVersion(k)! }).findings.filter((f) => RULES.includes(f.rule));
+}
+
+function docker(files: Files) {
+  const { node, ioErrors } = loadNodeSet(discover([], [root(files)]).specs[0]!);
+  expect(ioErrors).toEqual([]);
+  return node;
+}
+
+const SERVICE = '[Unit]\nDescription=CRI Interface for Docker Application Container Engine\n\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n';
+const SOCKET = '[Socket]\nListenStream=%t/cri-dockerd.sock\nSocketMode=0660\n';
+const DOCKERD = '[Service]\nExecStart=/usr/bin/dockerd -H fd:// --containerd=/run/containerd/containerd.sock\n';
+const KUBELET = (extra: string) => `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n${extra}`;
+const EP = 'containerRuntimeEndpoint: unix:///var/run/cri-dockerd.sock\n';
+/** A cri-dockerd node as the packages and kubeadm leave it, with Docker on systemd and the pause image kubeadm 1.34 expects. */
+const NODE: Files = {
+  'lib/systemd/system/cri-docker.service': SERVICE,
+  'lib/systemd/system/cri-docker.socket': SOCKET,
+  'lib/systemd/system/docker.service': DOCKERD,
+  'etc/systemd/system/cri-docker.service.d/10-pause.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// \\\n  --pod-infra-container-image=registry.k8s.io/pause:3.10.1\n',
+  'etc/docker/daemon.json': '{\n  "exec-opts": ["native.cgroupdriver=systemd"],\n  "log-driver": "json-file"\n}\n',
+  'var/lib/kubelet/config.yaml': KUBELET(EP),
+  'etc/crictl.yaml': 'runtime-endpoint: unix:///var/run/cri-dockerd.sock\n',
+};
+
+describe('model', () => {
+  it('the unit in /etc hides the one in /lib; drop-ins in name order; an empty ExecStart= resets the command', () => {
+    const node = docker({
+      ...NODE,
+      'etc/systemd/system/cri-docker.service': SERVICE.replace('fd://', 'unix:///run/alt.sock'),
+      'usr/lib/systemd/system/cri-docker.service.d/10-pause.conf': '[Service]\nExecStart=/hidden\n',
+      'etc/systemd/system/cri-docker.service.d/20-add.conf': '[Service]\nExecStart=/usr/bin/cri-dockerd --network-plugin=cni\n',
+    });
+    const m = node.docker!;
+    expect(m.criDockerd!.files.map((f) => f.file.display)).toEqual([
+      'etc/systemd/system/cri-docker.service',
+      'etc/systemd/system/cri-docker.service.d/10-pause.conf',
+      'etc/systemd/system/cri-docker.service.d/20-add.conf',
+    ]);
+    // 10-pause.conf reset the list and set a command; 20-add.conf appends a second one (systemd
+    // rejects two for Type=notify; the last is what crilint reads).
+    const cmd = execStart(m.criDockerd)!;
+    expect([cmd.binary!.text, cmd.flags.map((f) => `${f.name}=${f.value}`)]).toEqual(['/usr/bin/cri-dockerd', ['network-plugin=cni']]);
+  });
+
+  it('a unit masked with a link to /dev/null in /etc counts as absent', () => {
+    const dir = root({ 'lib/systemd/system/cri-docker.service': SERVICE, 'lib/systemd/system/docker.service': DOCKERD });
+    mkdirSync(join(dir, 'etc/systemd/system'), { recursive: true });
+    symlinkSync('/dev/null', join(dir, 'etc/systemd/system/cri-docker.service'));
+    const m = loadNodeSet(discover([], [dir]).specs[0]!).node.docker!;
+    expect([m.criDockerd, m.dockerd!.files.map((f) => f.file.display)]).toEqual([null, ['lib/systemd/system/docker.service']]);
+  });
+
+  it('$VAR words of ExecStart= expand from EnvironmentFile= (read inside the root); the flag keeps its position in that file', () => {
+    const files: Files = {
+      'lib/systemd/system/cri-docker.service': '[Service]\nEnvironmentFile=-/etc/default/cri-dockerd\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// $CRI_DOCKERD_OPTS\n',
+      'etc/default/cri-dockerd': '# cri-dockerd flags\nCRI_DOCKERD_OPTS="--network-plugin=cni --pod-infra-container-image=registry.k8s.io/pause:3.9"\n',
+    };
+    const cmd = execStart(docker(files).docker!.criDockerd)!;
+    const f = flagOf(cmd, 'pod-infra-container-image')!;
+    expect([cmd.flags.map((x) => x.name), f.value, pos({ file: f.file, range: f.valueRange })]).toEqual([
+      ['container-runtime-endpoint', 'network-plugin', 'pod-infra-container-image'],
+      'registry.k8s.io/pause:3.9',
+      'etc/default/cri-dockerd:2:68-2:93',
+    ]);
+    const g = lint({ ...files, 'var/lib/kubelet/config.yaml': KUBELET(EP) }, '1.34').filter((x) => x.rule === 'sandbox-image-mismatch');
+    expect(fixed(g[0]!)).toEqual({ 'etc/default/cri-dockerd': files['etc/default/cri-dockerd']!.replace('3.9', '3.10.1') });
+  });
+
+  it('a continued ExecStart= line keeps exact positions for each flag', () => {
+    const m = docker(NODE).docker!;
+    const f = flagOf(execStart(m.criDockerd), 'pod-infra-container-image')!;
+    expect([f.value, pos({ file: f.file, range: f.valueRange })]).toEqual(['registry.k8s.io/pause:3.10.1', 'etc/systemd/system/cri-docker.service.d/10-pause.conf:4:31-4:59']);
+  });
+
+  it("cri-dockerd's socket: socket activation (ListenStream=, %t = /run), a unix:// flag, the binary default", () => {
+    const ep = (files: Files) => {
+      const e = criDockerdEndpoint(docker(files).docker!)!;
+      return `${e.how} ${e.path}`;
+    };
+    expect(ep(NODE)).toBe('socket-unit /run/cri-dockerd.sock');
+    expect(ep({ 'lib/systemd/system/cri-docker.service': SERVICE })).toBe('packaged-socket /run/cri-dockerd.sock');
+    expect(ep({ 'lib/systemd/system/cri-docker.service': SERVICE.replace('fd://', 'unix:///run/x.sock') })).toBe('flag /run/x.sock');
+    expect(ep({ 'lib/systemd/system/cri-docker.service': '[Service]\nExecStart=/usr/bin/cri-dockerd\n' })).toBe('default /var/run/cri-dockerd.sock');
+  });
+
+  it("Docker's cgroup driver: exec-opts as dockerd parses them (key case-insensitive, blanks trimmed, last wins), else --exec-opt, else unset", () => {
+    const drv = (json: string, unit = DOCKERD) => {
+      const d = dockerCgroupDriver(docker({ 'etc/docker/daemon.json': json, 'lib/systemd/system/docker.service': unit }).docker!);
+      return `${d.value} ${d.node ? 'json' : d.flag ? 'flag' : '-'}`;
+    };
+    expect(drv('{"exec-opts": ["native.cgroupdriver=cgroupfs", " Native.CgroupDriver = systemd "]}')).toBe('systemd json');
+    expect(drv('{}', DOCKERD.replace('-H fd://', '-H fd:// --exec-opt native.cgroupdriver=systemd'))).toBe('systemd flag');
+    expect(drv('')).toBe('null -');
+  });
+
+  it('daemon.json is strict JSON: a comment or a trailing comma is a syntax finding at its position', () => {
+    const f = lint({ 'etc/docker/daemon.json': '{\n  "debug": true,\n}\n' }, '1.34');
+    expect(f.map((x) => `${pos(x)} ${x.rule} ${x.message.replace(/invalid JSON: .*;/, 'invalid JSON: …;')}`)).toEqual(['etc/docker/daemon.json:3:1-3:2 syntax invalid JSON: …; dockerd does not start']);
+  });
+
+  it('loose files: daemon.json by name, the three units by name or drop-in directory; other units are skipped', () => {
+    const dir = root({ 'daemon.json': '{}', 'cri-docker.service': SERVICE, 'cri-docker.service.d/10.conf': '[Service]\nExecStart=\n', 'kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet\n' });
+    expect(['daemon.json', 'cri-docker.service', 'cri-docker.service.d/10.conf', 'kubelet.service'].map((p) => classifyFile(join(dir, p)))).toEqual([
+      { kind: 'docker' },
+      { kind: 'systemd-unit' },
+      { kind: 'systemd-unit' },
+      { skip: 'a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins)' },
+    ]);
+  });
+});
+
+describe('rules', () => {
+  it('a consistent kubeadm-style cri-dockerd node has no findings', () => {
+    expect(lint(NODE, '1.34').flatMap(show)).toEqual([]);
+  });
+
+  it('cgroup driver on 1.30: cgroupfs in daemon.json against a systemd kubelet is an error, with the unsafe fix in the JSON', () => {
+    const files = { ...NODE, 'etc/docker/daemon.json': '{\n  "exec-opts": ["native.cgroupdriver=cgroupfs"]\n}\n', 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '' };
+    const f = lint(files, '1.30').filter((x) => x.rule === 'cgroup-driver-mismatch');
+    expect(f.flatMap(show)).toEqual([
+      'etc/docker/daemon.json:2:17-2:47 error cgroup-driver-mismatch [unsafe] Docker runs with the cgroupfs cgroup driver (exec-opts "native.cgroupdriver=cgroupfs"), but the kubelet uses systemd (cgroupDriver: systemd): the kubelet of Kubernetes 1.30 does not take the driver from the runtime (KubeletCgroupDriverFromCRI is on by default from 1.31); pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (native.cgroupdriver=systemd, cgroupDriver: systemd)',
+      "  related var/lib/kubelet/config.yaml:3:15-3:22 the kubelet's cgroupDriver: systemd",
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'etc/docker/daemon.json': '{\n  "exec-opts": ["native.cgroupdriver=systemd"]\n}\n' });
+  });
+
+  it("cgroup driver unset: a warning while the kubelet uses its own (1.30), nothing once it takes Docker's through cri-dockerd (1.34)", () => {
+    const files = { ...NODE, 'etc/docker/daemon.json': '{\n  "log-driver": "json-file"\n}\n', 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '' };
+    expect(lint(files, '1.30').filter((x) => x.rule === 'cgroup-driver-mismatch').flatMap(show)).toEqual([
+      `etc/docker/daemon.json:1:1-1:1 warning cgroup-driver-mismatch [-] Docker's cgroup driver is not set (no native.cgroupdriver in exec-opts): dockerd uses systemd on a cgroup v2 host booted with systemd and cgroupfs on cgroup v1, and the kubelet uses systemd (cgroupDriver: systemd) because the kubelet of Kubernetes 1.30 does not take the driver from the runtime (KubeletCgroupDriverFromCRI is on by default from 1.31); set "exec-opts": ["native.cgroupdriver=systemd"] in daemon.json so both sides are known to agree`,
+      "  related var/lib/kubelet/config.yaml:3:15-3:22 the kubelet's cgroupDriver: systemd",
+    ]);
+    expect(lint(files, '1.34').filter((x) => x.rule === 'cgroup-driver-mismatch')).toEqual([]);
+  });
+
+  it('CRI socket: /var/run/cri-dockerd.sock is the socket unit\'s /run/cri-dockerd.sock; a kubelet left at containerd\'s default is an error with the safe fix', () => {
+    const f = lint({ ...NODE, 'var/lib/kubelet/config.yaml': KUBELET('') }, '1.34');
+    expect(f.flatMap(show)).toEqual([
+      'var/lib/kubelet/config.yaml:1:1-1:1 error cri-socket-mismatch [safe] the kubelet dials /run/containerd/containerd.sock (containerRuntimeEndpoint is not set, so its default unix:///run/containerd/containerd.sock applies), but cri-dockerd listens on /run/cri-dockerd.sock: the kubelet cannot reach the runtime and exits ("validate service connection: validate CRI v1 runtime API for endpoint …: connect: no such file or directory"), and the node stays NotReady',
+      '  related lib/systemd/system/cri-docker.socket:2:14-2:33 cri-dockerd listens on /run/cri-dockerd.sock (socket activation: cri-docker.socket)',
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'var/lib/kubelet/config.yaml': KUBELET('containerRuntimeEndpoint: unix:///run/cri-dockerd.sock\n') });
+  });
+
+  it("pause image: the flag is rewritten in place; without the flag, cri-dockerd's default (3.10) is fixed by a drop-in that repeats the command with the flag", () => {
+    const f = lint({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': NODE['etc/systemd/system/cri-docker.service.d/10-pause.conf']!.replace('3.10.1', '3.9') }, '1.34');
+    expect(f.map((x) => `${pos(x)} ${x.rule} ${x.fix?.safety}`)).toEqual(['etc/systemd/system/cri-docker.service.d/10-pause.conf:4:31-4:56 sandbox-image-mismatch safe']);
+    expect(Object.values(fixed(f[0]!))[0]).toBe(NODE['etc/systemd/system/cri-docker.service.d/10-pause.conf']);
+    const g = lint({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '' }, '1.34');
+    expect(g.flatMap(show)).toEqual([
+      "lib/systemd/system/cri-docker.service:6:1-6:66 warning sandbox-image-mismatch [safe] cri-dockerd 0.4.1 (assumed: the newest crilint knows) uses its default pause image registry.k8s.io/pause:3.10 (--pod-infra-container-image is not set), but kubeadm for Kubernetes 1.34 expects pause:3.10.1: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, and the node pulls and keeps both; add --pod-infra-container-image=registry.k8s.io/pause:3.10.1 to cri-dockerd's ExecStart= (in a drop-in: ExecStart= to clear it, then the whole command)",
+    ]);
+    const ch = g[0]!.fix!.changes[0]!;
+    expect([ch.create?.display, ch.edits[0]!.text]).toEqual([
+      'etc/systemd/system/cri-docker.service.d/99-crilint-pause.conf',
+      '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --pod-infra-container-image=registry.k8s.io/pause:3.10.1\n',
+    ]);
+    // A drop-in that sorts after the one the fix would write would win over it: no fix then.
+    const h = lint({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '', 'etc/systemd/system/cri-docker.service.d/zz-local.conf': '[Service]\nRestart=always\n' }, '1.34');
+    expect(h.map((x) => `${x.rule} ${x.fix?.safety ?? '-'}`)).toEqual(['sandbox-image-mismatch -']);
+  });
+
+  it('a setting in daemon.json and on dockerd\'s command line stops dockerd: hosts/-H, exec-opts/--exec-opt, a flattened proxies key', () => {
+    const files = {
+      ...NODE,
+      'etc/docker/daemon.json': '{\n  "hosts": ["unix:///var/run/docker.sock"],\n  "exec-opts": ["native.cgroupdriver=systemd"],\n  "proxies": {"http-proxy": "http://proxy:3128"},\n  "containerd": "/run/containerd/containerd.sock"\n}\n',
+      'etc/systemd/system/docker.service.d/http-proxy.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// --exec-opt native.cgroupdriver=systemd --http-proxy=http://proxy:3128\n',
+    };
+    expect(lint(files, '1.34').filter((x) => x.rule === 'docker-flag-conflict').map((x) => `${pos(x)} ${x.message.slice(0, x.message.indexOf(': dockerd'))} / ${x.related.map((r) => `${pos(r)} ${r.message}`).join('')}`)).toEqual([
+      'etc/docker/daemon.json:2:3-2:10 "hosts" is set in daemon.json and as -H fd:// on dockerd\'s command line (etc/systemd/system/docker.service.d/http-proxy.conf) / etc/systemd/system/docker.service.d/http-proxy.conf:3:28-3:36 -H on dockerd\'s ExecStart=',
+      'etc/docker/daemon.json:3:3-3:14 "exec-opts" is set in daemon.json and as --exec-opt native.cgroupdriver=systemd on dockerd\'s command line (etc/systemd/system/docker.service.d/http-proxy.conf) / etc/systemd/system/docker.service.d/http-proxy.conf:3:37-3:75 --exec-opt on dockerd\'s ExecStart=',
+      'etc/docker/daemon.json:4:15-4:27 "http-proxy" is set in daemon.json and as --http-proxy http://proxy:3128 on dockerd\'s command line (etc/systemd/system/docker.service.d/http-proxy.conf) / etc/systemd/system/docker.service.d/http-proxy.conf:3:76-3:106 --http-proxy on dockerd\'s ExecStart=',
+    ]);
+    // The packaged unit alone (-H fd:// and --containerd) against a daemon.json without those keys: fine.
+    expect(lint(NODE, '1.34').filter((x) => x.rule === 'docker-flag-conflict')).toEqual([]);
+  });
+
+  it('native.cgroupdriver other than systemd/cgroupfs, and an exec-opt that is not opt=value, stop dockerd', () => {
+    const f = lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=system", "isolation"]}' }, '1.34').filter((x) => x.rule === 'invalid-value');
+    expect(f.map((x) => `${pos(x)} ${x.message}`)).toEqual([
+      `etc/docker/daemon.json:1:16-1:44 native.cgroupdriver=system: dockerd does not start ("native.cgroupdriver option system not supported"); use systemd or cgroupfs`,
+      `etc/docker/daemon.json:1:46-1:57 exec-opts item "isolation" is not "opt=value": dockerd does not start ("invalid exec-opt (isolation): must be formatted 'opt=value'")`,
+    ]);
+  });
+});
+
+const DOCKER_CORPUS = join(CORPUS, 'other', 'docker');
+describe.skipIf(!existsSync(DOCKER_CORPUS))(`corpus: ../shared/corpus/other/docker${existsSync(DOCKER_CORPUS) ? '' : ' (skipped: ../shared not present)'}`, () => {
+  it("the packaged cri-docker.service and cri-docker.socket in a node root: socket activation on /run/cri-dockerd.sock, the kubelet on kubeadm's /var/run/cri-dockerd.sock is fine", () => {
+    const dir = root({ 'var/lib/kubelet/config.yaml': KUBELET(EP), 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=systemd"]}\n' });
+    mkdirSync(join(dir, 'usr/lib/systemd/system'), { recursive: true });
+    copyFileSync(join(DOCKER_CORPUS, 'cri-dockerd__cri-docker.service'), join(dir, 'usr/lib/systemd/system/cri-docker.service'));
+    copyFileSync(join(DOCKER_CORPUS, 'cri-dockerd__cri-docker.socket'), join(dir, 'usr/lib/systemd/system/cri-docker.socket'));
+    const { node, findings } = lintRoot(dir, { kubernetes: parseVersion('1.33')! });
+    expect(node.findings).toEqual([]);
+    expect(`${criDockerdEndpoint(node.docker!)!.how} ${criDockerdEndpoint(node.docker!)!.path}`).toBe('socket-unit /run/cri-dockerd.sock');
+    // cri-dockerd's default pause 3.10 is what kubeadm 1.33 expects: nothing to report.
+    expect(findings.flatMap(show)).toEqual([]);
+  });
+});
