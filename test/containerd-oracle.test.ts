@@ -16,41 +16,26 @@
  * Outside CI the suite is skipped (with a message) when containerd is not installed; under CI
  * (`CI` set) a missing containerd fails it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../src/core/types.js';
 import { parseVersion, type Version } from '../src/core/version.js';
 import { fixtureCases, lintRoot, ruleCatalog, type FixtureCase } from '../src/engine/docs.js';
 import { CORPUS, REPO } from './helpers/cli.js';
+import { CONTAINERD_INSTALLED, CONTAINERD_VERSION, CONTAINERD_VERSION_OUTPUT, criFails, dump, refuses, RUN_CONTAINERD_ORACLE } from './helpers/containerd.js';
 
-const CONTAINERD = spawnSync('containerd', ['--version'], { encoding: 'utf8' });
-const INSTALLED = CONTAINERD.status === 0;
-const VERSION = INSTALLED ? /\b(1\.6\.\d+)/.exec(CONTAINERD.stdout)?.[1] ?? null : null;
+const INSTALLED = CONTAINERD_INSTALLED;
+const VERSION = CONTAINERD_VERSION;
 const TARGET: { containerd: Version } = { containerd: parseVersion('1.6.20')! };
-const RUN = INSTALLED || !!process.env.CI;
+const RUN = RUN_CONTAINERD_ORACLE;
 if (!INSTALLED && !process.env.CI) console.warn('containerd-oracle: containerd is not installed; skipping (CI fails instead)');
 
 const tmp: string[] = [];
 afterAll(() => {
   for (const d of tmp) rmSync(d, { recursive: true, force: true });
 });
-
-/** crilint's verdict "containerd does not start" (the messages of the rules that say so). */
-function refuses(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error' && f.file?.kind === 'containerd' && (f.rule === 'syntax' || /\bfails to start\b|\bdoes not start\b/.test(f.message)));
-}
-/** crilint's verdict "containerd runs, but the CRI plugin fails to load". */
-function criFails(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.severity === 'error' && /fails to load the CRI plugin|fails to load io\.containerd\.grpc\.v1\.cri/.test(f.message));
-}
-
-function dump(config: string): { ok: boolean; output: string } {
-  const r = spawnSync('containerd', ['--config', config, 'config', 'dump'], { encoding: 'utf8', timeout: 30_000 });
-  return { ok: r.status === 0, output: `${r.stderr}`.trim() };
-}
 
 /** Start containerd on private paths with a wrapper importing `config`; resolve with its log once it has booted (or failed). */
 function daemon(config: string): Promise<string> {
@@ -60,7 +45,7 @@ function daemon(config: string): Promise<string> {
   // No `version` here: the imported file's version wins the merge (containerd 1.x keeps the last non-zero one).
   writeFileSync(wrapper, `root = ${JSON.stringify(join(dir, 'root'))}\nstate = ${JSON.stringify(join(dir, 'state'))}\nimports = [${JSON.stringify(config)}]\n\n[grpc]\n  address = ${JSON.stringify(join(dir, 'c.sock'))}\n`);
   return new Promise((done, fail) => {
-    const p = spawn('containerd', ['--config', wrapper], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('containerd', ['--config', wrapper], { stdio: ['ignore', 'pipe', 'pipe'], cwd: '/' });
     let log = '';
     let finished = false;
     const finish = () => {
@@ -110,7 +95,7 @@ function absoluteImports(dir: string): string[] {
 describe.runIf(RUN)('containerd 1.6 as oracle', () => {
   it('is installed, and it is containerd 1.6', () => {
     expect(INSTALLED, 'containerd must be installed under CI (apt-get install containerd)').toBe(true);
-    expect(VERSION, CONTAINERD.stdout).toMatch(/^1\.6\./);
+    expect(VERSION, CONTAINERD_VERSION_OUTPUT).toMatch(/^1\.6\./);
   });
 
   const cases = containerdCases();

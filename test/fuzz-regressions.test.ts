@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { runFixes } from '../src/engine/fix-run.js';
+import { lintSpec } from '../src/engine/pipeline.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -49,6 +50,74 @@ describe('found by the property suite', () => {
         'etc/containerd/config.toml',
         'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "registry.k8s.io/pause:3.9"\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n  runtime_type = "io.containerd.runc.v2"\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n    SystemdCgroup = true\n',
       ],
+    ]);
+  });
+});
+
+/** Findings of the schema and syntax checks for a containerd config.toml, as `line:column rule severity message`. */
+function schemaFindings(config: string, containerd: string): string[] {
+  const root = node({ 'etc/containerd/config.toml': config });
+  const { findings } = lintSpec({ name: 'n', root, files: [], focus: null }, { given: { containerd: parseVersion(containerd)!, kubernetes: parseVersion('1.28')! } });
+  return findings
+    .filter((f) => ['syntax', 'invalid-value', 'unknown-key'].includes(f.rule))
+    .map((f) => `${f.range!.start.line}:${f.range!.start.column} ${f.rule} ${f.severity} ${f.message}`);
+}
+
+describe('found by the differential suite (containerd 1.6.20 config dump)', () => {
+  it('a float where containerd has an integer ("version = 2.0") does not decode', () => {
+    const msg = '1:11 invalid-value error invalid value for "version" at the top level: expected an integer config version (1, 2, 3 or 4), got float 2.0; containerd cannot decode it and fails to start';
+    expect(schemaFindings('version = 2.0\n', '1.6.20')).toEqual([msg]);
+    expect(schemaFindings('version = 2.0\n', '2.1')).toEqual([msg]);
+    expect(schemaFindings('version = 2\noom_score = 1e3\n', '1.6.20')).toEqual([
+      '2:13 invalid-value error invalid value for "oom_score" at the top level: expected an integer, got float 1e3; containerd cannot decode it and fails to start',
+    ]);
+  });
+
+  it('a datetime where containerd has a string does not decode', () => {
+    expect(schemaFindings('version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = 1979-05-27T07:32:00Z\n', '1.6.20')).toEqual([
+      '3:19 invalid-value error invalid value for "sandbox_image" in [plugins."io.containerd.grpc.v1.cri"]: expected string, got datetime 1979-05-27T07:32:00Z; containerd cannot decode it and fails to start',
+    ]);
+  });
+
+  it('an integer beyond 64 bits is a TOML syntax error', () => {
+    expect(schemaFindings('version = 2\noom_score = 99999999999999999999\n', '1.6.20')).toEqual([
+      '2:13 syntax error invalid TOML: integer 99999999999999999999 does not fit in 64 bits',
+    ]);
+  });
+
+  it('containerd 1.x starts with a negative version: reported, but not as a refusal', () => {
+    expect(schemaFindings('version = -1\n', '1.6.20')).toEqual([
+      '1:11 invalid-value error invalid value for "version" at the top level: expected an integer config version (1, 2, 3 or 4), got integer -1; containerd 1.6.20 starts with it (it only warns that versions below 2 are deprecated), but reads the file as neither version 1 nor 2: it looks plugins up by their URIs and skips the version 2 checks; crilint checks the file as version 1',
+    ]);
+  });
+
+  it('tables of plugins containerd 1.x does not have, or does not look up, are not decoded', () => {
+    // 2.x plugin IDs on 1.6: nothing in them is decoded (config-version-unsupported says they are ignored).
+    const v3 = 'version = 3\n[plugins."io.containerd.cri.v1.runtime".cni]\n  bin_dirs = "x"\n';
+    expect(schemaFindings(v3, '1.6.20')).toEqual([]);
+    expect(schemaFindings(v3, '2.1')).toEqual([
+      '3:14 invalid-value error invalid value for "bin_dirs" in [plugins."io.containerd.cri.v1.runtime".cni]: expected array, got string "x"; containerd cannot decode it and fails to start',
+    ]);
+    // A plugin URI in a version-1 file is not looked up by 1.x; a negative version looks URIs up.
+    const uri = (v: string) => `version = ${v}\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = 1\n`;
+    expect(schemaFindings(uri('1'), '1.6.20')).toEqual([]);
+    expect(schemaFindings(uri('-1'), '1.6.20').slice(1)).toEqual([
+      '3:19 invalid-value error invalid value for "sandbox_image" in [plugins."io.containerd.grpc.v1.cri"]: expected string, got integer 1; containerd cannot decode it and fails to start',
+    ]);
+    // A version-3 file on 1.6 is read with the 1.x CRI layout.
+    expect(schemaFindings(uri('3'), '1.6.20')).toEqual([
+      '3:19 invalid-value error invalid value for "sandbox_image" in [plugins."io.containerd.grpc.v1.cri"]: expected string, got integer 1; containerd cannot decode it and fails to start',
+    ]);
+    // A disabled plugin's table is not decoded.
+    expect(schemaFindings('disabled_plugins = ["cri"]\n[plugins.cri.containerd]\n  snapshotter = nan\n', '1.6.20')).toEqual([]);
+  });
+
+  it('containerd 1.x decodes the CRI config\'s embedded containerd, cni and image_decryption fields at the CRI table\'s top level when the sub-table is absent', () => {
+    expect(schemaFindings('version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  no_pivot = 1\n  snapshotter = "native"\n  conf_dir = "/etc/cni/net.d"\n', '1.6.20')).toEqual([
+      '3:14 invalid-value error invalid value for "no_pivot" in [plugins."io.containerd.grpc.v1.cri"]: expected boolean, got integer 1; containerd cannot decode it and fails to start',
+    ]);
+    expect(schemaFindings('version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  no_pivot = 1\n[plugins."io.containerd.grpc.v1.cri".containerd]\n', '1.6.20')).toEqual([
+      '3:3 unknown-key error unknown key "no_pivot" in [plugins."io.containerd.grpc.v1.cri"]; containerd ignores unknown keys, so this setting has no effect',
     ]);
   });
 });

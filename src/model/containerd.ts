@@ -17,7 +17,7 @@
 import { dirname, isAbsolute, join as hostJoin, normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import { parseTomlSource } from '../parse/toml.js';
-import { V1_PLUGIN_URIS } from '../data/containerd.js';
+import { globsImportsFromWorkingDir, V1_PLUGIN_URIS } from '../data/containerd.js';
 import type { LoadContext } from './load.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { get, toJS } from './tree.js';
@@ -104,6 +104,12 @@ export interface ImportEntry {
   skipped: 'no-node-root' | null;
   /** What the entry resolved to, in containerd's order (a glob's matches sorted, as filepath.Glob). */
   targets: ImportTarget[];
+  /**
+   * A relative glob that the given containerd release expands against its working directory (`/`
+   * under systemd) instead of the importing file's directory (RELATIVE_GLOB_IMPORTS_FIXED): it is
+   * resolved at `/`, as that release does, and `intended` is where it was meant to point.
+   */
+  fromWorkingDir?: { intended: string };
 }
 
 export interface ContainerdModel {
@@ -288,6 +294,10 @@ class Loader {
     if (this.rootMode) {
       // Node paths are POSIX; joining at `/` clamps `..`, so an import can never leave the root.
       entry.resolved = posix.isAbsolute(raw) ? posix.normalize(raw) : posix.join(posix.dirname(from.location), raw);
+      if (glob && !posix.isAbsolute(raw) && this.ctx.containerd && globsImportsFromWorkingDir(this.ctx.containerd)) {
+        entry.fromWorkingDir = { intended: entry.resolved };
+        entry.resolved = posix.join('/', raw);
+      }
     } else {
       if (isAbsolute(raw)) {
         entry.skipped = 'no-node-root';

@@ -24,6 +24,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { makeSource, type FileKind, type SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
+import type { Version } from '../core/version.js';
 import type { Comment } from '../parse/common.js';
 import { IoError, readSource } from '../discover/read.js';
 import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
@@ -53,6 +54,8 @@ export class LoadContext {
   constructor(
     readonly spec: NodeSetSpec,
     private readonly overlay: ReadonlyMap<string, string> = new Map(),
+    /** The containerd version given (command line or config file), when one was: loading differs between releases. */
+    readonly containerd: Version | null = null,
   ) {}
 
   get root(): string | null {
@@ -259,8 +262,8 @@ export function unusable(src: SourceFile): boolean {
   return (src as { unusable?: boolean }).unusable === true;
 }
 
-export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>): { node: NodeSet; ioErrors: IoError[] } {
-  const ctx = new LoadContext(spec, overlay);
+export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>, containerd: Version | null = null): { node: NodeSet; ioErrors: IoError[] } {
+  const ctx = new LoadContext(spec, overlay, containerd);
   ctx.preload();
   const node: NodeSet = {
     name: spec.name,

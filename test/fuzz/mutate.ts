@@ -142,3 +142,67 @@ export function randomSeed(): number {
   }
   return (Math.random() * 2 ** 31) | 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// containerd configs (the differential suite)
+
+export type ContainerdMutation =
+  | Mutation
+  | { op: 'version'; value: string }
+  | { op: 'plugin'; nth: number; id: string };
+
+/** Plugin IDs as they appear in `[plugins.<id>]` headers: the CRI IDs of every version, misspellings, other plugins. */
+export const PLUGIN_IDS: readonly string[] = [
+  'cri', '"cri"', '"io.containerd.grpc.v1.cri"', '"io.containerd.cri.v1.runtime"', '"io.containerd.cri.v1.images"',
+  '"io.containerd.grpc.v1.crii"', '"io.containerd.grpc.v1.CRI"', '"io.containerd.runtime.v1.linux"', '"io.containerd.runtime.v2.task"',
+  '"io.containerd.internal.v1.opt"', '"io.containerd.snapshotter.v1.overlayfs"', '"io.containerd.gc.v1.scheduler"',
+  '"io.containerd.server.v1.grpc"', '"io.containerd.metadata.v1.bolt"', 'linux', 'opt', 'nosuchplugin',
+];
+
+const VERSION_VALUES = ['1', '2', '3', '4', '0', '-1', '5', '"2"', '2.0', 'true', '99999999999'];
+
+/** Values for containerd keys: every type, minus absolute paths (containerd reads those on the host, crilint below the root). */
+const CONTAINERD_VALUES = VALUES.filter((v) => !/"\//.test(v));
+
+const CONTAINERD_KEYS: readonly string[] = [
+  ...KEYS.filter((k) => /^[a-z_A-Z[]/.test(k) && !k.includes('.ipv4') && !k.includes('-')),
+  'no_pivot', 'systemd_cgroup', 'stream_server_port', 'max_container_log_line_size', 'enable_selinux', 'disable_apparmor',
+  'restrict_oom_score_adj', 'max_concurrent_downloads', 'disable_tcp_service', 'enable_unprivileged_ports', 'NoPivotRoot',
+  'BinaryName', 'runtime_engine', 'runtime_root', 'privileged_without_host_devices', 'cni_conf_dir', 'conf_dir', 'bin_dir',
+  'uid', 'gid', 'level', 'format', 'pause_threshold', 'deletion_threshold', 'schedule_delay', 'startup_delay',
+];
+
+export const containerdMutationArb: fc.Arbitrary<ContainerdMutation> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('version' as const), value: fc.constantFrom(...VERSION_VALUES) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('plugin' as const), nth: fc.nat({ max: 50 }), id: fc.constantFrom(...PLUGIN_IDS) }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('value' as const), line, value: fc.constantFrom(...CONTAINERD_VALUES) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('key' as const), line, key: fc.constantFrom(...CONTAINERD_KEYS) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), line }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate' as const), line }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('swap' as const), a: line, b: line }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat({ max: 1000 }) }) },
+);
+
+const PLUGIN_REF = /"io\.containerd\.[\w-]+\.v\d+\.[\w.-]+"|(?<=plugins\.)(?:"cri"|cri)\b/g;
+
+export function applyContainerdMutation(input: Uint8Array, m: ContainerdMutation): Buffer {
+  if (m.op === 'version') {
+    const s = Buffer.from(input).toString('utf8');
+    const re = /^(\s*)version\s*=.*$/m;
+    return Buffer.from(re.test(s) ? s.replace(re, `$1version = ${m.value}`) : `version = ${m.value}\n${s}`);
+  }
+  if (m.op === 'plugin') {
+    const s = Buffer.from(input).toString('utf8');
+    const hits = [...s.matchAll(PLUGIN_REF)];
+    if (!hits.length) return Buffer.from(input);
+    const h = hits[m.nth % hits.length]!;
+    return Buffer.from(s.slice(0, h.index) + m.id + s.slice(h.index + h[0].length));
+  }
+  return applyMutation(input, m);
+}
+
+export function applyContainerdMutations(input: Uint8Array, ms: readonly ContainerdMutation[]): Buffer {
+  let b: Buffer = Buffer.from(input);
+  for (const m of ms) b = applyContainerdMutation(b, m);
+  return b;
+}
