@@ -37,6 +37,11 @@ import { loadModules } from './modules.js';
 
 /** Most symlinks followed while resolving one path (Linux's limit). */
 const MAX_SYMLINKS = 40;
+/**
+ * diskPath() of a path whose symlink chain is longer than MAX_SYMLINKS: no file can have this name
+ * (a NUL byte), so every stat, list and read of it fails, and read() reports the loop.
+ */
+const SYMLINK_LOOP = '\0crilint: too many levels of symbolic links';
 
 export class LoadContext {
   readonly findings: Finding[] = [];
@@ -126,7 +131,8 @@ export class LoadContext {
         stack.push(c);
         continue;
       }
-      if (++hops > MAX_SYMLINKS) return p; // reading it reports the loop
+      // Not `p`: the operating system would follow the rest of the chain, out of the root.
+      if (++hops > MAX_SYMLINKS) return SYMLINK_LOOP;
       if (target === '/dev/null' && queue.length === 0) return '/dev/null';
       if (isAbsolute(target)) stack = [];
       queue = [...target.split('/'), ...queue];
@@ -205,6 +211,11 @@ export class LoadContext {
       return source;
     }
     const disk = this.diskPath(hostPath);
+    if (disk === SYMLINK_LOOP) {
+      this.ioErrors.push(new IoError(hostPath, `${display}: too many levels of symbolic links`));
+      this.unreadable.add(hostPath);
+      return null;
+    }
     try {
       const { source, problem } = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk);
       this.files.push(source);
