@@ -1,14 +1,17 @@
 /**
- * Bugs the property suite (test/property.test.ts) and the differential suite
- * (test/differential.test.ts) found, each pinned by the smallest input that showed it.
+ * Bugs the property suite (test/property.test.ts), the differential suite
+ * (test/differential.test.ts) and the hardening review found, each pinned by the smallest input
+ * that showed it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { runFixes } from '../src/engine/fix-run.js';
 import { lintSpec } from '../src/engine/pipeline.js';
+import { globSegmentMatcher, MAX_GLOB_PATHS } from '../src/model/containerd.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -118,6 +121,47 @@ describe('found by the differential suite (containerd 1.6.20 config dump)', () =
     ]);
     expect(schemaFindings('version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  no_pivot = 1\n[plugins."io.containerd.grpc.v1.cri".containerd]\n', '1.6.20')).toEqual([
       '3:3 unknown-key error unknown key "no_pivot" in [plugins."io.containerd.grpc.v1.cri"]; containerd ignores unknown keys, so this setting has no effect',
+    ]);
+  });
+});
+
+describe('glob imports: Go filepath.Match semantics without exponential backtracking, and a limit on their reach', () => {
+  it('matches like filepath.Match (literals, ?, classes with ranges and ^, escapes); malformed patterns are null', () => {
+    const m = (p: string, n: string) => globSegmentMatcher(p)?.(n) ?? 'bad';
+    expect([m('*.toml', 'a.toml'), m('*.toml', '.toml'), m('*.toml', 'a.tom'), m('a*b*c', 'abxbc'), m('a*b*c', 'abxbcx'), m('?', ''), m('?', 'é')]).toEqual([true, true, false, true, false, false, true]);
+    expect([m('[0-9]*', '5x'), m('[^0-9]*', '5x'), m('[a-c]', 'b'), m('[a-c]', 'd'), m('\\*', '*'), m('\\*', 'a'), m('[\\]]', ']')]).toEqual([true, false, true, false, true, false, true]);
+    expect([m('[', 'x'), m('a\\', 'a'), m('[]a]', 'a'), m('[-a]', 'a'), m('[a-]', 'a'), m('[]', 'x')]).toEqual(['bad', 'bad', 'bad', 'bad', 'bad', 'bad']);
+  });
+
+  it('agrees with a plain backtracking matcher on random small patterns and names', () => {
+    // Reference: the definition, by recursion (exponential, fine for these sizes).
+    const ref = (p: string, n: string): boolean => {
+      if (!p) return !n;
+      if (p[0] === '*') return ref(p.slice(1), n) || (n.length > 0 && ref(p, n.slice(1)));
+      return n.length > 0 && (p[0] === '?' || p[0] === n[0]) && ref(p.slice(1), n.slice(1));
+    };
+    fc.assert(
+      fc.property(fc.stringMatching(/^[ab*?]{0,8}$/), fc.stringMatching(/^[ab]{0,10}$/), (p, n) => {
+        expect(globSegmentMatcher(p)!(n)).toBe(ref(p, n));
+      }),
+      { seed: 42, numRuns: 2000 },
+    );
+  });
+
+  it('a pattern with many stars against a long name finishes (a regular expression backtracked for hours)', () => {
+    const pattern = '*a'.repeat(20) + '*b';
+    expect(globSegmentMatcher(pattern)!('a'.repeat(250))).toBe(false);
+    expect(globSegmentMatcher(pattern)!('a'.repeat(250) + 'b')).toBe(true);
+  });
+
+  it(`a glob reaching more than ${MAX_GLOB_PATHS} paths (links to their own directory) is not expanded, and reported`, () => {
+    const root = node({ 'etc/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/d/*/*/*/*/*.toml"]\n' });
+    for (let i = 0; i < 12; i++) symlinkSync('.', join(root, `etc/containerd/d-${i}`));
+    mkdirSync(join(root, 'etc/containerd/d'));
+    for (let i = 0; i < 12; i++) symlinkSync('.', join(root, `etc/containerd/d/l${i}`));
+    const { findings } = lintSpec({ name: 'n', root, files: [], focus: null }, { given: { containerd: parseVersion('2.1')!, kubernetes: parseVersion('1.34')! } });
+    expect(findings.filter((f) => f.rule.startsWith('containerd-import')).map((f) => `${f.range!.start.line}:${f.range!.start.column} ${f.rule} ${f.message}`)).toEqual([
+      `2:12 containerd-import-limit import "/etc/containerd/d/*/*/*/*/*.toml" not followed: its glob reaches more than ${MAX_GLOB_PATHS} paths (crilint's limit), so none of its matches is checked`,
     ]);
   });
 });

@@ -42,6 +42,12 @@ const MAX_SYMLINKS = 40;
  * (a NUL byte), so every stat, list and read of it fails, and read() reports the loop.
  */
 const SYMLINK_LOOP = '\0crilint: too many levels of symbolic links';
+/**
+ * Most files read for one node set. A real node has a few dozen; a drop-in directory with a
+ * million entries must not exhaust memory. The first file over the limit is named in an I/O
+ * error (exit 2); it and later ones are not read.
+ */
+export const MAX_NODE_FILES = 1000;
 
 export class LoadContext {
   readonly findings: Finding[] = [];
@@ -51,6 +57,7 @@ export class LoadContext {
   private readonly byPath = new Map<string, SourceFile>();
   private readonly unreadable = new Set<string>();
   private readonly links = new Map<string, string | null | undefined>();
+  private overLimit = false;
 
   /**
    * @param overlay texts that replace (or create) files by host path: the fix loop re-lints its
@@ -209,6 +216,12 @@ export class LoadContext {
       this.files.push(source);
       this.byPath.set(hostPath, source);
       return source;
+    }
+    if (this.files.length >= MAX_NODE_FILES) {
+      if (!this.overLimit) this.ioErrors.push(new IoError(hostPath, `${display}: not read, nor any later file: the node set has more than ${MAX_NODE_FILES} files (crilint's limit)`));
+      this.overLimit = true;
+      this.unreadable.add(hostPath);
+      return null;
     }
     const disk = this.diskPath(hostPath);
     if (disk === SYMLINK_LOOP) {
