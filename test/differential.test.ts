@@ -9,14 +9,21 @@
  * bug (fixed, with a regression test in test/fuzz-regressions.test.ts) or one of the documented
  * exceptions below, each with its reason and its own test.
  *
+ * sysctl.d: layouts generated with a seeded generator (files in /etc, /run, /usr/local/lib and
+ * /usr/lib sysctl.d with colliding names, masks, links, hidden and non-.conf files; assignments with
+ * `-` prefixes, `-key` cancellations, `/` separators, odd whitespace, comments, inline `#`, empty
+ * values, lines that are not assignments). crilint's file order must equal `systemd-analyze
+ * --root=DIR cat-config sysctl.d`, its effective values what `systemd-sysctl --prefix=/crilint`
+ * writes, and its syntax findings the lines systemd-sysctl rejects.
+ *
  * Figures (inputs, disagreements, exceptions) are printed at the end of the run.
  * CRILINT_FC_SEED replays the random run, CRILINT_DIFF_RUNS sets the configs per run (default
  * 250), CRILINT_DIFF_KEEP=DIR keeps each disagreeing node root in DIR/<n> to look at.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
@@ -24,6 +31,7 @@ import { lintSpec } from '../src/engine/pipeline.js';
 import { CONTAINERD_INSTALLED, dumpAsync, mapLimit, refuses, RUN_CONTAINERD_ORACLE } from './helpers/containerd.js';
 import { applyContainerdMutations, containerdMutationArb, randomSeed, type ContainerdMutation } from './fuzz/mutate.js';
 import { corpusSeeds, fixtureSeeds } from './fuzz/seeds.js';
+import { buildLayout, catConfig, crilintSysctl, crilintValues, SYSCTL, SYSTEMD_AVAILABLE, systemdSysctl, type Layout } from './helpers/systemd.js';
 
 const TARGET = { containerd: parseVersion('1.6.20')!, kubernetes: parseVersion('1.28')! };
 const FIXED_SEED = 16_20;
@@ -295,5 +303,116 @@ describe.runIf(RUN_CONTAINERD_ORACLE)('crilint agrees with containerd 1.6 config
   const seed = randomSeed();
   it(`random seed ${seed} (CRILINT_FC_SEED=${seed} replays it): ${PER_SEED} configs`, async () => {
     expect(await run(seed)).toEqual([]);
+  }, 300_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// sysctl.d against systemd
+
+const SYSCTL_DIRS = ['etc/sysctl.d', 'run/sysctl.d', 'usr/local/lib/sysctl.d', 'usr/lib/sysctl.d'];
+const SYSCTL_NAMES = ['10-a.conf', '50-b.conf', '50-c.conf', '99-z.conf', 'README', '.hidden.conf', '50-b.conf.bak'];
+const sysctlValue = fc.constantFrom('0', '1', '2', 'yes', 'a b', '1 # not a comment', '');
+const sysctlKey = fc.nat({ max: 3 }).chain((i) => fc.constantFrom(`crilint.k${i}`, `crilint/k${i}`, `crilint.d${i}.x`, `crilint/d${i}.y/z`));
+const sysctlLine: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(sysctlKey, sysctlValue).map(([k, v]) => `${k} = ${v}`) },
+  { weight: 2, arbitrary: fc.tuple(sysctlKey, sysctlValue).map(([k, v]) => `-${k} = ${v}`) },
+  { weight: 2, arbitrary: sysctlKey.map((k) => `-${k}`) },
+  { weight: 2, arbitrary: fc.tuple(sysctlKey, sysctlValue).map(([k, v]) => `  ${k}\t=  ${v}  `) },
+  { weight: 1, arbitrary: fc.tuple(sysctlKey, sysctlValue).map(([k, v]) => `${k}=${v}`) },
+  { weight: 1, arbitrary: fc.constantFrom('# comment', '; comment', '', '   ', 'not an assignment', '=1', 'crilint.k0') },
+);
+const sysctlBody: fc.Arbitrary<string | { link: string }> = fc.oneof(
+  { weight: 8, arbitrary: fc.array(sysctlLine, { maxLength: 6 }).map((ls) => ls.map((l) => `${l}\n`).join('')) },
+  { weight: 1, arbitrary: fc.constant({ link: '/dev/null' }) },
+  // A relative link to /etc/sysctl.conf (made relative to its directory below), which the layout
+  // always has. Not absolute or climbing links: systemd 252's cat-config lists files resolved below
+  // --root but then reads them on the host, so it is no oracle for those (the fixed cases of
+  // test/sysctl-systemd-oracle.test.ts and the model tests cover them); nor dangling ones, which
+  // cat-config refuses.
+  { weight: 1, arbitrary: fc.constant({ link: 'etc/sysctl.conf' }) },
+);
+const layoutArb: fc.Arbitrary<Layout> = fc
+  .tuple(
+    fc.array(fc.tuple(fc.constantFrom(...SYSCTL_DIRS), fc.constantFrom(...SYSCTL_NAMES), sysctlBody), { minLength: 1, maxLength: 7 }),
+    fc.option(fc.array(sysctlLine, { maxLength: 3 }).map((ls) => ls.map((l) => `${l}\n`).join(''))),
+  )
+  .map(([files, conf]) => {
+    const layout: Layout = {};
+    for (const [dir, name, body] of files) layout[`${dir}/${name}`] = typeof body === 'string' || body.link === '/dev/null' ? body : { link: posix.relative(dir, body.link) };
+    const linked = Object.values(layout).some((b) => typeof b !== 'string' && b.link.endsWith('sysctl.conf'));
+    if (conf !== null || linked) layout['etc/sysctl.conf'] = conf ?? '';
+    return layout;
+  });
+
+const SYSCTL_RUNS = Number(process.env.CRILINT_DIFF_RUNS) || 150;
+const sysctlStats = { tried: 0, disagreements: 0, emptyKey: 0 };
+const sysctlRoots: string[] = [];
+
+function sysctlDisagreements(seed: number): string[] {
+  const out: string[] = [];
+  for (const layout of fc.sample(layoutArb, { seed, numRuns: SYSCTL_RUNS })) {
+    const root = buildLayout(layout, sysctlRoots);
+    const order = catConfig(root);
+    const sd = systemdSysctl(root, order);
+    const { model, syntax } = crilintSysctl(root);
+    sysctlStats.tried++;
+    const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+    // /etc/sysctl.conf is procps's, not systemd's: compare syntax findings in the files systemd reads.
+    const ours = {
+      order: model ? model.files.map((f) => f.path) : [],
+      values: model ? sorted(crilintValues(model)) : {},
+      syntax: syntax.filter((l) => order.includes(l.replace(/:\d+$/, ''))),
+    };
+    const theirs = { order, values: sorted(sd.values), syntax: sd.badLines };
+    const texts = new Map(order.map((f) => [f, readFileSync(join(root, f), 'utf8').split('\n')]));
+    rmSync(root, { recursive: true, force: true });
+    if (JSON.stringify(ours) === JSON.stringify(theirs)) continue;
+    sysctlStats.disagreements++;
+    // Documented exception: syntax findings on `= value` lines only (see its test below).
+    const extra = ours.syntax.filter((l) => !theirs.syntax.includes(l));
+    const [p0, ...rest] = [JSON.stringify({ ...ours, syntax: [] }), JSON.stringify({ ...theirs, syntax: [] })];
+    if (
+      p0 === rest[0] &&
+      theirs.syntax.every((l) => ours.syntax.includes(l)) &&
+      extra.every((l) => {
+        const [, file, line] = /^(.*):(\d+)$/.exec(l)!;
+        return /^\s*-?\s*=/.test(texts.get(file!)?.[Number(line) - 1] ?? '');
+      })
+    ) {
+      sysctlStats.emptyKey++;
+      continue;
+    }
+    out.push(`${JSON.stringify(layout)}\n  systemd: ${JSON.stringify(theirs)}\n  crilint: ${JSON.stringify(ours)}`);
+  }
+  return out;
+}
+
+describe.runIf(SYSTEMD_AVAILABLE || !!process.env.CI)('crilint agrees with systemd on generated sysctl.d layouts', () => {
+  afterAll(() => {
+    for (const r of sysctlRoots) rmSync(r, { recursive: true, force: true });
+    console.info(`differential sysctl.d: ${sysctlStats.tried} layouts tried, ${sysctlStats.disagreements} disagreements (${sysctlStats.emptyKey} the documented "= value" exception)`);
+  });
+
+  it('systemd-analyze and systemd-sysctl are installed (CI installs systemd)', () => {
+    expect(SYSTEMD_AVAILABLE).toBe(true);
+  });
+
+  it(`fixed seed ${FIXED_SEED}: ${SYSCTL_RUNS} layouts`, () => {
+    expect(sysctlDisagreements(FIXED_SEED)).toEqual([]);
+  }, 300_000);
+
+  it('documented exception: "= value" (no key) is a syntax finding for crilint; systemd-sysctl writes the value to /proc/sys itself and fails, which the oracle\'s --prefix hides', () => {
+    const root = buildLayout({ 'etc/sysctl.d/10-a.conf': '=1\n' }, sysctlRoots);
+    const { syntax } = crilintSysctl(root);
+    expect(syntax).toEqual(['/etc/sysctl.d/10-a.conf:1']);
+    expect(systemdSysctl(root, ['/etc/sysctl.d/10-a.conf'])).toEqual({ values: {}, badLines: [] });
+    // Without --prefix (safe here: the only line writes to the directory /proc/sys, which fails).
+    const r = spawnSync(SYSCTL!, [join(root, 'etc/sysctl.d/10-a.conf')], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_LEVEL: 'debug', SYSTEMD_LOG_TARGET: 'console' } });
+    expect(`${r.stderr}${r.stdout}`).toContain("Couldn't write '1' to '': Is a directory");
+  });
+
+  const seed = randomSeed();
+  it(`random seed ${seed} (CRILINT_FC_SEED=${seed} replays it): ${SYSCTL_RUNS} layouts`, () => {
+    expect(sysctlDisagreements(seed)).toEqual([]);
   }, 300_000);
 });
