@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import fc from 'fast-check';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { tempTree } from './helpers/tree.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { runFixes } from '../src/engine/fix-run.js';
@@ -19,13 +20,7 @@ afterAll(() => {
 });
 
 function node(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'crilint-regress-'));
-  dirs.push(root);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-  return root;
+  return tempTree(files, dirs, 'crilint-regress-');
 }
 
 function fix(root: string, target: { kubernetes: string; containerd: string }) {

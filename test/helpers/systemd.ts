@@ -6,12 +6,11 @@
  * `--prefix` keeps anything else from being applied, so nothing is written on the test machine.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import { LoadContext } from '../../src/model/load.js';
 import { loadSysctl, type SysctlModel } from '../../src/model/sysctl.js';
+import { tempTree } from './tree.js';
 
 const which = (names: string[]) => names.find((p) => existsSync(p)) ?? null;
 export const ANALYZE = which(['/usr/bin/systemd-analyze', '/bin/systemd-analyze']);
@@ -24,15 +23,7 @@ export type Layout = Record<string, string | { link: string }>;
 
 /** Write a layout into a fresh directory (the caller removes `roots` afterwards). */
 export function buildLayout(layout: Layout, roots: string[]): string {
-  const root = mkdtempSync(join(tmpdir(), 'crilint-oracle-'));
-  roots.push(root);
-  for (const [rel, body] of Object.entries(layout)) {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    if (typeof body === 'string') writeFileSync(p, body);
-    else symlinkSync(body.link, p);
-  }
-  return root;
+  return tempTree(layout, roots, 'crilint-oracle-');
 }
 
 /** Node paths in the order `cat-config` prints them. */
