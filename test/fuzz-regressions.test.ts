@@ -160,3 +160,14 @@ describe('glob imports: Go filepath.Match semantics without exponential backtrac
     ]);
   });
 });
+
+describe('found while checking glob imports against containerd 1.6.20', () => {
+  it('a glob matches a dangling symlink (filepath.Glob does not stat its matches), and containerd then fails to open it', () => {
+    const root = node({ 'etc/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n', 'etc/containerd/conf.d/20-ok.toml': 'version = 2\n' });
+    symlinkSync('/etc/containerd/missing.toml', join(root, 'etc/containerd/conf.d/10-dangling.toml'));
+    const { findings } = lintSpec({ name: 'n', root, files: [], focus: null }, { given: { containerd: parseVersion('1.6.38')!, kubernetes: parseVersion('1.28')! } });
+    expect(findings.filter((f) => f.rule.startsWith('containerd-import')).map((f) => `${f.range!.start.line}:${f.range!.start.column} ${f.rule} ${f.message}`)).toEqual([
+      '2:12 containerd-import-not-found imported file /etc/containerd/conf.d/10-dangling.toml does not exist; containerd fails to start when an import cannot be read',
+    ]);
+  });
+});

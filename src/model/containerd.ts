@@ -353,7 +353,14 @@ class Loader {
       }
       current = next;
     }
-    return current.filter((p) => this.ctx.exists(this.toHost(p)));
+    // filepath.Glob takes every matching name of a directory listing without stat-ing it, so a
+    // dangling symlink matches too (and containerd then fails to open it: the installed 1.6.20
+    // refuses `conf.d/*.toml` over a dangling `conf.d/10-x.toml`); only a path whose last segment
+    // had no pattern must be present in its directory.
+    return current.filter((p) => {
+      const dir = posix.dirname(p);
+      return this.ctx.list(this.toHost(dir)).includes(posix.basename(p));
+    });
   }
 }
 
