@@ -158,13 +158,38 @@ describe('applyFixes', () => {
     expect(result.findings.map((f) => f.rule)).toEqual(['broken']);
   });
 
-  it('blames every fix of a file when only their combination does not parse', () => {
+  it('when only their combination does not parse, applies the first and blames the second once it breaks the file alone', () => {
     const { result, text } = harness({ '/n/a': 'x = 1\ny = 1\n' }, [replace('half-1', '/n/a', 'x = 1', 'x = !'), replace('half-2', '/n/a', 'y = 1', 'y = !')], {
       parses: (_p, t) => (t.match(/!/g) ?? []).length < 2,
     });
-    expect(text('/n/a')).toBe('x = 1\ny = 1\n');
-    expect(result.diagnostics.map((d) => d.rules)).toEqual([['half-1', 'half-2']]);
-    expect(result.files.size).toBe(0);
+    expect(text('/n/a')).toBe('x = !\ny = 1\n');
+    expect(result.applied.map((r) => [r.rule, r.pass])).toEqual([['half-1', 1]]);
+    expect(result.diagnostics).toEqual([
+      { kind: 'unparsable', internal: true, message: 'internal error: the fix of half-2 made a unparsable; the pass was redone without it', file: 'a', rules: ['half-2'] },
+    ]);
+  });
+
+  it('fixes that parse alone but not together wait for the next pass, without an error (a rename and an insert of the same key)', () => {
+    // One rule renames `sc` to `SC`, another inserts `SC = 1` when there is no `SC`: together
+    // they define SC twice; after the rename the second rule sets the renamed key instead.
+    const rename = replace('rename', '/n/a', 'sc = 0', 'SC = 0');
+    const insert: Rule = (files) => {
+      const f = files.get('/n/a')!;
+      const at = f.text.indexOf('SC = 0');
+      if (at >= 0) return [finding('insert', f, makeFix('safe', 'SC to 1', { file: f, edits: [edit(at + 5, at + 6, '1')] }))];
+      if (/^SC = /m.test(f.text)) return [];
+      return [finding('insert', f, makeFix('safe', 'add SC = 1', { file: f, edits: [edit(f.text.length, f.text.length, 'SC = 1\n')] }))];
+    };
+    const { result, text } = harness({ '/n/a': 'sc = 0\nother = 1\n' }, [rename, insert], {
+      parses: (_p, t) => (t.match(/^SC = /gm) ?? []).length < 2,
+    });
+    expect(text('/n/a')).toBe('SC = 1\nother = 1\n');
+    expect(result.diagnostics).toEqual([]);
+    expect(result.failed).toEqual([]);
+    expect(result.applied.map((r) => [r.rule, r.description, r.pass])).toEqual([
+      ['rename', 'sc = 0 -> SC = 0', 1],
+      ['insert', 'SC to 1', 2],
+    ]);
   });
 
   it('applies unsafe fixes only when asked', () => {

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBytes, readSource, MAX_FILE_BYTES, IoError } from '../src/discover/read.js';
 import { REPO } from './helpers/cli.js';
+import { MAX_NODE_FILES } from '../src/model/load.js';
 
 const TIMEOUT_MS = 20_000;
 const TARGET = ['--kubernetes', '1.34', '--containerd', '2.1'];
@@ -273,5 +274,16 @@ describe('the reading layer', () => {
     symlinkSync('/dev/null', join(tmp, 'layer/masked.conf'));
     expect(readSource(join(tmp, 'layer/masked.conf'), 'sysctl', 'masked.conf', null)).toMatchObject({ problem: null, source: { text: '' } });
     expect(() => readSource('/dev/zero', 'sysctl', '/dev/zero', null)).toThrow(new IoError('/dev/zero', '/dev/zero: not a regular file (a character device)'));
+  });
+});
+
+describe('limits on the size of a node set', () => {
+  it(`a node set of more than ${MAX_NODE_FILES} files: the first file over the limit is named, exit 2, and what was read is still reported`, () => {
+    mkdirSync(join(tmp, 'many/etc/sysctl.d'), { recursive: true });
+    for (let i = 0; i < MAX_NODE_FILES + 5; i++) writeFileSync(join(tmp, `many/etc/sysctl.d/${String(i).padStart(4, '0')}.conf`), 'net.ipv4.ip_forward = 1\n');
+    const r = cli(['lint', '--root', 'many', ...TARGET, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`crilint: many: etc/sysctl.d/${String(MAX_NODE_FILES).padStart(4, '0')}.conf: not read, nor any later file: the node set has more than ${MAX_NODE_FILES} files (crilint's limit)\n`);
+    expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).not.toContain('syntax');
   });
 });

@@ -9,9 +9,9 @@
  * nothing on the test machine changes. CI (root, systemd and procps installed) must run it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempTree, type Layout } from './helpers/tree.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { discover } from '../src/discover/index.js';
@@ -26,22 +26,13 @@ import { CORPUS } from './helpers/cli.js';
 const MINE = ['sysctl-required', 'kernel-module-required', 'protect-kernel-defaults-sysctl', 'sysctl-inline-comment', 'syntax'];
 const T134 = { kubernetes: parseVersion('1.34')!, containerd: parseVersion('2.1')! };
 
-type Layout = Record<string, string | { link: string }>;
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 function build(layout: Layout): string {
-  const root = mkdtempSync(join(tmpdir(), 'crilint-kernel-'));
-  dirs.push(root);
-  for (const [rel, body] of Object.entries(layout)) {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    if (typeof body === 'string') writeFileSync(p, body);
-    else symlinkSync(body.link, p);
-  }
-  return root;
+  return tempTree(layout, dirs, 'crilint-kernel-');
 }
 
 function spec(root: string | null, paths: string[] = []) {

@@ -12,20 +12,12 @@
  * /lib/sysctl.d is left out of the layouts: only split-usr builds read it (Debian 12's systemd 252
  * does, newer builds do not), so it cannot be an oracle-checked fact.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LoadContext } from '../src/model/load.js';
-import { loadSysctl, type SysctlModel } from '../src/model/sysctl.js';
+import { ANALYZE, buildLayout, catConfig, crilintSysctl, crilintValues, SYSCTL, SYSTEMD_AVAILABLE, systemdSysctl, type Layout } from './helpers/systemd.js';
 
-const which = (names: string[]) => names.find((p) => existsSync(p)) ?? null;
-const ANALYZE = which(['/usr/bin/systemd-analyze', '/bin/systemd-analyze']);
-const SYSCTL = which(['/usr/lib/systemd/systemd-sysctl', '/lib/systemd/systemd-sysctl']);
-const available = ANALYZE !== null && SYSCTL !== null;
+const available = SYSTEMD_AVAILABLE;
 const inCI = Boolean(process.env.CI);
-const env = { ...process.env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat', SYSTEMD_LOG_COLOR: '0', LC_ALL: 'C' };
 
 describe('systemd oracle availability', () => {
   // Under CI the oracle must be there (.ci/run installs systemd); elsewhere its absence is allowed
@@ -36,66 +28,10 @@ describe('systemd oracle availability', () => {
   });
 });
 
-type Layout = Record<string, string | { link: string }>;
-
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
-
-function build(layout: Layout): string {
-  const root = mkdtempSync(join(tmpdir(), 'crilint-oracle-'));
-  roots.push(root);
-  for (const [rel, body] of Object.entries(layout)) {
-    const p = join(root, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    if (typeof body === 'string') writeFileSync(p, body);
-    else symlinkSync(body.link, p);
-  }
-  return root;
-}
-
-/** Node paths in the order `cat-config` prints them. */
-function catConfig(root: string): string[] {
-  const r = spawnSync(ANALYZE!, ['--no-pager', `--root=${root}`, 'cat-config', 'sysctl.d'], { encoding: 'utf8', env });
-  expect(r.status, r.stderr).toBe(0);
-  const out: string[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const m = /^# (\/\S+)/.exec(line);
-    if (m && m[1]!.startsWith(root + '/')) out.push(m[1]!.slice(root.length));
-  }
-  return out;
-}
-
-/** What systemd-sysctl writes for those files, keyed by its slash form; and its "not an assignment" lines. */
-function systemdSysctl(root: string, nodePaths: string[]): { values: Record<string, string>; badLines: string[] } {
-  const r = spawnSync(SYSCTL!, ['--prefix=/crilint', ...nodePaths.map((p) => root + p)], {
-    encoding: 'utf8',
-    env: { ...env, SYSTEMD_LOG_LEVEL: 'debug', SYSTEMD_LOG_TARGET: 'console' },
-  });
-  const values: Record<string, string> = {};
-  const badLines: string[] = [];
-  for (const line of `${r.stderr}\n${r.stdout}`.split('\n')) {
-    const set = /Setting '\/proc\/sys\/([^']*)' to '([^']*)'/.exec(line);
-    if (set) values[set[1]!] = set[2]!;
-    const bad = /^(\/\S+):(\d+): Line is not an assignment/.exec(line);
-    if (bad) badLines.push(`${bad[1]!.slice(root.length)}:${bad[2]}`);
-  }
-  return { values, badLines };
-}
-
-function crilint(root: string): { model: SysctlModel; syntax: string[] } {
-  const ctx = new LoadContext({ name: root, root, files: [], focus: null });
-  const model = loadSysctl(ctx)!;
-  const syntax = ctx.findings.filter((f) => f.rule === 'syntax').map((f) => `/${f.file!.display}:${f.range!.start.line}`);
-  return { model, syntax };
-}
-
-function ours(model: SysctlModel): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of model.settings()) if (s.winner) out[s.path] = s.value!;
-  return out;
-}
 
 interface Case {
   name: string;
@@ -193,14 +129,15 @@ describe.skipIf(!available && !inCI)(
   () => {
     for (const c of cases) {
       it(c.name, () => {
-        const root = build(c.layout);
+        const root = buildLayout(c.layout, roots);
         const order = catConfig(root);
-        const { model, syntax } = crilint(root);
+        const { model: m, syntax } = crilintSysctl(root);
+        const model = m!;
         expect(order).toEqual(c.order);
         expect(model.files.map((f) => f.path)).toEqual(order);
         const sd = systemdSysctl(root, order);
         expect(sd.values).toEqual(c.values);
-        expect(ours(model)).toEqual(sd.values);
+        expect(crilintValues(model)).toEqual(sd.values);
         expect(syntax).toEqual(sd.badLines);
         expect(syntax).toEqual(c.syntax ?? []);
       });

@@ -365,3 +365,25 @@ export const V1_CRI_SETTINGS_MIGRATED: readonly ({ since: string; migrated: bool
 export function v1CriSettingsMigrated(containerd: Version): boolean {
   return pickSince(V1_CRI_SETTINGS_MIGRATED, clampContainerd(containerd).version)!.migrated;
 }
+
+/**
+ * containerd releases before these expand a relative glob in `imports` against the daemon's working
+ * directory (`/` under systemd) instead of the importing file's directory: resolveImports globbed
+ * first and joined relative paths only when there was no `*` (services/server/config/config.go
+ * @ v1.6.20 and @ v1.7.15). Fixed by containerd/containerd#9746 (issue #9745; 2.0), backported in
+ * 0f2068a7 (first tag v1.6.29) and 62e9535f (first tag v1.7.16). The installed 1.6.20 shows it:
+ * test/differential.test.ts.
+ */
+export const RELATIVE_GLOB_IMPORTS_FIXED: Readonly<Record<string, string>> & Sourced = {
+  '1.6': '1.6.29',
+  '1.7': '1.7.16',
+  source: 'containerd/containerd#9746 (issue #9745); backports 0f2068a7 (v1.6.29), 62e9535f (v1.7.16); resolveImports, services/server/config/config.go @ v1.6.20 vs v1.6.29',
+};
+
+/** Does containerd `v` expand relative glob imports against its working directory (before the fix)? */
+export function globsImportsFromWorkingDir(v: Version): boolean {
+  if (v.major >= 2) return false;
+  if (v.major < 1 || v.minor < 6) return true;
+  const fixed = v.minor === 6 ? RELATIVE_GLOB_IMPORTS_FIXED['1.6']! : v.minor === 7 ? RELATIVE_GLOB_IMPORTS_FIXED['1.7']! : null;
+  return fixed !== null && !atLeastLoose(v, fixed);
+}

@@ -45,7 +45,7 @@ export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): Pipelin
   const config = opts.config ?? null;
   const severity: Record<string, Severity | 'off'> = { ...(config?.rules ?? {}) };
   const profiles = [...new Set([...(config?.profiles ?? []), ...(opts.profiles ?? [])])];
-  const { node, ioErrors } = loadNodeSet(spec, opts.overlay);
+  const { node, ioErrors } = loadNodeSet(spec, opts.overlay, opts.given?.containerd ?? config?.target.containerd ?? null);
   const target = resolveTarget(node, {
     kubernetes: opts.given?.kubernetes ?? config?.target.kubernetes,
     containerd: opts.given?.containerd ?? config?.target.containerd,

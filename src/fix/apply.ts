@@ -11,7 +11,9 @@
  * Stops when a pass applies nothing or changes nothing, after `maxPasses` (10) passes, or when
  * the texts come back to a state already seen (circular fixes). A pass whose output does not
  * parse is discarded; the fixes that touched the broken file are dropped (and not retried in
- * later passes), reported as an internal error, and the pass is redone without them.
+ * later passes), reported as an internal error, and the pass is redone without them. Fixes that
+ * each parse alone but not together in one file are not an error: the first is applied, the others
+ * wait for the next pass (which re-lints the first one's result).
  * Nothing here throws for a bad fix: problems are returned as `failed` and `diagnostics`.
  *
  * Texts are SourceFile.text (no BOM); `bom` and `eol` are carried for the writer, which re-adds
@@ -192,13 +194,20 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
       next = applyChosen(chosen, states);
       const broken = [...next].filter(([path, text]) => !opts.parses(path, text));
       if (!broken.length) break;
-      // Blame: a fix whose own edits break the file; when none does alone, every fix in that file.
+      // Blame: a fix whose own edits break the file. When none does alone, only their combination
+      // breaks it (one fix renames a key to the name another inserts): that is no bug, the fixes
+      // just cannot share a pass. The first stays, the others wait for the next pass, whose
+      // re-lint sees the first one's result.
       const culprits = new Set<Candidate>();
+      const postponed = new Set<Candidate>();
       for (const [path] of broken) {
         const touching = chosen.filter((c) => c.edits.has(path));
         const base = baseText(states, touching[0]!, path);
-        let alone = touching.filter((c) => !opts.parses(path, applyEdits(base, c.edits.get(path)!)));
-        if (!alone.length) alone = touching;
+        const alone = touching.filter((c) => !opts.parses(path, applyEdits(base, c.edits.get(path)!)));
+        if (!alone.length) {
+          for (const c of touching.slice(1)) postponed.add(c);
+          continue;
+        }
         for (const c of alone) culprits.add(c);
         const rules = unique(alone.map((c) => c.finding.rule));
         const shown = displayPath(states, path, touching);
@@ -215,7 +224,7 @@ export function applyFixes(initial: readonly Finding[], opts: ApplyOptions): Fix
         blocked.add(fixKey(g.finding));
         result.failed.push({ ...g.record, reason: 'its output does not parse' });
       }
-      pool = pool.filter((c) => !guilty.includes(c));
+      pool = pool.filter((c) => !guilty.includes(c) && !postponed.has(c));
       if (!pool.length) {
         chosen = [];
         next = new Map();

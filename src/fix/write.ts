@@ -23,6 +23,9 @@
  *
  * Created files get mode 0644, missing parent directories 0755 (umask does not apply).
  *
+ * CRILINT_TEST_CRASH_AT (see crashPoint) and CRILINT_TEST_PAUSE_BEFORE_RENAME are test hooks,
+ * inert unless set.
+ *
  * Stale temp files of an interrupted run are reported (`staleTemps`), and removed only with
  * `removeStaleTemps` and only when the process named in them is no longer running: deleting
  * files in a user's tree is left to the caller's policy.
@@ -289,6 +292,22 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * Crash-test hook, inert unless CRILINT_TEST_CRASH_AT is set (test/crash-safety.test.ts sets it):
+ * the writer counts its steps (temp file created; half of its bytes written; all written, synced
+ * and given its mode; before each rename; after each rename), prints `crilint-test: write step N`
+ * on stderr for each, and kills its own process with SIGKILL at step CRILINT_TEST_CRASH_AT, so a
+ * test can stop a real `crilint lint --fix` between any two steps.
+ */
+const CRASH_AT = Number(process.env.CRILINT_TEST_CRASH_AT ?? NaN);
+let crashSteps = 0;
+function crashPoint(): void {
+  if (!Number.isInteger(CRASH_AT)) return;
+  crashSteps++;
+  writeSync(2, `crilint-test: write step ${crashSteps}\n`);
+  if (crashSteps === CRASH_AT) process.kill(process.pid, 'SIGKILL');
+}
+
 function pauseForTests(): void {
   if (process.env.CRILINT_TEST_PAUSE_BEFORE_RENAME !== '1') return;
   writeSync(2, 'crilint-test: paused before rename\n');
@@ -371,12 +390,17 @@ export function writeFiles(entries: readonly WriteEntry[], opts: WriteOptions = 
       }
       temps.push(p.temp);
       try {
+        crashPoint();
         const bytes = Buffer.from((p.entry.bom ? '\ufeff' : '') + p.entry.text, 'utf8');
         let off = 0;
+        const half = Number.isInteger(CRASH_AT) ? bytes.length >> 1 : bytes.length;
+        while (off < half) off += writeSync(fd, bytes, off, half - off);
+        if (off < bytes.length) crashPoint();
         while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
         fchmodSync(fd, p.mode);
         if (p.owner) fchownSync(fd, p.owner.uid, p.owner.gid);
         fsyncSync(fd);
+        crashPoint();
       } catch (e) {
         throw new WriteError(p.entry.display, `${p.entry.display}: cannot write: ${describe(e)}`);
       } finally {
@@ -411,7 +435,9 @@ export function writeFiles(entries: readonly WriteEntry[], opts: WriteOptions = 
         const st = statSync(p.real);
         if (st.nlink > 1) result.notes.push(`${p.entry.display} had ${st.nlink} hard links; the other links keep the old content`);
       }
+      crashPoint();
       renameSync(p.temp, p.real);
+      crashPoint();
     } catch (e) {
       for (const q of plans.slice(i)) {
         try {

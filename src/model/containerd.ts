@@ -17,7 +17,7 @@
 import { dirname, isAbsolute, join as hostJoin, normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import { parseTomlSource } from '../parse/toml.js';
-import { V1_PLUGIN_URIS } from '../data/containerd.js';
+import { globsImportsFromWorkingDir, V1_PLUGIN_URIS } from '../data/containerd.js';
 import type { LoadContext } from './load.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { get, toJS } from './tree.js';
@@ -27,6 +27,11 @@ export const CONTAINERD_CONFIG_PATH = '/etc/containerd/config.toml';
 /** crilint's limits on following `imports` (containerd itself has none; these keep a hostile tree cheap). */
 export const MAX_IMPORT_DEPTH = 16;
 export const MAX_IMPORT_FILES = 256;
+/**
+ * Most paths one glob may reach at any of its segments: `/d/*\/*\/*\/*\/*.toml` over a directory of
+ * links to itself would otherwise list millions of paths.
+ */
+export const MAX_GLOB_PATHS = 10_000;
 
 /**
  * Rule IDs about `imports` (src/rules/containerd-import-*.ts). The loader only records what it
@@ -104,6 +109,14 @@ export interface ImportEntry {
   skipped: 'no-node-root' | null;
   /** What the entry resolved to, in containerd's order (a glob's matches sorted, as filepath.Glob). */
   targets: ImportTarget[];
+  /** A glob that reaches more than MAX_GLOB_PATHS paths: not expanded (crilint's limit); no targets then. */
+  tooBroad?: boolean;
+  /**
+   * A relative glob that the given containerd release expands against its working directory (`/`
+   * under systemd) instead of the importing file's directory (RELATIVE_GLOB_IMPORTS_FIXED): it is
+   * resolved at `/`, as that release does, and `intended` is where it was meant to point.
+   */
+  fromWorkingDir?: { intended: string };
 }
 
 export interface ContainerdModel {
@@ -288,6 +301,10 @@ class Loader {
     if (this.rootMode) {
       // Node paths are POSIX; joining at `/` clamps `..`, so an import can never leave the root.
       entry.resolved = posix.isAbsolute(raw) ? posix.normalize(raw) : posix.join(posix.dirname(from.location), raw);
+      if (glob && !posix.isAbsolute(raw) && this.ctx.containerd && globsImportsFromWorkingDir(this.ctx.containerd)) {
+        entry.fromWorkingDir = { intended: entry.resolved };
+        entry.resolved = posix.join('/', raw);
+      }
     } else {
       if (isAbsolute(raw)) {
         entry.skipped = 'no-node-root';
@@ -300,6 +317,10 @@ class Loader {
       return entry;
     }
     const matches = this.glob(entry.resolved);
+    if (matches === 'too-broad') {
+      entry.tooBroad = true;
+      return entry;
+    }
     if (matches === null) {
       // filepath.Glob returns ErrBadPattern and containerd fails to start (resolveImports returns it).
       entry.badPattern = true;
@@ -313,7 +334,7 @@ class Loader {
    * Go's filepath.Glob over the node's tree: `*`, `?`, `[...]` (with `^` negation) and `\` escapes
    * within one path segment; names in each directory in sorted order. null for a malformed pattern.
    */
-  private glob(pattern: string): string[] | null {
+  private glob(pattern: string): string[] | null | 'too-broad' {
     // Patterns are absolute here: node paths in root mode, host paths joined to a file's directory in loose mode.
     const segs = pattern.split('/').filter((x) => x !== '');
     let current = ['/'];
@@ -322,16 +343,24 @@ class Loader {
       if (!/[*?[\\]/.test(seg)) {
         for (const dir of current) next.push(joinLoc(dir, seg));
       } else {
-        const re = segmentRegex(seg);
+        const re = globSegmentMatcher(seg);
         if (!re) return null;
         for (const dir of current) {
           if (!this.ctx.isDir(this.toHost(dir))) continue;
-          for (const name of this.ctx.list(this.toHost(dir))) if (re.test(name)) next.push(joinLoc(dir, name));
+          for (const name of this.ctx.list(this.toHost(dir))) if (re(name)) next.push(joinLoc(dir, name));
+          if (next.length > MAX_GLOB_PATHS) return 'too-broad';
         }
       }
       current = next;
     }
-    return current.filter((p) => this.ctx.exists(this.toHost(p)));
+    // filepath.Glob takes every matching name of a directory listing without stat-ing it, so a
+    // dangling symlink matches too (and containerd then fails to open it: the installed 1.6.20
+    // refuses `conf.d/*.toml` over a dangling `conf.d/10-x.toml`); only a path whose last segment
+    // had no pattern must be present in its directory.
+    return current.filter((p) => {
+      const dir = posix.dirname(p);
+      return this.ctx.list(this.toHost(dir)).includes(posix.basename(p));
+    });
   }
 }
 
@@ -339,52 +368,115 @@ function joinLoc(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** filepath.Match semantics for one segment as a RegExp; null when the pattern is malformed. */
-function segmentRegex(seg: string): RegExp | null {
-  let out = '^';
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i]!;
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '\\') {
-      if (i + 1 >= seg.length) return null;
-      out += escapeRe(seg[++i]!);
-    } else if (c === '[') {
-      let j = i + 1;
-      let cls = '';
-      if (seg[j] === '^') {
-        cls += '^';
-        j++;
-      }
-      let closed = false;
-      let first = true;
-      for (; j < seg.length; j++) {
-        const d = seg[j]!;
-        if (d === ']' && !first) {
-          closed = true;
-          break;
-        }
-        first = false;
-        if (d === '\\') {
-          if (j + 1 >= seg.length) return null;
-          cls += escapeRe(seg[++j]!);
-        } else if (d === '-') cls += '-';
-        else cls += escapeRe(d);
-      }
-      if (!closed) return null;
-      out += `[${cls}]`;
-      i = j;
-    } else out += escapeRe(c);
-  }
-  try {
-    return new RegExp(out + '$', 'u');
-  } catch {
-    return null;
-  }
+/** One character of a glob segment: a literal, `?`, or a `[...]` class (ranges, possibly negated). */
+type GlobToken = { kind: 'lit'; c: string } | { kind: 'any' } | { kind: 'class'; negated: boolean; ranges: [string, string][] };
+
+/** A run of tokens, preceded by `*` or not. Every token matches exactly one character. */
+interface GlobChunk {
+  star: boolean;
+  tokens: GlobToken[];
 }
 
-function escapeRe(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+/**
+ * filepath.Match semantics for one path segment, as a matcher that runs in time linear in the
+ * pattern times the name (a regular expression with many `*` backtracks exponentially: a hostile
+ * `*a*a*a…b` import would hang the linter). null when Go reports ErrBadPattern: an unclosed `[`, a
+ * trailing `\`, an empty class, a range starting with `-` or `]`.
+ */
+export function globSegmentMatcher(seg: string): ((name: string) => boolean) | null {
+  const chars = [...seg];
+  const chunks: GlobChunk[] = [];
+  let cur: GlobChunk = { star: false, tokens: [] };
+  const esc = (i: number): [string, number] | null => {
+    let c = chars[i];
+    if (c === undefined || c === '-' || c === ']') return null;
+    if (c === '\\') {
+      c = chars[i + 1];
+      if (c === undefined) return null;
+      return [c, i + 2];
+    }
+    return [c, i + 1];
+  };
+  for (let i = 0; i < chars.length; ) {
+    const c = chars[i]!;
+    if (c === '*') {
+      if (cur.star || cur.tokens.length) chunks.push(cur);
+      cur = { star: true, tokens: [] };
+      while (chars[i] === '*') i++;
+      continue;
+    }
+    if (c === '?') {
+      cur.tokens.push({ kind: 'any' });
+      i++;
+    } else if (c === '\\') {
+      const next = chars[i + 1];
+      if (next === undefined) return null;
+      cur.tokens.push({ kind: 'lit', c: next });
+      i += 2;
+    } else if (c === '[') {
+      i++;
+      const negated = chars[i] === '^';
+      if (negated) i++;
+      const ranges: [string, string][] = [];
+      for (;;) {
+        if (chars[i] === ']' && ranges.length) {
+          i++;
+          break;
+        }
+        const lo = esc(i);
+        if (!lo) return null;
+        let hi = lo;
+        if (chars[lo[1]] === '-') {
+          const h = esc(lo[1] + 1);
+          if (!h) return null;
+          hi = h;
+        }
+        ranges.push([lo[0], hi[0]]);
+        i = hi[1];
+      }
+      cur.tokens.push({ kind: 'class', negated, ranges });
+    } else {
+      cur.tokens.push({ kind: 'lit', c });
+      i++;
+    }
+  }
+  chunks.push(cur);
+  const one = (t: GlobToken, ch: string): boolean => {
+    if (t.kind === 'any') return ch !== '/';
+    if (t.kind === 'lit') return t.c === ch;
+    const inside = t.ranges.some(([lo, hi]) => lo <= ch && ch <= hi);
+    return inside !== t.negated;
+  };
+  /** Do the tokens match the name's characters at i (each token one character)? */
+  const at = (tokens: GlobToken[], name: string[], i: number): boolean => i + tokens.length <= name.length && tokens.every((t, k) => one(t, name[i + k]!));
+  return (nameText: string) => {
+    const name = [...nameText];
+    let i = 0;
+    for (let k = 0; k < chunks.length; k++) {
+      const { star, tokens } = chunks[k]!;
+      const last = k === chunks.length - 1;
+      if (!star) {
+        if (!at(tokens, name, i)) return false;
+        i += tokens.length;
+        if (last && i !== name.length) return false;
+        continue;
+      }
+      // After a `*`: the last chunk must end the name; any other takes its leftmost match (its
+      // length is fixed, so a later match can never let the rest match where this one did not).
+      if (last) {
+        const j = name.length - tokens.length;
+        return j >= i && name.slice(i, j).every((ch) => ch !== '/') && at(tokens, name, j);
+      }
+      let j = i;
+      while (j <= name.length && !at(tokens, name, j)) {
+        if (name[j] === '/') return false;
+        j++;
+      }
+      if (j > name.length) return false;
+      i = j + tokens.length;
+    }
+    return i === name.length;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

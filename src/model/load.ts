@@ -24,6 +24,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync, type Stats } from 'node
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { makeSource, type FileKind, type SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
+import type { Version } from '../core/version.js';
 import type { Comment } from '../parse/common.js';
 import { IoError, readSource } from '../discover/read.js';
 import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
@@ -38,6 +39,17 @@ import { loadModules } from './modules.js';
 
 /** Most symlinks followed while resolving one path (Linux's limit). */
 const MAX_SYMLINKS = 40;
+/**
+ * diskPath() of a path whose symlink chain is longer than MAX_SYMLINKS: no file can have this name
+ * (a NUL byte), so every stat, list and read of it fails, and read() reports the loop.
+ */
+const SYMLINK_LOOP = '\0crilint: too many levels of symbolic links';
+/**
+ * Most files read for one node set. A real node has a few dozen; a drop-in directory with a
+ * million entries must not exhaust memory. The first file over the limit is named in an I/O
+ * error (exit 2); it and later ones are not read.
+ */
+export const MAX_NODE_FILES = 1000;
 
 export class LoadContext {
   readonly findings: Finding[] = [];
@@ -51,6 +63,7 @@ export class LoadContext {
   private readonly disk = new Map<string, string>();
   private readonly stats = new Map<string, Stats | null>();
   private readonly dirs = new Map<string, string[]>();
+  private overLimit = false;
 
   /**
    * @param overlay texts that replace (or create) files by host path: the fix loop re-lints its
@@ -59,6 +72,8 @@ export class LoadContext {
   constructor(
     readonly spec: NodeSetSpec,
     private readonly overlay: ReadonlyMap<string, string> = new Map(),
+    /** The containerd version given (command line or config file), when one was: loading differs between releases. */
+    readonly containerd: Version | null = null,
   ) {}
 
   get root(): string | null {
@@ -139,7 +154,8 @@ export class LoadContext {
         stack.push(c);
         continue;
       }
-      if (++hops > MAX_SYMLINKS) return p; // reading it reports the loop
+      // Not `p`: the operating system would follow the rest of the chain, out of the root.
+      if (++hops > MAX_SYMLINKS) return SYMLINK_LOOP;
       if (target === '/dev/null' && queue.length === 0) return '/dev/null';
       if (isAbsolute(target)) stack = [];
       queue = [...target.split('/'), ...queue];
@@ -231,7 +247,18 @@ export class LoadContext {
       this.byPath.set(hostPath, source);
       return source;
     }
+    if (this.files.length >= MAX_NODE_FILES) {
+      if (!this.overLimit) this.ioErrors.push(new IoError(hostPath, `${display}: not read, nor any later file: the node set has more than ${MAX_NODE_FILES} files (crilint's limit)`));
+      this.overLimit = true;
+      this.unreadable.add(hostPath);
+      return null;
+    }
     const disk = this.diskPath(hostPath);
+    if (disk === SYMLINK_LOOP) {
+      this.ioErrors.push(new IoError(hostPath, `${display}: too many levels of symbolic links`));
+      this.unreadable.add(hostPath);
+      return null;
+    }
     try {
       const { source, problem } = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk);
       this.files.push(source);
@@ -289,8 +316,8 @@ export function unusable(src: SourceFile): boolean {
   return (src as { unusable?: boolean }).unusable === true;
 }
 
-export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>): { node: NodeSet; ioErrors: IoError[] } {
-  const ctx = new LoadContext(spec, overlay);
+export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>, containerd: Version | null = null): { node: NodeSet; ioErrors: IoError[] } {
+  const ctx = new LoadContext(spec, overlay, containerd);
   ctx.preload();
   const node: NodeSet = {
     name: spec.name,

@@ -39,8 +39,11 @@ export function parseTomlSource(src: SourceFile): TomlDoc {
     range: rangeOf(src, c.range[0], c.range[1]),
     ownLine: isOwnLine(src.text, c.range[0]),
   }));
-  return { root, ast, comments, findings: [] };
+  return { root, ast, comments, findings: b.findings };
 }
+
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 function isOwnLine(text: string, offset: number): boolean {
   for (let i = offset - 1; i >= 0; i--) {
@@ -67,6 +70,8 @@ function scanHashComments(src: SourceFile): Comment[] {
 }
 
 class TomlTreeBuilder {
+  /** Problems the parser lets through: integers that do not fit in 64 bits. */
+  readonly findings: Finding[] = [];
   constructor(private readonly src: SourceFile) {}
 
   build(ast: AST.TOMLProgram): MapNode {
@@ -179,6 +184,11 @@ class TomlTreeBuilder {
       case 'string':
         return { ...base, type: 'string', value: v.value, style: v.multiline ? `${v.style}-multiline` : v.style } satisfies ScalarNode;
       case 'integer':
+        // TOML 1.0: "If an integer cannot be represented losslessly, an error must be thrown";
+        // containerd's decoders do (go-toml v1: `strconv.ParseInt: … value out of range`, seen on
+        // the installed 1.6.20 by test/differential.test.ts).
+        if (v.bigint > INT64_MAX || v.bigint < INT64_MIN)
+          this.findings.push(syntaxFinding(this.src, v.range[0], v.range[1], `invalid TOML: integer ${raw} does not fit in 64 bits`));
         return { ...base, type: 'integer', value: v.value } satisfies ScalarNode;
       case 'float':
         return { ...base, type: 'float', value: v.value } satisfies ScalarNode;

@@ -1,11 +1,11 @@
 /**
  * containerd-import-limit: crilint stopped following `imports` (deeper than MAX_IMPORT_DEPTH
- * levels, or more than MAX_IMPORT_FILES files). containerd has no such limits; the files beyond
+ * levels, more than MAX_IMPORT_FILES files, or a glob reaching more than MAX_GLOB_PATHS paths). containerd has no such limits; the files beyond
  * them are not checked, which the report must say rather than pass them silently. One finding per
  * `imports` entry, however many files it matches.
  */
 import { defineRule } from '../engine/rule.js';
-import { IMPORT_RULES, MAX_IMPORT_DEPTH, MAX_IMPORT_FILES } from '../model/containerd.js';
+import { IMPORT_RULES, MAX_GLOB_PATHS, MAX_IMPORT_DEPTH, MAX_IMPORT_FILES } from '../model/containerd.js';
 
 export default defineRule({
   meta: {
@@ -18,6 +18,14 @@ export default defineRule({
     const model = ctx.node.containerd;
     if (!model) return;
     for (const entry of model.imports) {
+      if (entry.tooBroad) {
+        ctx.report({
+          file: entry.from.source,
+          range: entry.node.range,
+          message: `import "${entry.node.value}" not followed: its glob reaches more than ${MAX_GLOB_PATHS} paths (crilint's limit), so none of its matches is checked`,
+        });
+        continue;
+      }
       const t = entry.targets.find((x) => x.status === 'limit');
       if (!t) continue;
       const message =

@@ -45,8 +45,26 @@ const IGNORED = 'containerd ignores unknown keys, so this setting has no effect'
  */
 const DECODE_FAILS = 'containerd cannot decode it and fails to start';
 
-/** Plugin ID → $def, by the file's config version. */
-function defForPlugin(id: string, fileVersion: number): string | null {
+/** The CRI config's embedded structs on containerd 1.x (see checkTable). */
+const EMBEDDED_CRI_TABLES = ['containerd', 'cni', 'image_decryption'];
+
+/**
+ * Plugin ID → $def, by the file's config version and the target. containerd decodes a plugin's table
+ * only when it has that plugin under that ID, so a table it does not look up is never decoded and
+ * no value in it can stop it (other rules say the table is ignored). containerd 1.x has none of the
+ * 2.x plugins (io.containerd.cri.v1.*, io.containerd.server.v1.*), and in a version-1 file looks
+ * plugins up by short ID only (Config.Decode: `id := p.URI(); if c.GetVersion() == 1 { id = p.ID }`,
+ * services/server/config/config.go @ v1.7.34; checked against the installed 1.6.20 by
+ * test/differential.test.ts).
+ */
+function defForPlugin(id: string, fileVersion: number, mode: MergeMode, byShortId: boolean): string | null {
+  if (mode === '1.x') {
+    if (id.startsWith('io.containerd.cri.v1.') || id.startsWith('io.containerd.server.v1.')) return null;
+    if (byShortId !== !id.includes('.')) return null;
+    // 1.x has one CRI plugin with one config layout, whatever version the file declares (it does
+    // not check versions above 2: config-version-unsupported).
+    if (id === 'cri' || id === 'io.containerd.grpc.v1.cri') return 'cri-v2';
+  }
   switch (id) {
     case 'cri':
       return fileVersion <= 1 ? 'cri-v2' : null;
@@ -74,6 +92,19 @@ function defForPlugin(id: string, fileVersion: number): string | null {
 }
 
 /**
+ * containerd 1.x looks plugins up by short ID when GetVersion() is 1: version 1, or no version
+ * (0 means 1). Any other value, negative ones included, means URIs (Config.Decode,
+ * services/server/config/config.go @ v1.7.34; the installed 1.6.20 decodes
+ * [plugins."io.containerd.grpc.v1.cri"] of a `version = -1` file).
+ */
+function byShortId(file: ContainerdFile): boolean {
+  const v = file.versionNode;
+  if (!v || v.type !== 'integer') return file.version <= 1;
+  const n = Number(v.value);
+  return n === 0 || n === 1;
+}
+
+/**
  * The options type containerd decodes a runtime's `options` into (getRuntimeOptionsType,
  * pkg/cri/server/helpers.go @ v1.7.34; internal/cri/config/config.go @ v2.2.7). Other runtime types
  * get the whole table passed through to the shim (ConfigBody), so any key may be meaningful there.
@@ -97,6 +128,7 @@ export function containerdSchemaProblems(model: ContainerdModel, target: Target)
   const mode: MergeMode = target.containerd.major >= 2 ? '2.x' : '1.x';
   const out: Finding[] = [];
   const files = [...model.configFiles, ...model.extra];
+  const disabled = new Set(mode === '1.x' ? criView(model, mode).disabledPlugins.map((n) => n.value).filter((v): v is string => typeof v === 'string') : []);
   for (const file of files) {
     if (!file.root) continue;
     const check = (node: VNode, scope: Scope) => out.push(...checkTable(schema, node, scope, target, mode, file.version));
@@ -104,7 +136,10 @@ export function containerdSchemaProblems(model: ContainerdModel, target: Target)
     const plugins = get(file.root, 'plugins');
     if (!plugins || plugins.kind !== 'map') continue;
     for (const e of plugins.entries) {
-      const def = defForPlugin(e.key, file.version);
+      // containerd 1.x does not decode the config of a disabled plugin (the installed 1.6.20
+      // starts with any value in the table of a plugin listed in disabled_plugins).
+      if (disabled.has(e.key)) continue;
+      const def = defForPlugin(e.key, file.version, mode, byShortId(file));
       if (!def || e.value.kind !== 'map') continue;
       check(e.value, { file, def, decodeFails: DECODE_FAILS });
       if (def !== 'cri-v2' && def !== 'cri-runtime-v3') continue;
@@ -144,6 +179,21 @@ function checkTable(schema: ContainerdSchema, node: VNode, scope: Scope, target:
   if (available(def['x-since'], target.containerd)) walkSince(schema, def, node, target, mode, scope, out, gated);
   const underGated = (abs: Path) => gated.some((g) => g.length <= abs.length && g.every((seg, i) => abs[i] === seg));
   const problems = validateTree(node, `containerd#${scope.def}`, { $ref: `#/$defs/${scope.def}`, $defs: schema.$defs });
+  // TOML types JSON Schema cannot see. Its "integer" accepts 2.0, TOML decoders do not: a float
+  // where containerd has an integer field fails to decode; and a datetime (a string to the schema)
+  // decodes into no string, number or boolean field. go-toml v1 (containerd 1.x): "Can't convert
+  // 2(float64) to int", "Can't convert 1979-05-27 07:32:00 +0000 UTC(time.Time) to string"
+  // (checked against the installed 1.6.20 by test/differential.test.ts); go-toml v2 (2.x): "float
+  // cannot be assigned to int" (pelletier/go-toml v2 unmarshaler.go).
+  for (const f of tomlTypedScalars(node)) {
+    const abs = [...node.path, ...f.path];
+    if (underGated(abs) || problems.some((p) => p.path.length === f.path.length && p.path.every((seg, i) => seg === f.path[i]))) continue;
+    const prop = schemaAt(schema, def, f.path);
+    const types = prop?.type === undefined ? [] : Array.isArray(prop.type) ? prop.type : [prop.type];
+    if (f.node.type === 'float' ? !types.includes('integer') || types.includes('number') : !types.length) continue;
+    const expect = typeof prop?.['x-expect'] === 'string' ? prop['x-expect'] : f.node.type === 'float' ? 'an integer' : types.join(' or ');
+    out.push(finding('invalid-value', `invalid value for ${keyText(abs)}: expected ${expect}, got ${f.node.type} ${f.node.raw}; ${scope.decodeFails}`, scope.file, f.node.range));
+  }
   for (const p of problems) {
     const abs = [...node.path, ...p.path];
     if (underGated(abs)) continue;
@@ -152,6 +202,28 @@ function checkTable(schema: ContainerdSchema, node: VNode, scope: Scope, target:
       const parent = schemaAt(schema, def, p.path.slice(0, -1));
       const known = parent?.properties ? Object.keys(parent.properties) : [];
       if (acceptedSpelling(key, known, mode)) continue;
+      // containerd 1.x embeds three structs in the CRI config (PluginConfig has anonymous
+      // `ContainerdConfig \`toml:"containerd"\``, `CniConfig \`toml:"cni"\`` and `ImageDecryption
+      // \`toml:"image_decryption"\``, pkg/cri/config/config.go @ v1.6.20 and v1.7.20), and go-toml v1
+      // also decodes their fields at the CRI table's top level when the table has no such
+      // sub-table: the installed 1.6.20 then applies `snapshotter = "native"` written there and
+      // refuses `no_pivot = 1` or `conf_dir = 1` (with the sub-table present it ignores them).
+      let decoded = false;
+      const embedded = scope.def === 'cri-v2' && mode === '1.x' && p.path.length === 1 ? EMBEDDED_CRI_TABLES.filter((t) => get(node, t) === undefined) : [];
+      for (const t of embedded) {
+        const inner = schemaAt(schema, def, [t]);
+        const name = inner?.properties ? acceptedSpelling(key, Object.keys(inner.properties), mode) : undefined;
+        if (name) {
+          const prop = deref(schema, inner!.properties![name]!);
+          if (!typeMatches(prop, p.node)) {
+            const expect = typeof prop['x-expect'] === 'string' ? prop['x-expect'] : prop.type ? `${Array.isArray(prop.type) ? prop.type.join(' or ') : prop.type}` : 'another type';
+            out.push(finding('invalid-value', `invalid value for ${keyText(abs)}: expected ${expect}, got ${describe(p.node)}; ${scope.decodeFails}`, scope.file, p.node.range));
+          }
+          decoded = true;
+          break;
+        }
+      }
+      if (decoded) continue;
       const where = tableText(abs.slice(0, -1));
       const hint = hintFor(schema, scope.def, p.path, key, fileVersion, abs.slice(0, -1), getPath(node, p.path.slice(0, -1)));
       const suggestion = hint ? undefined : (p.suggestion ?? suggest(key, known));
@@ -164,10 +236,23 @@ function checkTable(schema: ContainerdSchema, node: VNode, scope: Scope, target:
     }
     const prop = schemaAt(schema, def, p.path);
     const typeOk = prop ? typeMatches(prop, p.node) : false;
-    const consequence = typeOk && prop?.['x-invalid'] ? prop['x-invalid'] : scope.decodeFails;
+    let consequence = typeOk && prop?.['x-invalid'] ? prop['x-invalid'] : scope.decodeFails;
+    if (scope.def === 'top' && abs.length === 1 && abs[0] === 'version' && mode === '1.x' && p.node.kind === 'scalar' && p.node.type === 'integer' && Number(p.node.value) < 0) {
+      // containerd 1.x decodes a negative version and starts: GetVersion() maps only 0 to 1, and
+      // ValidateV2 only warns below 2 (services/server/config/config.go @ v1.7.34; the installed
+      // 1.6.20 logs "containerd config version `-1` has been deprecated" and runs).
+      consequence = `containerd ${fmtVersion(target.containerd)} starts with it (it only warns that versions below 2 are deprecated), but reads the file as neither version 1 nor 2: it looks plugins up by their URIs and skips the version 2 checks; crilint checks the file as version 1`;
+    }
     out.push(finding('invalid-value', `invalid value for ${keyText(abs)}: ${p.message}, got ${describe(p.node)}; ${consequence}`, scope.file, p.range));
   }
   return out;
+}
+
+/** TOML floats and datetimes in a table, with their paths below it (their TOML type, not their value, is the problem). */
+function tomlTypedScalars(node: VNode, path: Path = []): { node: VNode & { kind: 'scalar' }; path: Path }[] {
+  if (node.kind === 'scalar') return node.type === 'float' || node.type === 'datetime' ? [{ node, path }] : [];
+  if (node.kind === 'array') return node.items.flatMap((it, i) => tomlTypedScalars(it, [...path, i]));
+  return node.entries.flatMap((e) => tomlTypedScalars(e.value, [...path, e.key]));
 }
 
 function finding(rule: 'unknown-key' | 'invalid-value', message: string, file: ContainerdFile, range: Finding['range']): Finding {
