@@ -382,7 +382,7 @@ function crioConfig(t: GenerateTarget, head: string): string {
   const conmon = CRIO_MONITOR_CGROUP.pod;
   const refused = crioMonitorCgroupError(manager, conmon);
   if (refused) throw new Error(`data tables disagree: CRI-O refuses conmon_cgroup ${conmon} with ${manager}: ${refused}`);
-  const conmonWhy = [`conmon runs in the pod's cgroup: valid with both cgroup managers (the default, ${CRIO_MONITOR_CGROUP.systemdDefault}, is not valid with cgroupfs).`];
+  const conmonWhy = [`conmon runs in the pod's cgroup: valid with both cgroup managers (CRI-O refuses a .slice with cgroupfs), so it stays valid if cgroup_manager changes.`];
   const pause = expectedPauseImage(t.kubernetes, t.imageRepository);
   const dflt = crioDefaultPauseImage(crio);
   const pauseWhy = [
