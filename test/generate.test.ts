@@ -34,7 +34,18 @@ const CASES: Case[] = [
   { name: '1.33-1.7-cgroupfs', options: { kubernetes: '1.33', containerd: '1.7', cgroupDriver: 'cgroupfs' } },
   { name: '1.36-2.3-registry', options: { kubernetes: '1.36', containerd: '2.3', imageRepository: 'registry.example.com:5000/k8s' } },
   { name: '1.26-1.6', options: { kubernetes: '1.26', containerd: '1.6' } },
+  { name: 'cri-o-1.34', options: { runtime: 'cri-o', kubernetes: '1.34' } },
+  { name: 'cri-o-1.36', options: { runtime: 'cri-o', kubernetes: '1.36' } },
+  { name: 'cri-o-1.34-cgroupfs', options: { runtime: 'cri-o', kubernetes: '1.34', cgroupDriver: 'cgroupfs' } },
+  { name: 'cri-o-1.26-registry', options: { runtime: 'cri-o', kubernetes: '1.26', imageRepository: 'registry.example.com/k8s' } },
+  { name: 'docker-1.34', options: { runtime: 'docker', kubernetes: '1.34' } },
+  { name: 'docker-1.30-cgroupfs', options: { runtime: 'docker', kubernetes: '1.30', cgroupDriver: 'cgroupfs' } },
 ];
+
+/** Every finding of a node root, one line each (none expected). */
+function findingsOf(dir: string, given: Parameters<typeof lintRoot>[1]): string[] {
+  return lintRoot(dir, given).findings.map((f) => `${f.rule} ${f.file?.display}:${f.range?.start.line}: ${f.message}`);
+}
 
 const tempDir = tempDirs('crilint-gen-');
 
@@ -87,9 +98,10 @@ describe.each(CASES)('$name', ({ name, options }) => {
     expect(generate(resolveGenerateTarget(options))).toEqual(files);
   });
 
-  it('lints with no finding at all for its own target', () => {
-    const { findings } = lintRoot(dir, { kubernetes: target.kubernetes, containerd: target.containerd });
-    expect(findings.map((f) => `${f.rule} ${f.file?.display}:${f.range?.start.line}: ${f.message}`)).toEqual([]);
+  it('lints with no finding at all for its own target, the runtime given and detected', () => {
+    const given = { kubernetes: target.kubernetes, ...(target.containerd ? { containerd: target.containerd } : {}) };
+    expect(findingsOf(dir, given)).toEqual([]);
+    expect(findingsOf(dir, { ...given, runtime: target.runtime })).toEqual([]);
   });
 });
 
@@ -112,6 +124,24 @@ describe('every supported target, not only the matrix', () => {
     expect(dirty).toEqual([]);
     expect(n).toBe(2 * 37);
   });
+
+  it.each(['cri-o', 'docker'])('--runtime %s: lints with no finding for each Kubernetes minor in the tables × both cgroup drivers, the runtime given and detected', (runtime) => {
+    const dirty: string[] = [];
+    for (const kubernetes of KUBERNETES_MINORS) {
+      for (const cgroupDriver of ['systemd', 'cgroupfs']) {
+        const t = resolveGenerateTarget({ runtime, kubernetes, cgroupDriver });
+        const dir = tempDir();
+        for (const f of generate(t)) {
+          mkdirSync(join(dir, f.path, '..'), { recursive: true });
+          writeFileSync(join(dir, f.path), f.text);
+        }
+        for (const given of [{ kubernetes: t.kubernetes }, { kubernetes: t.kubernetes, runtime: t.runtime }]) {
+          for (const f of findingsOf(dir, given)) dirty.push(`${kubernetes}/${cgroupDriver}${given.runtime ? '/given' : ''}: ${f}`);
+        }
+      }
+    }
+    expect(dirty).toEqual([]);
+  });
 });
 
 describe('what is generated', () => {
@@ -129,6 +159,31 @@ describe('what is generated', () => {
     expect(['1.6', '1.7', '2.0', '2.1'].map(has)).toEqual([true, true, false, false]);
   });
 
+  it('writes the runtime files of --runtime in place of containerd\'s, and points the kubelet and crictl at its socket', () => {
+    const files = (o: GenerateOptions) => Object.fromEntries(generate(resolveGenerateTarget(o)).map((f) => [f.path, f.text]));
+    const crio = files({ runtime: 'cri-o', kubernetes: '1.34', cgroupDriver: 'cgroupfs', imageRepository: 'mirror.local/k8s' });
+    expect(Object.keys(crio)).toEqual(['etc/crio/crio.conf.d/10-crilint.conf', 'var/lib/kubelet/config.yaml', 'etc/crictl.yaml', 'etc/sysctl.d/99-kubernetes-cri.conf', 'etc/modules-load.d/k8s.conf']);
+    expect(crio['etc/crio/crio.conf.d/10-crilint.conf']).toMatch(/^\[crio\.runtime\]\n(?: {2}#.*\n)* {2}cgroup_manager = "cgroupfs"\n\n(?: {2}#.*\n)* {2}conmon_cgroup = "pod"\n\n\[crio\.image\]\n(?: {2}#.*\n)* {2}pause_image = "mirror\.local\/k8s\/pause:3\.10\.1"\n$/m);
+    expect(crio['var/lib/kubelet/config.yaml']).toMatch(/^cgroupDriver: cgroupfs\n(?:#.*\n)*containerRuntimeEndpoint: unix:\/\/\/var\/run\/crio\/crio\.sock\n$/m);
+    expect(crio['etc/crictl.yaml']).toMatch(/^runtime-endpoint: unix:\/\/\/var\/run\/crio\/crio\.sock\n$/m);
+    const docker = files({ runtime: 'docker', kubernetes: '1.26' });
+    expect(Object.keys(docker)).toEqual([
+      'etc/docker/daemon.json',
+      'etc/systemd/system/cri-docker.service.d/10-crilint.conf',
+      'var/lib/kubelet/config.yaml',
+      'var/lib/kubelet/kubeadm-flags.env',
+      'etc/crictl.yaml',
+      'etc/sysctl.d/99-kubernetes-cri.conf',
+      'etc/modules-load.d/k8s.conf',
+    ]);
+    expect(docker['etc/docker/daemon.json']).toBe('{\n  "exec-opts": [\n    "native.cgroupdriver=systemd"\n  ]\n}\n');
+    expect(docker['etc/systemd/system/cri-docker.service.d/10-crilint.conf']).toMatch(
+      /^\[Service\]\n(?:#.*\n)*ExecStart=\nExecStart=\/usr\/bin\/cri-dockerd --container-runtime-endpoint=fd:\/\/ --pod-infra-container-image=registry\.k8s\.io\/pause:3\.9\n$/m,
+    );
+    expect(docker['var/lib/kubelet/kubeadm-flags.env']).toMatch(/^KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:\/\/\/run\/cri-dockerd\.sock"$/m);
+    expect(docker['etc/crictl.yaml']).toMatch(/^runtime-endpoint: unix:\/\/\/run\/cri-dockerd\.sock\n$/m);
+  });
+
   it('writes the runtime endpoint as a kubelet flag before Kubernetes 1.27', () => {
     const paths = (k: string) => generate(resolveGenerateTarget({ kubernetes: k, containerd: '1.7' })).map((f) => f.path);
     expect(paths('1.26')).toContain('var/lib/kubelet/kubeadm-flags.env');
@@ -137,7 +192,10 @@ describe('what is generated', () => {
 
   it('defaults to the newest Kubernetes, the newest containerd for it, systemd and registry.k8s.io', () => {
     const t = resolveGenerateTarget({});
-    expect(t).toEqual({ kubernetes: parseVersion('1.36'), containerd: parseVersion('2.3'), cgroupDriver: 'systemd' });
+    expect(t).toEqual({ kubernetes: parseVersion('1.36'), runtime: 'containerd', containerd: parseVersion('2.3'), cgroupDriver: 'systemd' });
+    expect(resolveGenerateTarget({ runtime: 'containerd' })).toEqual(t);
+    expect(resolveGenerateTarget({ runtime: 'cri-o' })).toEqual({ kubernetes: parseVersion('1.36'), runtime: 'crio', cgroupDriver: 'systemd' });
+    expect(resolveGenerateTarget({ runtime: 'docker', kubernetes: '1.30' })).toEqual({ kubernetes: parseVersion('1.30'), runtime: 'cri-dockerd', cgroupDriver: 'systemd' });
     expect(resolveGenerateTarget({ kubernetes: '1.35' }).containerd).toEqual(parseVersion('2.2'));
   });
 });
@@ -146,7 +204,7 @@ describe('crilint generate (CLI)', () => {
   const golden = (name: string) =>
     filesBelow(join(GOLDENS, name))
       .map((p) => ({ p, text: readFileSync(join(GOLDENS, name, p), 'utf8') }));
-  const order = ['etc/containerd/config.toml', 'var/lib/kubelet/config.yaml', 'var/lib/kubelet/kubeadm-flags.env', 'etc/crictl.yaml', 'etc/sysctl.d/99-kubernetes-cri.conf', 'etc/modules-load.d/k8s.conf'];
+  const order = ['etc/containerd/config.toml', 'etc/crio/crio.conf.d/10-crilint.conf', 'etc/docker/daemon.json', 'etc/systemd/system/cri-docker.service.d/10-crilint.conf', 'var/lib/kubelet/config.yaml', 'var/lib/kubelet/kubeadm-flags.env', 'etc/crictl.yaml', 'etc/sysctl.d/99-kubernetes-cri.conf', 'etc/modules-load.d/k8s.conf'];
   const printed = (name: string) =>
     golden(name)
       .sort((a, b) => order.indexOf(a.p) - order.indexOf(b.p))
@@ -157,6 +215,18 @@ describe('crilint generate (CLI)', () => {
     const r = crilint(['generate', '--kubernetes', '1.34', '--containerd', '2.1']);
     expect(r).toEqual({ stdout: printed('1.34-2.1'), stderr: '', code: 0 });
     expect(crilint(['generate'])).toEqual({ stdout: printed('1.36-2.3'), stderr: '', code: 0 });
+    expect(crilint(['generate', '--runtime', 'containerd'])).toEqual({ stdout: printed('1.36-2.3'), stderr: '', code: 0 });
+    expect(crilint(['generate', '--runtime', 'cri-o', '--kubernetes', '1.34'])).toEqual({ stdout: printed('cri-o-1.34'), stderr: '', code: 0 });
+    expect(crilint(['generate', '--runtime', 'docker', '--kubernetes', '1.30', '--cgroup-driver', 'cgroupfs'])).toEqual({ stdout: printed('docker-1.30-cgroupfs'), stderr: '', code: 0 });
+  });
+
+  it('--runtime docker --out: writes daemon.json and the cri-docker drop-in, and lint finds nothing there', () => {
+    const dir = join(tempDir(), 'node');
+    expect(crilint(['generate', '--runtime', 'docker', '--kubernetes', '1.34', '--out', dir])).toEqual({ stdout: '', stderr: `crilint: wrote 6 files under ${dir}\n`, code: 0 });
+    expect(filesBelow(dir)).toEqual(filesBelow(join(GOLDENS, 'docker-1.34')));
+    expect(crilint(['generate', '--runtime', 'docker', '--kubernetes', '1.34', '--out', dir, '--check'])).toEqual({ stdout: '', stderr: `crilint: ${dir}: all 6 files match\n`, code: 0 });
+    expect(crilint(['lint', '--root', dir, '--kubernetes', '1.34'])).toMatchObject({ stdout: '', code: 0 });
+    expect(crilint(['lint', '--root', dir, '--kubernetes', '1.34', '--runtime', 'docker'])).toMatchObject({ stdout: '', code: 0 });
   });
 
   it('writes the files below --out (directories created, mode 0644), and --check then finds no drift', () => {
@@ -278,6 +348,9 @@ describe('crilint generate (CLI)', () => {
     expect(err(['--kubernetes', 'latest'])).toEqual(usage('--kubernetes latest: expected a version such as 1.36 or 1.36.2'));
     expect(err(['--containerd', '2.4'])).toEqual(usage("--containerd 2.4: containerd 2.4 is not in crilint's tables; known: 1.6, 1.7, 2.0, 2.1, 2.2, 2.3"));
     expect(err(['--cgroup-driver', 'System'])).toEqual(usage('--cgroup-driver System: choose one of systemd, cgroupfs'));
+    expect(err(['--runtime', 'cri-o', '--containerd', '2.1'])).toEqual(usage('--containerd 2.1: only with --runtime containerd (the default); --runtime cri-o runs no containerd'));
+    expect(err(['--runtime', 'docker', '--kubernetes', '1.34', '--containerd', '1.7'])).toEqual(usage('--containerd 1.7: only with --runtime containerd (the default); --runtime docker runs no containerd'));
+    expect(err(['--runtime', 'podman'])).toEqual({ stderr: 'crilint: Invalid values:\n  Argument: runtime, Given: "podman", Choices: "containerd", "cri-o", "docker" (see crilint --help)\n', code: 2, stdout: '' });
     expect(err(['--image-repository', 'https://registry.example.com/'])).toEqual(
       usage('--image-repository "https://registry.example.com/": expected a registry and optional path such as registry.example.com/k8s (no scheme, no tag, no trailing /)'),
     );

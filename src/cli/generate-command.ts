@@ -24,6 +24,7 @@ import { generate, resolveGenerateTarget, type GeneratedFile } from '../generate
 import { UsageError } from './errors.js';
 
 export interface GenerateArgs {
+  runtime?: string;
   kubernetes?: string;
   containerd?: string;
   cgroupDriver?: string;
@@ -114,9 +115,10 @@ export function runGenerate(a: GenerateArgs): GenerateOutcome {
 export function generateCommand(out: { code: number }) {
   return {
     command: 'generate',
-    describe: 'Write a consistent node set (containerd, kubelet, crictl, sysctl.d, modules-load.d) for a target',
+    describe: 'Write a consistent node set (containerd, CRI-O or Docker + cri-dockerd; kubelet, crictl, sysctl.d, modules-load.d) for a target',
     builder: (y: Argv) =>
       y
+        .option('runtime', { choices: ['containerd', 'cri-o', 'docker'] as const, requiresArg: true, describe: "The node's CRI runtime (default: containerd)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: newest supporting the Kubernetes version)' })
         .option('cgroup-driver', { type: 'string', requiresArg: true, describe: 'systemd or cgroupfs (default: systemd, as kubeadm)' })
@@ -124,11 +126,13 @@ export function generateCommand(out: { code: number }) {
         .option('out', { type: 'string', requiresArg: true, describe: 'Write the files below DIR (a node root); default: print them' })
         .option('check', { type: 'boolean', default: false, describe: 'Compare --out DIR with what would be written: exit 1 and a diff on drift; write nothing' })
         .example('$0 generate --kubernetes 1.34 --containerd 2.1', 'Print the files for Kubernetes 1.34 on containerd 2.1')
+        .example('$0 generate --runtime cri-o --kubernetes 1.34', 'The files for a CRI-O node (a crio.conf.d drop-in instead of config.toml)')
         .example('$0 generate --kubernetes 1.34 --out nodes/general', 'Write them below nodes/general')
         .example('$0 generate --kubernetes 1.34 --out nodes/general --check', 'Fail (exit 1) when the committed files drift'),
     handler: (a: Record<string, unknown>) => {
       const str = (v: unknown) => (v === undefined ? undefined : String(v));
       const r = runGenerate({
+        runtime: str(a.runtime),
         kubernetes: str(a.kubernetes),
         containerd: str(a.containerd),
         cgroupDriver: str(a.cgroupDriver),

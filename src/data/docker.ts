@@ -74,6 +74,17 @@ export const CRI_DOCKERD_SOCKET_UNIT: { listen: string } & Sourced = {
   source: 'Mirantis/cri-dockerd packaging/systemd/cri-docker.socket; packaging/systemd/cri-docker.service (--container-runtime-endpoint fd://, socket activation in backend/daemon_unix.go)',
 };
 
+/**
+ * The packaged service's command: `ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://`
+ * (socket activation through cri-docker.socket). A drop-in that changes a flag clears ExecStart= and
+ * repeats this command with the flag added.
+ */
+export const CRI_DOCKERD_PACKAGED_EXEC: { binary: string; endpoint: string } & Sourced = {
+  binary: '/usr/bin/cri-dockerd',
+  endpoint: 'fd://',
+  source: 'Mirantis/cri-dockerd packaging/systemd/cri-docker.service (ExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://); reference crictl-crio-docker-sysctl.md §3',
+};
+
 /** Default `--pod-infra-container-image` per cri-dockerd release (defaultPodSandboxImageVersion). */
 export const CRI_DOCKERD_PAUSE: readonly ({ since: string; image: string } & Sourced)[] = [
   { since: '0.3.0', image: 'registry.k8s.io/pause:3.6', source: 'Mirantis/cri-dockerd config @ v0.3.9 (defaultPodSandboxImageVersion = "3.6")' },

@@ -196,6 +196,23 @@ export const OVERLAY_MODULE: RuntimeModule = {
     'torvalds/linux fs/overlayfs/super.c MODULE_ALIAS_FS("overlay") (request_module("fs-overlay") on mount); kubernetes-sigs/image-builder roles/node (overlay + br_netfilter in /etc/modules-load.d/kubernetes.conf); reference crictl-crio-docker-sysctl.md §4.3/§4.4',
 };
 
+/** What mounts overlay file systems per runtime (why the overlay module is listed in modules-load.d). */
+export const OVERLAY_USERS: Readonly<Record<'containerd' | 'crio' | 'cri-dockerd', { what: string } & Sourced>> = {
+  containerd: { what: `containerd's ${OVERLAY_MODULE.snapshotter} snapshotter`, source: OVERLAY_MODULE.source },
+  crio: {
+    what: "CRI-O's overlay storage driver (containers/storage)",
+    source: 'reference crictl-crio-docker-sysctl.md §4.3 (CRI-O overlay storage); cri-o/cri-o pkg/config/config.go: an empty storage_driver is taken from containers-storage.conf',
+    uncertain: true,
+    why: 'the driver comes from containers-storage.conf (overlay on the common distributions), not from a CRI-O default',
+  },
+  'cri-dockerd': {
+    what: "dockerd's overlay2 storage driver (its default)",
+    source: 'docker/docs content/storage/storagedriver/select-storage-driver.md ("overlay2 is the preferred storage driver for all currently supported Linux distributions")',
+    uncertain: true,
+    why: "from Docker's documentation; the engine's driver priority list was not read at a moby commit",
+  },
+};
+
 // ---------------------------------------------------------------------------------------------
 // kubelet protectKernelDefaults
 

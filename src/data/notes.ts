@@ -12,6 +12,11 @@ export interface DataNote {
 
 export const DATA_NOTES: readonly DataNote[] = [
   {
+    where: 'kernel.ts OVERLAY_USERS (crio, cri-dockerd)',
+    fact: 'CRI-O (overlay storage) and dockerd (overlay2) mount overlay file systems, so `generate` lists the overlay module for them too',
+    why: "CRI-O's storage driver comes from containers-storage.conf (overlay on the common distributions); dockerd's overlay2 default is from Docker's documentation (select-storage-driver.md), not from moby's code",
+  },
+  {
     where: 'kubernetes.ts IMAGE_REPOSITORY_HISTORY',
     fact: 'kubeadm 1.24.0–1.24.8 default to k8s.gcr.io, 1.24.9+ to registry.k8s.io',
     why: 'the 1.24 patch that carries the backport (kubernetes/kubernetes PR #113395/#113984) comes from minikube PR #15546, not a kubernetes changelog',

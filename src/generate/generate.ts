@@ -16,6 +16,13 @@
  * - etc/sysctl.d/99-kubernetes-cri.conf (NODE_SYSCTLS) and etc/modules-load.d/k8s.conf
  *   (OVERLAY_MODULE and the modules NODE_SYSCTLS need).
  *
+ * With `--runtime cri-o` (target.runtime 'crio') the containerd file is replaced by the CRI-O drop-in
+ * etc/crio/crio.conf.d/10-crilint.conf (cgroup_manager, conmon_cgroup "pod" — valid with either
+ * manager, data crioMonitorCgroupError — and pause_image); with `--runtime docker` ('cri-dockerd')
+ * by etc/docker/daemon.json (exec-opts native.cgroupdriver) and the cri-docker.service drop-in
+ * (ExecStart= reset, then the packaged command with --pod-infra-container-image). The kubelet and
+ * crictl then dial that runtime's socket (CRIO_DEFAULT_LISTEN, CRI_DOCKERD_SOCKET_UNIT).
+ *
  * Each setting carries a short comment saying why it is there. The output is a pure function of
  * the target: same target, same bytes (LF line endings, fixed order, no dates or versions of
  * crilint itself).
@@ -32,16 +39,21 @@ import {
   type ConfigVersion,
 } from '../data/containerd.js';
 import { containerdDefault } from '../data/containerd-defaults.js';
-import { NODE_SYSCTLS, OVERLAY_MODULE } from '../data/kernel.js';
+import { CRIO_CGROUP_MANAGER, CRIO_CONFIG_PATH, CRIO_DEFAULT_LISTEN, CRIO_DROPIN_DIR, CRIO_MONITOR_CGROUP, crioDefaultPauseImage, crioForKubernetes, crioMonitorCgroupError } from '../data/crio.js';
+import { ASSUMED_CRI_DOCKERD, CRI_DOCKERD_PACKAGED_EXEC, CRI_DOCKERD_SOCKET_UNIT, criDockerdDefaultPause, DOCKER_DAEMON_JSON, DOCKER_UNITS, SYSTEMD_UNIT_DIRS } from '../data/docker.js';
+import { NODE_SYSCTLS, OVERLAY_MODULE, OVERLAY_USERS } from '../data/kernel.js';
+import { RUNTIME_NAMES } from '../engine/config.js';
 import {
   CGROUP_DRIVERS,
   expectedPause,
   expectedPauseImage,
   KUBEADM_DEFAULT_CGROUP_DRIVER,
   KUBELET_DEFAULT_CGROUP_DRIVER,
+  KUBEADM_CRI_SOCKETS,
   KUBELET_DEFAULT_RUNTIME_ENDPOINT,
   kubeletRuntimeEndpoint,
   type CgroupDriver,
+  type CriRuntime,
 } from '../data/kubernetes.js';
 import { lineOf } from '../data/lookup.js';
 import { CONTAINERD_FOR_KUBERNETES, isSupportedCombo, recommendedContainerd } from '../data/support-matrix.js';
@@ -52,7 +64,10 @@ import { envLine, formatFlag } from '../fix/lines.js';
 
 export interface GenerateTarget {
   kubernetes: Version;
-  containerd: Version;
+  /** The node's CRI runtime (`--runtime`, default containerd). */
+  runtime: CriRuntime;
+  /** The containerd release; only with runtime containerd. */
+  containerd?: Version;
   cgroupDriver: CgroupDriver;
   /** `--image-repository`; undefined: kubeadm's default for the Kubernetes version. */
   imageRepository?: string;
@@ -65,6 +80,8 @@ export interface GeneratedFile {
 }
 
 export interface GenerateOptions {
+  /** `--runtime`: containerd, cri-o or docker (RUNTIME_NAMES). */
+  runtime?: string;
   kubernetes?: string;
   containerd?: string;
   cgroupDriver?: string;
@@ -79,7 +96,18 @@ export const GENERATED_PATHS = {
   crictl: 'etc/crictl.yaml',
   sysctl: 'etc/sysctl.d/99-kubernetes-cri.conf',
   modules: 'etc/modules-load.d/k8s.conf',
+  crio: `${CRIO_DROPIN_DIR.slice(1)}/10-crilint.conf`,
+  dockerDaemon: DOCKER_DAEMON_JSON.slice(1),
+  criDockerdDropIn: `${SYSTEMD_UNIT_DIRS[0]!.slice(1)}/${DOCKER_UNITS.criDockerd}.d/10-crilint.conf`,
 } as const;
+
+/** The `--runtime` value naming a runtime (RUNTIME_NAMES reversed). */
+function runtimeFlag(r: CriRuntime): string {
+  return Object.keys(RUNTIME_NAMES).find((k) => RUNTIME_NAMES[k] === r)!;
+}
+
+/** How comments name a runtime. */
+const RUNTIME_LABEL: Readonly<Record<CriRuntime, string>> = { containerd: 'containerd', crio: 'CRI-O', 'cri-dockerd': 'cri-dockerd' };
 
 const IMAGE_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
@@ -112,7 +140,14 @@ export function containerdLinesFor(k8s: string): string[] {
  * errors that list what is supported.
  */
 export function resolveGenerateTarget(o: GenerateOptions): GenerateTarget {
+  const names = Object.keys(RUNTIME_NAMES);
+  if (o.runtime !== undefined && !Object.hasOwn(RUNTIME_NAMES, o.runtime)) throw new UsageError(`--runtime ${o.runtime}: choose one of ${names.join(', ')}`);
+  const runtime = o.runtime === undefined ? 'containerd' : RUNTIME_NAMES[o.runtime]!;
   const kubernetes = knownLine('kubernetes', o.kubernetes ?? NEWEST_KUBERNETES, KUBERNETES_MINORS);
+  if (runtime !== 'containerd') {
+    if (o.containerd !== undefined) throw new UsageError(`--containerd ${o.containerd}: only with --runtime containerd (the default); --runtime ${o.runtime} runs no containerd`);
+    return withDriverAndRepository({ kubernetes, runtime }, o);
+  }
   const k = lineOf(kubernetes);
   const containerd = o.containerd === undefined ? parseVersion(recommendedContainerd(kubernetes))! : knownLine('containerd', o.containerd, CONTAINERD_MINORS);
   const combo = isSupportedCombo(kubernetes, containerd);
@@ -120,12 +155,17 @@ export function resolveGenerateTarget(o: GenerateOptions): GenerateTarget {
     const why = combo.minimum ? `needs containerd ${combo.minimum} or later in the ${lineOf(containerd)} line` : `is not supported with containerd ${lineOf(containerd)}`;
     throw new UsageError(`Kubernetes ${k} ${why}; containerd releases supported for Kubernetes ${k}: ${supportedText(k)} (containerd RELEASES.md "Kubernetes Support")`);
   }
+  return withDriverAndRepository({ kubernetes, runtime, containerd }, o);
+}
+
+/** The target with the cgroup driver and image repository of the options (validated). */
+function withDriverAndRepository(base: Pick<GenerateTarget, 'kubernetes' | 'runtime' | 'containerd'>, o: GenerateOptions): GenerateTarget {
   let cgroupDriver: CgroupDriver = KUBEADM_DEFAULT_CGROUP_DRIVER.driver;
   if (o.cgroupDriver !== undefined) {
     if (!(CGROUP_DRIVERS as readonly string[]).includes(o.cgroupDriver)) throw new UsageError(`--cgroup-driver ${o.cgroupDriver}: choose one of ${CGROUP_DRIVERS.join(', ')}`);
     cgroupDriver = o.cgroupDriver as CgroupDriver;
   }
-  const t: GenerateTarget = { kubernetes, containerd, cgroupDriver };
+  const t: GenerateTarget = { ...base, cgroupDriver };
   if (o.imageRepository !== undefined) {
     if (!IMAGE_REPOSITORY.test(o.imageRepository)) {
       throw new UsageError(`--image-repository ${JSON.stringify(o.imageRepository)}: expected a registry and optional path such as registry.example.com/k8s (no scheme, no tag, no trailing /)`);
@@ -137,7 +177,11 @@ export function resolveGenerateTarget(o: GenerateOptions): GenerateTarget {
 
 /** The command line that reproduces a target (the first line of every generated file). */
 export function commandLine(t: GenerateTarget): string {
-  const parts = ['crilint generate', `--kubernetes ${fmtVersion(t.kubernetes)}`, `--containerd ${fmtVersion(t.containerd)}`, `--cgroup-driver ${t.cgroupDriver}`];
+  const parts = ['crilint generate'];
+  if (t.runtime !== 'containerd') parts.push(`--runtime ${runtimeFlag(t.runtime)}`);
+  parts.push(`--kubernetes ${fmtVersion(t.kubernetes)}`);
+  if (t.containerd) parts.push(`--containerd ${fmtVersion(t.containerd)}`);
+  parts.push(`--cgroup-driver ${t.cgroupDriver}`);
   if (t.imageRepository) parts.push(`--image-repository ${t.imageRepository}`);
   return parts.join(' ');
 }
@@ -187,9 +231,24 @@ function linesReading(v: ConfigVersion): string {
   return `${lines[0]}–${lines[lines.length - 1]}`;
 }
 
-/** The CRI socket: containerd's default [grpc] address, which the kubelet and crictl dial. */
+/** The containerd release of a containerd target. */
+function containerdOf(t: GenerateTarget): Version {
+  if (!t.containerd) throw new Error(`a ${t.runtime} target has no containerd release`);
+  return t.containerd;
+}
+
+/**
+ * The CRI socket the kubelet and crictl dial: containerd's default [grpc] address, CRI-O's default
+ * [crio.api] listen, or the socket of cri-dockerd's packaged socket unit.
+ */
 function criEndpoint(t: GenerateTarget): string {
-  const address = containerdDefault(t.containerd, 'grpcAddress');
+  if (t.runtime === 'crio') {
+    const endpoint = `unix://${CRIO_DEFAULT_LISTEN.path}`;
+    if (endpoint !== KUBEADM_CRI_SOCKETS.crio) throw new Error(`data tables disagree: CRI-O listens on ${endpoint}, kubeadm expects ${KUBEADM_CRI_SOCKETS.crio}`);
+    return endpoint;
+  }
+  if (t.runtime === 'cri-dockerd') return `unix://${CRI_DOCKERD_SOCKET_UNIT.listen}`;
+  const address = containerdDefault(containerdOf(t), 'grpcAddress');
   const endpoint = `unix://${String(address)}`;
   // The kubelet's own default is the same socket; the tables must agree.
   if (endpoint !== KUBELET_DEFAULT_RUNTIME_ENDPOINT) throw new Error(`data tables disagree: containerd listens on ${endpoint}, the kubelet defaults to ${KUBELET_DEFAULT_RUNTIME_ENDPOINT}`);
@@ -197,16 +256,17 @@ function criEndpoint(t: GenerateTarget): string {
 }
 
 function containerdConfig(t: GenerateTarget, head: string): string {
-  const c = fmtVersion(t.containerd);
+  const containerd = containerdOf(t);
+  const c = fmtVersion(containerd);
   const k = fmtVersion(t.kubernetes);
-  const v = defaultConfigVersion(t.containerd);
-  const x = lineOf(t.containerd).startsWith('1.') ? '1.x' : '2.x';
+  const v = defaultConfigVersion(containerd);
+  const x = lineOf(containerd).startsWith('1.') ? '1.x' : '2.x';
   const versionWhy =
     v === 2
       ? [`Version 2: the newest layout containerd ${linesReading(2)} read (a file without \`version\` is version 1).`]
       : [`Version ${v}: the layout containerd ${linesReading(v)} read${linesReading(v).length > 3 ? '' : 's'} natively (older ones are migrated at every start).`];
   const sandbox = expectedPauseImage(t.kubernetes, t.imageRepository);
-  const dflt = defaultSandboxImage(t.containerd).image;
+  const dflt = defaultSandboxImage(containerd).image;
   const sandboxWhy = [
     `The pause image kubeadm ${k} expects (pause ${expectedPause(t.kubernetes)}); ${dflt === sandbox ? `containerd ${c}'s default too; pinned so a containerd upgrade cannot change it` : `containerd ${c} would use ${dflt}`}.`,
   ];
@@ -216,14 +276,14 @@ function containerdConfig(t: GenerateTarget, head: string): string {
       ? `runc uses the systemd cgroup driver, as the kubelet does (cgroupDriver: systemd); the default is ${SYSTEMD_CGROUP_DEFAULT} (cgroupfs).`
       : `runc uses the cgroupfs driver, as the kubelet does (cgroupDriver: cgroupfs); the default too, pinned to keep the two in step.`,
   ];
-  if (kubeletCgroupDriverFromRuntime(t.kubernetes, 'containerd', t.containerd)) cgroupWhy.push(`containerd ${c} reports this driver to kubelet ${k}, which follows it (KubeletCgroupDriverFromCRI).`);
+  if (kubeletCgroupDriverFromRuntime(t.kubernetes, 'containerd', containerd)) cgroupWhy.push(`containerd ${c} reports this driver to kubelet ${k}, which follows it (KubeletCgroupDriverFromCRI).`);
 
   const sandboxPath = criKeyPath('sandboxImage', v)!;
   const cgroupPath = criKeyPath('systemdCgroup', v)!;
   const typePath = criKeyPath('runtimeType', v)!;
   const sections: Section[] = [{ path: sandboxPath.slice(0, -1), settings: [{ key: sandboxPath[sandboxPath.length - 1]!, value: sandbox, why: sandboxWhy }] }];
   if (x === '1.x') {
-    const runtimeType = containerdDefault(t.containerd, 'runtimeType');
+    const runtimeType = containerdDefault(containerd, 'runtimeType');
     sections.push({
       path: typePath.slice(0, -1),
       settings: [{ key: typePath[typePath.length - 1]!, value: String(runtimeType), why: [`containerd ${c} replaces its built-in runc entry with this table, so the runtime type is spelled out.`] }],
@@ -237,17 +297,34 @@ function containerdConfig(t: GenerateTarget, head: string): string {
   );
 }
 
+/** The runtime with its release, as comments name it (`containerd 2.1`, `CRI-O 1.34`, `cri-dockerd 0.4.1`). */
+function runtimeText(t: GenerateTarget): string {
+  if (t.runtime === 'crio') return `CRI-O ${fmtVersion(crioForKubernetes(t.kubernetes))}`;
+  if (t.runtime === 'cri-dockerd') return `cri-dockerd ${ASSUMED_CRI_DOCKERD.version}`;
+  return `containerd ${fmtVersion(containerdOf(t))}`;
+}
+
 function kubeletConfig(t: GenerateTarget, head: string): string {
   const k = fmtVersion(t.kubernetes);
-  const c = fmtVersion(t.containerd);
+  const label = RUNTIME_LABEL[t.runtime];
   const ep = kubeletRuntimeEndpoint(t.kubernetes);
-  let out = comment([head, `KubeletConfiguration for Kubernetes ${k} with containerd ${c}: only what must match containerd;`, 'the kubelet defaults apply to the rest.']);
+  let out = comment([head, `KubeletConfiguration for Kubernetes ${k} with ${runtimeText(t)}: only what must match ${label};`, 'the kubelet defaults apply to the rest.']);
   out += 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n';
-  const driverWhy = [`The cgroup driver runc uses (SystemdCgroup = ${t.cgroupDriver === 'systemd'} in containerd's config); the kubelet's default is ${KUBELET_DEFAULT_CGROUP_DRIVER}.`];
-  out += comment(driverWhy) + `cgroupDriver: ${t.cgroupDriver}\n`;
+  const uses =
+    t.runtime === 'crio'
+      ? `The cgroup manager CRI-O uses (cgroup_manager = "${t.cgroupDriver}" in ${GENERATED_PATHS.crio})`
+      : t.runtime === 'cri-dockerd'
+        ? `The cgroup driver dockerd uses (native.cgroupdriver=${t.cgroupDriver} in daemon.json)`
+        : `The cgroup driver runc uses (SystemdCgroup = ${t.cgroupDriver === 'systemd'} in containerd's config)`;
+  out += comment([`${uses}; the kubelet's default is ${KUBELET_DEFAULT_CGROUP_DRIVER}.`]) + `cgroupDriver: ${t.cgroupDriver}\n`;
   if (ep.configField) {
-    out += comment([`containerd's CRI socket; also the kubelet's default, pinned so that the two cannot drift apart.`]);
-    out += `containerRuntimeEndpoint: ${yamlScalar(criEndpoint(t))}\n`;
+    const endpoint = criEndpoint(t);
+    out += comment([
+      endpoint === KUBELET_DEFAULT_RUNTIME_ENDPOINT
+        ? `${label}'s CRI socket; also the kubelet's default, pinned so that the two cannot drift apart.`
+        : `${label}'s CRI socket; the kubelet's default is containerd's (${KUBELET_DEFAULT_RUNTIME_ENDPOINT}).`,
+    ]);
+    out += `containerRuntimeEndpoint: ${yamlScalar(endpoint)}\n`;
   }
   return out;
 }
@@ -263,7 +340,7 @@ function kubeletFlags(t: GenerateTarget, head: string): string {
 
 function crictlConfig(t: GenerateTarget, head: string): string {
   return (
-    comment([head, "crictl talks to containerd's CRI socket, as the kubelet does; without runtime-endpoint it tries", 'a list of sockets and warns. Images go through the same endpoint (no image-endpoint).']) +
+    comment([head, `crictl talks to ${RUNTIME_LABEL[t.runtime]}'s CRI socket, as the kubelet does; without runtime-endpoint it tries`, 'a list of sockets and warns. Images go through the same endpoint (no image-endpoint).']) +
     `runtime-endpoint: ${yamlScalar(criEndpoint(t))}\n`
   );
 }
@@ -281,9 +358,9 @@ function commonPrefix(keys: readonly string[]): string {
   return p.slice(0, p.lastIndexOf('.') + 1);
 }
 
-function modulesConfig(head: string): string {
+function modulesConfig(t: GenerateTarget, head: string): string {
   let out = comment([head]);
-  out += comment([`${OVERLAY_MODULE.module}: containerd's ${OVERLAY_MODULE.snapshotter} snapshotter mounts overlay file systems.`]) + `${OVERLAY_MODULE.module}\n`;
+  out += comment([`${OVERLAY_MODULE.module}: ${OVERLAY_USERS[t.runtime].what} mounts overlay file systems.`]) + `${OVERLAY_MODULE.module}\n`;
   for (const m of [...new Set(NODE_SYSCTLS.flatMap((s) => (s.module ? [s.module] : [])))]) {
     const keys = NODE_SYSCTLS.filter((s) => s.module === m).map((s) => s.key);
     const prefix = commonPrefix(keys);
@@ -292,15 +369,77 @@ function modulesConfig(head: string): string {
   return out;
 }
 
+/** The CRI-O drop-in: the cgroup manager, the conmon cgroup and the pause image. */
+function crioConfig(t: GenerateTarget, head: string): string {
+  const k = fmtVersion(t.kubernetes);
+  const crio = crioForKubernetes(t.kubernetes);
+  const o = `CRI-O ${fmtVersion(crio)}`;
+  const manager = t.cgroupDriver;
+  const managerWhy = [
+    `The cgroup manager the kubelet uses (cgroupDriver: ${manager}); ${manager === CRIO_CGROUP_MANAGER.default ? `${o}'s default too, pinned to keep the two in step` : `${o}'s default is ${CRIO_CGROUP_MANAGER.default}`}.`,
+  ];
+  if (kubeletCgroupDriverFromRuntime(t.kubernetes, 'crio', crio)) managerWhy.push(`${o} reports this driver to kubelet ${k}, which follows it (KubeletCgroupDriverFromCRI).`);
+  const conmon = CRIO_MONITOR_CGROUP.pod;
+  const refused = crioMonitorCgroupError(manager, conmon);
+  if (refused) throw new Error(`data tables disagree: CRI-O refuses conmon_cgroup ${conmon} with ${manager}: ${refused}`);
+  const conmonWhy = [`conmon runs in the pod's cgroup: valid with both cgroup managers (CRI-O refuses a .slice with cgroupfs), so it stays valid if cgroup_manager changes.`];
+  const pause = expectedPauseImage(t.kubernetes, t.imageRepository);
+  const dflt = crioDefaultPauseImage(crio);
+  const pauseWhy = [
+    `The pause image kubeadm ${k} expects (pause ${expectedPause(t.kubernetes)}); ${dflt === pause ? `${o}'s default too; pinned so a CRI-O upgrade cannot change it` : `${o} would use ${dflt}`}.`,
+  ];
+  return emitToml(
+    [head, `${o} for Kubernetes ${k}: only what must match the kubelet or stay fixed; CRI-O reads this file`, `after ${CRIO_CONFIG_PATH} and the files sorting before it in ${CRIO_DROPIN_DIR} (later files win).`],
+    [],
+    [
+      { path: ['crio', 'runtime'], settings: [{ key: 'cgroup_manager', value: manager, why: managerWhy }, { key: 'conmon_cgroup', value: conmon, why: conmonWhy }] },
+      { path: ['crio', 'image'], settings: [{ key: 'pause_image', value: pause, why: pauseWhy }] },
+    ],
+  );
+}
+
+/** dockerd's daemon.json: the cgroup driver (strict JSON: no comments). */
+function dockerDaemonJson(t: GenerateTarget): string {
+  return `${JSON.stringify({ 'exec-opts': [`native.cgroupdriver=${t.cgroupDriver}`] }, null, 2)}\n`;
+}
+
+/** The cri-docker.service drop-in: ExecStart= cleared, then the packaged command with the pause image. */
+function criDockerdDropIn(t: GenerateTarget, head: string): string {
+  const k = fmtVersion(t.kubernetes);
+  const pause = expectedPauseImage(t.kubernetes, t.imageRepository);
+  const dflt = criDockerdDefaultPause(parseVersion(ASSUMED_CRI_DOCKERD.version)!);
+  const command = [CRI_DOCKERD_PACKAGED_EXEC.binary, formatFlag('container-runtime-endpoint', CRI_DOCKERD_PACKAGED_EXEC.endpoint), formatFlag('pod-infra-container-image', pause)].join(' ');
+  return (
+    comment([head, 'cri-dockerd has no configuration file: its settings are flags of its command.']) +
+    '[Service]\n' +
+    comment([
+      'An empty ExecStart= clears the packaged command; the next one is the packaged command (socket',
+      `activation: cri-docker.socket listens on ${CRI_DOCKERD_SOCKET_UNIT.listen}) with the pause image kubeadm ${k} expects`,
+      `(pause ${expectedPause(t.kubernetes)}); ${dflt === pause ? `cri-dockerd ${ASSUMED_CRI_DOCKERD.version}'s default too, pinned so an upgrade cannot change it` : `cri-dockerd ${ASSUMED_CRI_DOCKERD.version} would use ${dflt}`}.`,
+    ]) +
+    'ExecStart=\n' +
+    `ExecStart=${command}\n`
+  );
+}
+
+/** The runtime's own files. */
+function runtimeFiles(t: GenerateTarget, head: string): GeneratedFile[] {
+  if (t.runtime === 'crio') return [{ path: GENERATED_PATHS.crio, text: crioConfig(t, head) }];
+  if (t.runtime === 'cri-dockerd') {
+    return [
+      { path: GENERATED_PATHS.dockerDaemon, text: dockerDaemonJson(t) },
+      { path: GENERATED_PATHS.criDockerdDropIn, text: criDockerdDropIn(t, head) },
+    ];
+  }
+  return [{ path: GENERATED_PATHS.containerd, text: containerdConfig(t, head) }];
+}
+
 /** The generated files for a target, in output order. */
 export function generate(t: GenerateTarget): GeneratedFile[] {
   const head = `Generated by \`${commandLine(t)}\`.`;
-  const files: GeneratedFile[] = [
-    { path: GENERATED_PATHS.containerd, text: containerdConfig(t, head) },
-    { path: GENERATED_PATHS.kubelet, text: kubeletConfig(t, head) },
-  ];
+  const files: GeneratedFile[] = [...runtimeFiles(t, head), { path: GENERATED_PATHS.kubelet, text: kubeletConfig(t, head) }];
   if (kubeletRuntimeEndpoint(t.kubernetes).flagRequired) files.push({ path: GENERATED_PATHS.kubeletFlags, text: kubeletFlags(t, head) });
-  files.push({ path: GENERATED_PATHS.crictl, text: crictlConfig(t, head) }, { path: GENERATED_PATHS.sysctl, text: sysctlConfig(head) }, { path: GENERATED_PATHS.modules, text: modulesConfig(head) });
+  files.push({ path: GENERATED_PATHS.crictl, text: crictlConfig(t, head) }, { path: GENERATED_PATHS.sysctl, text: sysctlConfig(head) }, { path: GENERATED_PATHS.modules, text: modulesConfig(t, head) });
   return files;
 }
 
