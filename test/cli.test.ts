@@ -360,6 +360,12 @@ describe('the bundle (scripts/build.mjs)', () => {
     expect(runtime).toEqual(pre);
   });
 
+  it('the bundle is ASCII, so the loader reads it as latin1 (no UTF-8 decoding at start-up)', () => {
+    const bundle = readFileSync(resolve(REPO, 'dist/crilint.cjs'), 'latin1');
+    expect(bundle.match(/.{0,40}[^\x00-\x7f].{0,10}/)?.[0] ?? null, 'a non-ASCII character in dist/crilint.cjs (escape it in src/)').toBeNull();
+    expect(readFileSync(resolve(REPO, 'dist/crilint.mjs'), 'utf8')).toContain('readFileSync(file, "latin1")');
+  });
+
   it('runs the same without its code cache, or with a cache from another build', () => {
     const copy = join(tmp, 'pkg');
     mkdirSync(join(copy, 'dist'), { recursive: true });

@@ -655,7 +655,7 @@ export const KUBELET_LEGACY_DEFAULTS: Readonly<Record<string, unknown>> = {
 };
 
 function isZero(x: unknown): boolean {
-  return x === null || x === '' || x === 0 || x === false || (typeof x === 'string' && /^[-+]?0+(\.0*)?(ns|us|µs|μs|ms|s|m|h)?$/.test(x));
+  return x === null || x === '' || x === 0 || x === false || (typeof x === 'string' && /^[-+]?0+(\.0*)?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)?$/.test(x));
 }
 
 /** The default of a field for a target (null when the field has no default). */

@@ -94,7 +94,7 @@ export function crictlProblems(model: CrictlModel, opts: CrictlProblemOptions = 
     const expect =
       info.parse === 'atoi'
         ? info.key === 'timeout'
-          ? /^[+-]?\d+(\.\d+)?(ns|us|µs|ms|s|m|h)/.test(e.raw)
+          ? /^[+-]?\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h)/.test(e.raw)
             ? 'a whole number of seconds such as 10, not a duration'
             : 'a whole number of seconds such as 10'
           : 'an integer'

@@ -61,7 +61,7 @@ const qList = (xs: readonly string[]) => `[${xs.map(q).join(' ')}]`;
 // ---------------------------------------------------------------------------------------------
 // Go durations (time.ParseDuration / Duration.String)
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, '\u00b5s': 1e3, '\u03bcs': 1e3, ms: 1e6, s: 1e9, m: 6e10, h: 3.6e12 };
 
 /** Nanoseconds of a Go duration string, or null when time.ParseDuration rejects it. */
 export function parseGoDuration(s: string): number | null {
@@ -69,7 +69,7 @@ export function parseGoDuration(s: string): number | null {
   const body = m[2]!;
   if (body === '0') return 0;
   if (body === '') return null;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
   let total = 0;
   let i = 0;
   while (i < body.length) {
@@ -92,7 +92,7 @@ export function formatGoDuration(ns: number): string {
   const sign = ns < 0 ? '-' : '';
   let u = Math.abs(Math.round(ns));
   if (u < 1e3) return `${sign}${u}ns`;
-  if (u < 1e6) return `${sign}${trimNum(u / 1e3)}µs`;
+  if (u < 1e6) return `${sign}${trimNum(u / 1e3)}\u00b5s`;
   if (u < 1e9) return `${sign}${trimNum(u / 1e6)}ms`;
   const h = Math.floor(u / 3.6e12);
   u -= h * 3.6e12;
