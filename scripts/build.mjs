@@ -17,7 +17,7 @@
 //    lazily and compiles as before. Precompiled: every schemas/*.json whole, and each of its
 //    $defs as `{ $ref: '#/$defs/<name>', $defs }` (how src/schema/containerd.ts validates a
 //    table) unless the schema says `"x-precompile": "whole"` (src/schema/crio.ts validates whole). CRILINT_AJV_PRECOMPILED=0 turns the table off at run time (tests compare both).
-// 2. `string-width` (yargs' help layout) is bundled as a lazy stand-in (scripts/shims/).
+// 2. `string-width` (yargs' help layout) and yargs' `assert` are bundled as lazy stand-ins (scripts/shims/).
 // 3. A V8 code cache. Node 20 has no module compile cache (module.enableCompileCache is Node
 //    >= 22.1), so the loader does what it does by hand: vm.Script with `cachedData`. The cache
 //    is created after linting the examples, so it holds the functions a lint actually runs, not
@@ -77,6 +77,8 @@ const shims = {
     // Importers other than the shim itself get the shim; the shim gets the real module.
     b.onResolve({ filter: /^ajv$/ }, (a) => (a.importer === join(SHIMS, 'ajv.mjs') ? undefined : { path: join(SHIMS, 'ajv.mjs') }));
     b.onResolve({ filter: /^string-width$/ }, (a) => (a.importer === join(SHIMS, 'string-width.mjs') ? undefined : { path: join(SHIMS, 'string-width.mjs') }));
+    // yargs' platform shim is the only importer of `assert`: a stand-in that loads it only when a check fails.
+    b.onResolve({ filter: /^assert$/ }, (a) => (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(a.importer) ? { path: join(SHIMS, 'assert.mjs') } : undefined));
     b.onResolve({ filter: /^crilint:ajv-precompiled$/ }, () => ({ path: 'ajv-precompiled', namespace: 'crilint' }));
     b.onLoad({ filter: /.*/, namespace: 'crilint' }, () => ({ contents: precompiledSchemas(), resolveDir: REPO, loader: 'js' }));
   },

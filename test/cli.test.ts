@@ -366,6 +366,15 @@ describe('the bundle (scripts/build.mjs)', () => {
     expect(readFileSync(resolve(REPO, 'dist/crilint.mjs'), 'utf8')).toContain('readFileSync(file, "latin1")');
   });
 
+  it('loading the CLI loads neither node:assert nor node:net (lazy stand-ins; each costs start-up time)', () => {
+    // The answer goes to a file: a pipe on stdout would itself load node:net (a pipe is a net.Socket).
+    const out = join(tmp, 'modules.json');
+    const probe = `import { writeFileSync } from 'node:fs'; const before = new Set(process.moduleLoadList); await import(${JSON.stringify(resolve(REPO, 'dist/crilint.mjs'))}); writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m) && /^NativeModule (assert|net|worker_threads)$/.test(m))));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual([]);
+  });
+
   it('runs the same without its code cache, or with a cache from another build', () => {
     const copy = join(tmp, 'pkg');
     mkdirSync(join(copy, 'dist'), { recursive: true });

@@ -10,7 +10,6 @@
  * containerd and kubelet files only); IPv6 forwarding is only required when the kubelet shows IPv6
  * (an IPv6 clusterDNS address or --node-ip), as kubeadm only checks it then.
  */
-import { isIPv6 } from 'node:net';
 import type { Location, RelatedLocation } from '../core/types.js';
 import { FORWARDING, type ForwardingRequirement } from '../data/kernel.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
@@ -28,6 +27,9 @@ import {
   sysctlReadable,
   type KernelValue,
 } from './shared/kernel.js';
+
+/** node:net's isIPv6, loaded on first use: the module costs ~2 ms of every start-up, and most nodes have no clusterDNS. */
+const isIPv6 = (s: string): boolean => process.getBuiltinModule('node:net').isIPv6(s);
 
 interface Signal extends Location {
   what: string;
