@@ -22,6 +22,8 @@ import { LoadContext } from '../src/model/load.js';
 import { loadSysctl } from '../src/model/sysctl.js';
 import { culprit, kernelInt, kernelValue } from '../src/rules/shared/kernel.js';
 import { CORPUS } from './helpers/cli.js';
+import { isIPv6 as netIsIPv6 } from 'node:net';
+import { isIPv6 } from '../src/rules/sysctl-required.js';
 
 const MINE = ['sysctl-required', 'kernel-module-required', 'protect-kernel-defaults-sysctl', 'sysctl-inline-comment', 'syntax'];
 const T134 = { kubernetes: parseVersion('1.34')!, containerd: parseVersion('2.1')! };
@@ -204,6 +206,16 @@ describe('kernel value oracle (systemd-sysctl and procps in `unshare -n`)', () =
 // ---------------------------------------------------------------------------------------------
 
 describe('sysctl-required', () => {
+  it('tells IPv6 addresses as node:net does (without zone IDs, which net.ParseIP rejects too)', () => {
+    const samples = [
+      'fd00:10:96::a', '::1', '::', '2001:db8::1', '2001:0db8:0000:0000:0000:ff00:0042:8329', '::ffff:10.96.0.10', '64:ff9b::192.0.2.33',
+      '10.96.0.10', '169.254.20.10', '', ':', ':::', '1::2::3', '2001:db8::g', 'fd00::1/64', '[fd00::1]', 'fd00::1]/x', 'http://[::1]', 'localhost',
+      '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '12345::1', '::ffff:300.1.1.1', 'fe80::1 ',
+    ];
+    expect(samples.map((x) => [x, isIPv6(x)])).toEqual(samples.map((x) => [x, netIsIPv6(x)]));
+    expect(isIPv6('fe80::1%eth0')).toBe(false);
+  });
+
   it('systemd and procps write in different orders: boot forwards, "sysctl --system" does not', () => {
     const root = build({
       'etc/sysctl.d/10-a.conf': 'net.ipv4.conf.all.forwarding = 0\n',

@@ -28,8 +28,16 @@ import {
   type KernelValue,
 } from './shared/kernel.js';
 
-/** node:net's isIPv6, loaded on first use: the module costs ~2 ms of every start-up, and most nodes have no clusterDNS. */
-const isIPv6 = (s: string): boolean => process.getBuiltinModule('node:net').isIPv6(s);
+/**
+ * Is `s` an IPv6 address, as the kubelet's net.ParseIP takes clusterDNS and --node-ip (no zone)?
+ * The WHATWG URL parser validates a bracketed IPv6 host, so node:net (several milliseconds of
+ * start-up, for a node whose kubelet has a clusterDNS) is not needed; the character check keeps
+ * anything but an address out of the brackets.
+ */
+export function isIPv6(s: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(':')) return false;
+  return URL.canParse(`http://[${s}]/`);
+}
 
 interface Signal extends Location {
   what: string;
