@@ -14,6 +14,7 @@
  *   written.
  * src/cli/main.ts registers it: `.command(generateCommand(out))`.
  */
+import { RUNTIME_NAMES } from '../engine/config.js';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -118,7 +119,7 @@ export function generateCommand(out: { code: number }) {
     describe: 'Write a consistent node set (containerd, CRI-O or Docker + cri-dockerd; kubelet, crictl, sysctl.d, modules-load.d) for a target',
     builder: (y: Argv) =>
       y
-        .option('runtime', { choices: ['containerd', 'cri-o', 'docker'] as const, requiresArg: true, describe: "The node's CRI runtime (default: containerd)" })
+        .option('runtime', { choices: Object.keys(RUNTIME_NAMES), requiresArg: true, describe: "The node's CRI runtime (default: containerd)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: newest supporting the Kubernetes version)' })
         .option('cgroup-driver', { type: 'string', requiresArg: true, describe: 'systemd or cgroupfs (default: systemd, as kubeadm)' })

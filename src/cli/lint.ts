@@ -34,9 +34,6 @@ import type { CriRuntime } from '../data/kubernetes.js';
 
 export type { Format } from '../report/stream.js';
 
-/** `--runtime` values (what users call the runtimes) → crilint's runtime IDs (the same names as `target.runtime` in the config file). */
-export const RUNTIME_FLAG = RUNTIME_NAMES;
-
 export interface LintArgs {
   paths: string[];
   root: string[];
@@ -356,7 +353,7 @@ export function lintCommand(out: { code: number }) {
         .option('root', { type: 'string', array: true, requiresArg: true, describe: "Lint DIR whole as a node's / (repeatable)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
-        .option('runtime', { choices: ['containerd', 'cri-o', 'docker'] as const, requiresArg: true, describe: "The node's runtime (default: detected)" })
+        .option('runtime', { choices: Object.keys(RUNTIME_NAMES), requiresArg: true, describe: "The node's runtime (default: detected)" })
         .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
@@ -382,7 +379,7 @@ export function lintCommand(out: { code: number }) {
         root: strings(a.root),
         kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
         containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
-        ...(a.runtime !== undefined ? { runtime: RUNTIME_FLAG[String(a.runtime)] } : {}),
+        ...(a.runtime !== undefined ? { runtime: RUNTIME_NAMES[String(a.runtime)] } : {}),
         format: a.format as Format,
         maxWarnings: mw,
         quiet: Boolean(a.quiet),
