@@ -112,8 +112,7 @@ const MODULES_DIRS = ['etc', 'run', 'usr/local/lib', 'usr/lib', 'lib'].map((d) =
 
 function lexists(p: string): boolean {
   try {
-    lstatSync(p);
-    return true;
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

@@ -52,11 +52,12 @@ function isDevNull(st: Stats): boolean {
  * a node root is resolved under the root (see LoadContext); the source keeps the name it is known
  * by, because that is what components sort and report by.
  */
-export function readSource(path: string, kind: FileKind, display: string, nodePath: string | null, diskPath: string = path): ReadResult {
+export function readSource(path: string, kind: FileKind, display: string, nodePath: string | null, diskPath: string = path, known?: Stats): ReadResult {
   const init = { path, display, nodePath, kind };
   let st: Stats;
   try {
-    st = statSync(diskPath);
+    // `known`: the caller's (cached) stat of diskPath, so a file is not stat'ed twice.
+    st = known ?? statSync(diskPath);
   } catch (e) {
     throw new IoError(path, `${display}: ${describeMissing(e, diskPath)}`);
   }

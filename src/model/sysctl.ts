@@ -200,7 +200,7 @@ function makeEntry(ctx: LoadContext, path: string, dir: string, name: string, ho
   const e: ConfDFile = { name, dir, path, hostPath, kind: 'file', target: null, source: null, maskedBy: null, masks: [] };
   let link = false;
   try {
-    link = lstatSync(entryDisk).isSymbolicLink();
+    link = ctx.isLink(entryDisk);
   } catch {
     link = false;
   }
@@ -213,7 +213,8 @@ function makeEntry(ctx: LoadContext, path: string, dir: string, name: string, ho
   }
   let st;
   try {
-    st = statSync(disk);
+    st = ctx.statDisk(disk);
+    if (!st) throw new Error('missing');
   } catch {
     // A file that exists only in the fix loop's overlay (created by a fix in an earlier pass) is a
     // regular file the next pass must read, or a fix that creates it would create it again.
@@ -295,7 +296,7 @@ export function loadSysctl(ctx: LoadContext): SysctlModel | null {
     const confDisk = ctx.diskPath(confHost);
     let regular = false;
     try {
-      regular = confDisk !== '/dev/null' && statSync(confDisk).isFile();
+      regular = confDisk !== '/dev/null' && (ctx.statDisk(confDisk)?.isFile() ?? false);
     } catch {
       regular = false;
     }
