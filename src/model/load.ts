@@ -181,8 +181,8 @@ export class LoadContext {
     return t;
   }
 
-  /** stat() of a path on disk (links followed by the operating system), null when nothing is there. Cached. */
-  private stat(disk: string): Stats | null {
+  /** stat() of a path on disk (links followed by the operating system), null when nothing is there. Cached; may throw (permission denied). */
+  stat(disk: string): Stats | null {
     let st = this.stats.get(disk);
     if (st === undefined) {
       st = statSync(disk, { throwIfNoEntry: false }) ?? null;
@@ -194,11 +194,6 @@ export class LoadContext {
   /** The path on disk (not followed) is a symbolic link. Cached, like every lookup here. */
   isLink(disk: string): boolean {
     return typeof this.linkTarget(disk) === 'string';
-  }
-
-  /** stat() of a path on disk (the operating system follows links), null when nothing is there. Cached; may throw (permission denied). */
-  statDisk(disk: string): Stats | null {
-    return this.stat(disk);
   }
 
   exists(hostPath: string): boolean {

@@ -198,12 +198,7 @@ export function listConfD(ctx: LoadContext, dirs: readonly string[], kind: FileK
  */
 function makeEntry(ctx: LoadContext, path: string, dir: string, name: string, hostPath: string, entryDisk: string, kind: FileKind): ConfDFile {
   const e: ConfDFile = { name, dir, path, hostPath, kind: 'file', target: null, source: null, maskedBy: null, masks: [] };
-  let link = false;
-  try {
-    link = ctx.isLink(entryDisk);
-  } catch {
-    link = false;
-  }
+  const link = ctx.isLink(entryDisk);
   const disk = ctx.diskPath(entryDisk);
   const target = disk === '/dev/null' ? '/dev/null' : (ctx.nodePathOf(disk) ?? disk);
   if (link) e.target = target;
@@ -213,9 +208,11 @@ function makeEntry(ctx: LoadContext, path: string, dir: string, name: string, ho
   }
   let st;
   try {
-    st = ctx.statDisk(disk);
-    if (!st) throw new Error('missing');
+    st = ctx.stat(disk);
   } catch {
+    st = null;
+  }
+  if (!st) {
     // A file that exists only in the fix loop's overlay (created by a fix in an earlier pass) is a
     // regular file the next pass must read, or a fix that creates it would create it again.
     if (!link && ctx.isRegular(hostPath)) {
@@ -296,7 +293,7 @@ export function loadSysctl(ctx: LoadContext): SysctlModel | null {
     const confDisk = ctx.diskPath(confHost);
     let regular = false;
     try {
-      regular = confDisk !== '/dev/null' && (ctx.statDisk(confDisk)?.isFile() ?? false);
+      regular = confDisk !== '/dev/null' && (ctx.stat(confDisk)?.isFile() ?? false);
     } catch {
       regular = false;
     }
