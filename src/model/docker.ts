@@ -106,13 +106,13 @@ function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
 }
 
 /**
- * A unit under the node root: the unit file from the first directory that has it, and the drop-ins.
+ * A unit under the node root: the unit file from the first of `unitDirs` (the unit directories the node has) that has it, and the drop-ins.
  * A unit file linked to /dev/null is masked (systemctl mask): the service never starts, so the unit
  * counts as absent.
  */
-function loadUnit(ctx: LoadContext, name: string): Unit | null {
+function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly string[]): Unit | null {
   const files: UnitFile[] = [];
-  for (const dir of SYSTEMD_UNIT_DIRS) {
+  for (const dir of unitDirs) {
     const host = ctx.hostPath(posix.join(dir, name));
     if (!ctx.isRegular(host)) continue;
     if (ctx.diskPath(host) === '/dev/null') return null;
@@ -121,7 +121,7 @@ function loadUnit(ctx: LoadContext, name: string): Unit | null {
     break;
   }
   const dropIns = new Map<string, string>();
-  for (const dir of SYSTEMD_UNIT_DIRS) {
+  for (const dir of unitDirs) {
     const d = ctx.hostPath(posix.join(dir, `${name}.d`));
     for (const n of ctx.list(d)) if (n.endsWith('.conf') && !dropIns.has(n)) dropIns.set(n, `${d}/${n}`);
   }
@@ -163,9 +163,12 @@ export function loadDocker(ctx: LoadContext): DockerModel | null {
       const source = ctx.read(host, 'docker');
       if (source) daemonJson = { source, root: parseDaemonJson(ctx, source) };
     }
-    dockerd = loadUnit(ctx, DOCKER_UNITS.dockerd);
-    criDockerd = loadUnit(ctx, DOCKER_UNITS.criDockerd);
-    criDockerdSocket = loadUnit(ctx, DOCKER_UNITS.criDockerdSocket);
+    // Nothing lies under a unit directory that is not there: most nodes have one or two of the five,
+    // so the unit and drop-in lookups (three units, five directories, two paths each) are made in those only.
+    const unitDirs = SYSTEMD_UNIT_DIRS.filter((d) => ctx.isDir(ctx.hostPath(d)));
+    dockerd = loadUnit(ctx, DOCKER_UNITS.dockerd, unitDirs);
+    criDockerd = loadUnit(ctx, DOCKER_UNITS.criDockerd, unitDirs);
+    criDockerdSocket = loadUnit(ctx, DOCKER_UNITS.criDockerdSocket, unitDirs);
   } else {
     const json = ctx.given('docker')[0];
     if (json) {
