@@ -143,10 +143,10 @@ const EXCEPTIONS: { id: string; reason: string; applies(v: Verdict): boolean }[]
     applies: (v) => !v.containerd.ok && v.crilint.length === 0 && /panic: plugin: no type/.test(v.containerd.output),
   },
   {
-    id: 'log-level-daemon-only',
+    id: 'debug-daemon-only',
     reason:
-      '`config dump` does not apply [debug] level, the daemon does: it refuses an unknown level (`containerd: not a valid logrus Level`) and crilint says so, while the dump accepts the file',
-    applies: (v) => v.containerd.ok && v.crilint.length > 0 && v.crilint.every((c) => /invalid value for "level" in \[debug\]/.test(c)),
+      '`config dump` does not apply [debug] level and format, the daemon does: it refuses an unknown level (`containerd: not a valid logrus Level`) or format (`containerd: unknown log format`) and crilint says so, while the dump accepts the file',
+    applies: (v) => v.containerd.ok && v.crilint.length > 0 && v.crilint.every((c) => /invalid value for "(level|format)" in \[debug\]/.test(c)),
   },
   {
     id: 'toml-stricter-than-go-toml-v1',
@@ -285,6 +285,24 @@ describe.runIf(RUN_CONTAINERD_ORACLE)('crilint agrees with containerd 1.6 config
       // The daemon itself (on private paths) refuses it before doing anything.
       const daemon = spawnSync('containerd', ['--config', join(root, 'etc/containerd/config.toml')], { encoding: 'utf8', timeout: 20_000, cwd: '/' });
       expect({ status: daemon.status, stderr: daemon.stderr.trim().split('\n').at(-1) }).toEqual({ status: 1, stderr: 'containerd: not a valid logrus Level: "bogus"' });
+      expect(EXCEPTIONS[3]!.applies({ input: { base: '', file: '', mutations: [] }, crilint: said, rules: [], texts: files, containerd: d })).toBe(true);
+    });
+
+    it(`${EXCEPTIONS[3]!.id}: an unknown [debug] format, which only the daemon refuses`, async () => {
+      const root = node({ 'etc/containerd/config.toml': '' });
+      const files = {
+        'etc/containerd/config.toml': `version = 2\nroot = "${root}/root"\nstate = "${root}/state"\n[grpc]\n  address = "${root}/c.sock"\n[debug]\n  format = "registry.k8s.io/pause:3.10"\n`,
+      };
+      writeFileSync(join(root, 'etc/containerd/config.toml'), files['etc/containerd/config.toml']);
+      const { findings } = lintSpec({ name: 'x', root, files: [], focus: null }, { given: TARGET });
+      const said = refuses(findings).map((f) => `${f.file!.display}:${f.range?.start.line ?? '-'} ${f.rule}: ${f.message}`);
+      expect(said).toEqual([
+        'etc/containerd/config.toml:7 invalid-value: invalid value for "format" in [debug]: expected one of "", "text", "json", got string "registry.k8s.io/pause:3.10"; containerd fails to start',
+      ]);
+      const d = await dumpAsync(join(root, 'etc/containerd/config.toml'));
+      expect(d.ok).toBe(true);
+      const daemon = spawnSync('containerd', ['--config', join(root, 'etc/containerd/config.toml')], { encoding: 'utf8', timeout: 20_000, cwd: '/' });
+      expect({ status: daemon.status, stderr: daemon.stderr.trim().split('\n').at(-1) }).toEqual({ status: 1, stderr: 'containerd: unknown log format: registry.k8s.io/pause:3.10' });
       expect(EXCEPTIONS[3]!.applies({ input: { base: '', file: '', mutations: [] }, crilint: said, rules: [], texts: files, containerd: d })).toBe(true);
     });
 
