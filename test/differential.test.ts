@@ -269,40 +269,32 @@ describe.runIf(RUN_CONTAINERD_ORACLE)('crilint agrees with containerd 1.6 config
       expect(EXCEPTIONS[2]!.applies({ input: { base: '', file: '', mutations: [] }, crilint: [], rules: [], texts: files, containerd: d })).toBe(true);
     });
 
-    it(`${EXCEPTIONS[3]!.id}: ${EXCEPTIONS[3]!.reason}`, async () => {
+    const DEBUG_CASES = [
+      {
+        setting: 'level = "bogus"',
+        finding: 'invalid value for "level" in [debug]: expected one of "trace", "debug", "info", "warn", "warning", "error", "fatal", "panic", got string "bogus"',
+        daemon: 'containerd: not a valid logrus Level: "bogus"',
+      },
+      {
+        setting: 'format = "registry.k8s.io/pause:3.10"',
+        finding: 'invalid value for "format" in [debug]: expected one of "", "text", "json", got string "registry.k8s.io/pause:3.10"',
+        daemon: 'containerd: unknown log format: registry.k8s.io/pause:3.10',
+      },
+    ];
+    it.each(DEBUG_CASES)(`${EXCEPTIONS[3]!.id}: [debug] $setting (${EXCEPTIONS[3]!.reason})`, async ({ setting, finding, daemon: refusal }) => {
       const root = node({ 'etc/containerd/config.toml': '' });
       const files = {
-        'etc/containerd/config.toml': `version = 2\nroot = "${root}/root"\nstate = "${root}/state"\n[grpc]\n  address = "${root}/c.sock"\n[debug]\n  level = "bogus"\n`,
+        'etc/containerd/config.toml': `version = 2\nroot = "${root}/root"\nstate = "${root}/state"\n[grpc]\n  address = "${root}/c.sock"\n[debug]\n  ${setting}\n`,
       };
       writeFileSync(join(root, 'etc/containerd/config.toml'), files['etc/containerd/config.toml']);
       const { findings } = lintSpec({ name: 'x', root, files: [], focus: null }, { given: TARGET });
       const said = refuses(findings).map((f) => `${f.file!.display}:${f.range?.start.line ?? '-'} ${f.rule}: ${f.message}`);
-      expect(said).toEqual([
-        'etc/containerd/config.toml:7 invalid-value: invalid value for "level" in [debug]: expected one of "trace", "debug", "info", "warn", "warning", "error", "fatal", "panic", got string "bogus"; containerd fails to start',
-      ]);
+      expect(said).toEqual([`etc/containerd/config.toml:7 invalid-value: ${finding}; containerd fails to start`]);
       const d = await dumpAsync(join(root, 'etc/containerd/config.toml'));
       expect(d.ok).toBe(true);
       // The daemon itself (on private paths) refuses it before doing anything.
       const daemon = spawnSync('containerd', ['--config', join(root, 'etc/containerd/config.toml')], { encoding: 'utf8', timeout: 20_000, cwd: '/' });
-      expect({ status: daemon.status, stderr: daemon.stderr.trim().split('\n').at(-1) }).toEqual({ status: 1, stderr: 'containerd: not a valid logrus Level: "bogus"' });
-      expect(EXCEPTIONS[3]!.applies({ input: { base: '', file: '', mutations: [] }, crilint: said, rules: [], texts: files, containerd: d })).toBe(true);
-    });
-
-    it(`${EXCEPTIONS[3]!.id}: an unknown [debug] format, which only the daemon refuses`, async () => {
-      const root = node({ 'etc/containerd/config.toml': '' });
-      const files = {
-        'etc/containerd/config.toml': `version = 2\nroot = "${root}/root"\nstate = "${root}/state"\n[grpc]\n  address = "${root}/c.sock"\n[debug]\n  format = "registry.k8s.io/pause:3.10"\n`,
-      };
-      writeFileSync(join(root, 'etc/containerd/config.toml'), files['etc/containerd/config.toml']);
-      const { findings } = lintSpec({ name: 'x', root, files: [], focus: null }, { given: TARGET });
-      const said = refuses(findings).map((f) => `${f.file!.display}:${f.range?.start.line ?? '-'} ${f.rule}: ${f.message}`);
-      expect(said).toEqual([
-        'etc/containerd/config.toml:7 invalid-value: invalid value for "format" in [debug]: expected one of "", "text", "json", got string "registry.k8s.io/pause:3.10"; containerd fails to start',
-      ]);
-      const d = await dumpAsync(join(root, 'etc/containerd/config.toml'));
-      expect(d.ok).toBe(true);
-      const daemon = spawnSync('containerd', ['--config', join(root, 'etc/containerd/config.toml')], { encoding: 'utf8', timeout: 20_000, cwd: '/' });
-      expect({ status: daemon.status, stderr: daemon.stderr.trim().split('\n').at(-1) }).toEqual({ status: 1, stderr: 'containerd: unknown log format: registry.k8s.io/pause:3.10' });
+      expect({ status: daemon.status, stderr: daemon.stderr.trim().split('\n').at(-1) }).toEqual({ status: 1, stderr: refusal });
       expect(EXCEPTIONS[3]!.applies({ input: { base: '', file: '', mutations: [] }, crilint: said, rules: [], texts: files, containerd: d })).toBe(true);
     });
 
