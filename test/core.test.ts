@@ -59,6 +59,16 @@ describe('YAML tree', () => {
     expect(toJS(d12.roots[0]!)).toEqual({ failSwapOn: 'yes', port: 10250 });
   });
 
+  it('folds a `<<` merge key in under YAML 1.1 (the kubelet) and 1.2 alike; later keys win', () => {
+    const text = '.common: &c\n  cgroupDriver: systemd\n  failSwapOn: true\n<<: *c\nfailSwapOn: false\n';
+    for (const version of ['1.1', '1.2'] as const) {
+      const root = parseYamlSource(src(text, 'kubelet'), { version }).roots[0]!;
+      expect((root as MapNode).entries.map((e) => e.key)).toEqual(['failSwapOn', 'cgroupDriver', '.common', 'failSwapOn']);
+      expect(toJS(root)).toEqual({ '.common': { cgroupDriver: 'systemd', failSwapOn: true }, cgroupDriver: 'systemd', failSwapOn: false });
+      expect((getPath(root, ['cgroupDriver']) as ScalarNode).range.start).toEqual({ line: 2, column: 17, offset: 28 });
+    }
+  });
+
   it('refuses an alias bomb with a syntax finding instead of hanging', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill('*' + String.fromCharCode(97 + i)).join(', ')}]`);

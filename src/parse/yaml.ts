@@ -68,7 +68,8 @@ export function parseYamlSource(src: SourceFile, opts: YamlOptions = {}): YamlDo
           if (!isPair(p)) continue;
           const k = p.key as YNode | null;
           if (k && isAlias(k) && k.source === '<<') continue;
-          const key = k && isScalar(k) ? String(k.value) : String(k);
+          // YAML 1.1 resolves a plain `<<` to the merge tag, a Symbol('<<') value in the yaml library.
+          const key = k && isScalar(k) ? (typeof k.value === 'symbol' ? (k.value.description ?? '') : String(k.value)) : String(k);
           if (key === '<<' && k && isScalar(k) && k.type === 'PLAIN') {
             // YAML 1.1 merge key: fold the merged map's entries in (explicit keys win, as in go-yaml).
             const merged = build(p.value as YNode, path, depth + 1);
