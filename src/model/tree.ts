@@ -137,6 +137,18 @@ export function walk(n: VNode, fn: (node: VNode, parent: VNode | null) => void, 
   else if (n.kind === 'array') for (const it of n.items) walk(it, fn, n);
 }
 
+/**
+ * A copy of a tree with every node bound to `file` (a file with the same text: same ranges).
+ * Map and array nodes and entries are copied, so the copy can be changed on its own; ranges,
+ * paths and syntax nodes are shared. The parsers build trees (a YAML alias or merge key is
+ * expanded into fresh nodes), so no node is reached twice.
+ */
+export function rebindTree<T extends VNode>(n: T, file: SourceFile): T {
+  if (n.kind === 'map') return { ...n, file, entries: n.entries.map((e) => ({ key: e.key, keyRange: e.keyRange, value: rebindTree(e.value, file) })) };
+  if (n.kind === 'array') return { ...n, file, items: n.items.map((it) => rebindTree(it, file)) };
+  return { ...n, file };
+}
+
 export function formatPath(path: Path): string {
   return path
     .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z0-9_-]+$/.test(p) ? (i ? '.' : '') + p : `${i ? '.' : ''}"${p}"`))

@@ -7,7 +7,8 @@ import { parseTOML, type AST } from 'toml-eslint-parser';
 import type { SourceFile } from '../core/source.js';
 import { rangeOf } from '../core/source.js';
 import type { Finding } from '../core/types.js';
-import type { ArrayNode, MapNode, Path, ScalarNode, VNode } from '../model/tree.js';
+import { rebindTree, type ArrayNode, type MapNode, type Path, type ScalarNode, type VNode } from '../model/tree.js';
+import { memoParse, rebindFindings } from './memo.js';
 import { syntaxFinding, type Comment } from './common.js';
 
 export interface TomlDoc {
@@ -17,7 +18,17 @@ export interface TomlDoc {
   findings: Finding[];
 }
 
+/** The TOML of a file; the same text parses once per process (src/parse/memo.ts). */
 export function parseTomlSource(src: SourceFile): TomlDoc {
+  return memoParse(src, 'toml', parseToml, (d, from, to) => ({
+    root: d.root && rebindTree(d.root, to),
+    ast: d.ast,
+    comments: d.comments,
+    findings: rebindFindings(d.findings, from, to),
+  }));
+}
+
+function parseToml(src: SourceFile): TomlDoc {
   let ast: AST.TOMLProgram;
   try {
     ast = parseTOML(src.text, { tomlVersion: '1.0' });

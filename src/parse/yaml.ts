@@ -8,7 +8,8 @@ import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, Scalar, typ
 import type { SourceFile } from '../core/source.js';
 import { rangeOf } from '../core/source.js';
 import type { Finding } from '../core/types.js';
-import type { MapNode, Path, ScalarNode, ScalarType, VNode } from '../model/tree.js';
+import { rebindTree, type MapNode, type Path, type ScalarNode, type ScalarType, type VNode } from '../model/tree.js';
+import { memoParse, rebindFindings } from './memo.js';
 import { syntaxFinding, type Comment } from './common.js';
 
 export interface YamlDoc {
@@ -29,7 +30,17 @@ export interface YamlOptions {
 
 class Budget extends Error {}
 
+/** The YAML documents of a file; the same text and options parse once per process (src/parse/memo.ts). */
 export function parseYamlSource(src: SourceFile, opts: YamlOptions = {}): YamlDoc {
+  return memoParse(src, `yaml ${opts.version ?? '1.2'} ${opts.maxNodes ?? ''} ${opts.maxDepth ?? ''}`, (s) => parseYaml(s, opts), (d, from, to) => ({
+    roots: d.roots.map((r) => r && rebindTree(r, to)),
+    docs: d.docs,
+    comments: d.comments,
+    findings: rebindFindings(d.findings, from, to),
+  }));
+}
+
+function parseYaml(src: SourceFile, opts: YamlOptions): YamlDoc {
   const findings: Finding[] = [];
   const docs = parseAllDocuments(src.text, {
     version: opts.version ?? '1.2',
