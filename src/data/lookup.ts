@@ -19,15 +19,21 @@ export interface Sourced {
 export type KubernetesMinor = (typeof KUBERNETES_MINORS)[number];
 export type ContainerdMinor = (typeof CONTAINERD_MINORS)[number];
 
-/** Parse a version constant from a table; a typo in a table is a programming error. */
-export function ver(s: string): Version {
-  const p = parseVersion(s);
-  if (!p) throw new Error(`bad version constant in src/data: ${s}`);
-  return p;
-}
+const constants = new Map<string, Readonly<Version>>();
 
-function tuple(x: Version, missingPatch: number): [number, number, number] {
-  return [x.major, x.minor, x.patch ?? missingPatch];
+/**
+ * Parse a version constant from a table; a typo in a table is a programming error. The tables
+ * are compared against on every lookup, so each constant is parsed once (and frozen, as it is shared).
+ */
+export function ver(s: string): Readonly<Version> {
+  let v = constants.get(s);
+  if (v === undefined) {
+    const p = parseVersion(s);
+    if (!p) throw new Error(`bad version constant in src/data: ${s}`);
+    v = Object.freeze(p);
+    constants.set(s, v);
+  }
+  return v;
 }
 
 /**
@@ -37,12 +43,9 @@ function tuple(x: Version, missingPatch: number): [number, number, number] {
  */
 export function atLeastLoose(x: Version, threshold: string | Version): boolean {
   const t = typeof threshold === 'string' ? ver(threshold) : threshold;
-  const a = tuple(x, Number.POSITIVE_INFINITY);
-  const b = tuple(t, 0);
-  for (let i = 0; i < 3; i++) {
-    if (a[i]! !== b[i]!) return a[i]! > b[i]!;
-  }
-  return true;
+  if (x.major !== t.major) return x.major > t.major;
+  if (x.minor !== t.minor) return x.minor > t.minor;
+  return (x.patch ?? Number.POSITIVE_INFINITY) >= (t.patch ?? 0);
 }
 
 /** `major.minor` of a version. */
@@ -72,6 +75,19 @@ export interface Clamped {
   note?: string;
 }
 
+// Lookups clamp the same target version over and over (once per field a rule asks about).
+const clampedK8s = new WeakMap<Version, Clamped>();
+const clampedContainerd = new WeakMap<Version, Clamped>();
+
+function clampOnce(memo: WeakMap<Version, Clamped>, x: Version, lines: readonly string[], product: string): Clamped {
+  let c = memo.get(x);
+  if (c === undefined) {
+    c = clampTo(x, lines, product);
+    memo.set(x, c);
+  }
+  return c;
+}
+
 function clampTo(x: Version, lines: readonly string[], product: string): Clamped {
   const oldest = ver(lines[0]!);
   const newest = ver(lines[lines.length - 1]!);
@@ -97,12 +113,12 @@ function clampTo(x: Version, lines: readonly string[], product: string): Clamped
 
 /** Map a Kubernetes version onto 1.24–1.36 (newer: the newest minor; older: 1.24.0). */
 export function clampKubernetes(x: Version): Clamped {
-  return clampTo(x, KUBERNETES_MINORS, 'Kubernetes');
+  return clampOnce(clampedK8s, x, KUBERNETES_MINORS, 'Kubernetes');
 }
 
 /** Map a containerd version onto 1.6–2.3 (newer: the newest patch of 2.3; older: 1.6.0). */
 export function clampContainerd(x: Version): Clamped {
-  return clampTo(x, CONTAINERD_MINORS, 'containerd');
+  return clampOnce(clampedContainerd, x, CONTAINERD_MINORS, 'containerd');
 }
 
 /** Key path for messages: `plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options.SystemdCgroup`. */

@@ -45,10 +45,10 @@
 import { basename, dirname, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
-import { parseVersion, type Version } from '../core/version.js';
+import type { Version } from '../core/version.js';
 import { failCgroupV1Default, kubeletRuntimeEndpoint } from '../data/kubernetes.js';
 import { kubeletFieldKnown } from '../data/kubelet-fields.js';
-import { atLeastLoose, clampKubernetes } from '../data/lookup.js';
+import { atLeastLoose, clampKubernetes, ver } from '../data/lookup.js';
 import { NEWEST_KUBERNETES } from '../data/versions.js';
 import { syntaxFinding } from '../parse/common.js';
 import {
@@ -660,7 +660,7 @@ function isZero(x: unknown): boolean {
 
 /** The default of a field for a target (null when the field has no default). */
 export function kubeletDefault(model: KubeletModel | null, field: string, target?: Version): unknown {
-  const t = target ?? parseVersion(NEWEST_KUBERNETES)!;
+  const t = target ?? ver(NEWEST_KUBERNETES);
   if (model && !model.config && !model.configFlag && Object.hasOwn(KUBELET_LEGACY_DEFAULTS, field)) return KUBELET_LEGACY_DEFAULTS[field];
   const d = KUBELET_DEFAULTS[field];
   if (!d) return null;
@@ -743,7 +743,7 @@ export function flagOccurrences(model: KubeletModel, name: string): FlagToken[] 
  * `nodeStatusUpdateFrequency` (defaults.go).
  */
 export function kubeletSetting(model: KubeletModel, field: string | null, flag?: string | null, target?: Version): KubeletSetting {
-  const t = target ?? parseVersion(NEWEST_KUBERNETES)!;
+  const t = target ?? ver(NEWEST_KUBERNETES);
   const flagName = flag === undefined ? (field ? flagForField(field) : null) : flag;
   const path = field ? field.split('.') : [];
   // A field newer than the target is unknown to that kubelet, which drops it (lenient decoding).

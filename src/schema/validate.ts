@@ -132,22 +132,39 @@ function describeError(e: ErrorObject): string {
   }
 }
 
-/** Closest known key by edit distance (case-insensitive match first), or undefined. */
+const suggestions = new Map<string, string | undefined>();
+
+/**
+ * Closest known key by edit distance (case-insensitive match first), or undefined. The same
+ * misspelling recurs across a fleet, so answers are kept (a few thousand at most).
+ */
 export function suggest(key: string, known: readonly string[]): string | undefined {
+  const memoKey = `${key}\0${known.join('\0')}`;
+  if (suggestions.has(memoKey)) return suggestions.get(memoKey);
+  if (suggestions.size >= 4096) suggestions.clear();
+  const found = closestKey(key, known);
+  suggestions.set(memoKey, found);
+  return found;
+}
+
+function closestKey(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase().replace(/[-_]/g, '');
   const exact = known.find((k) => k.toLowerCase().replace(/[-_]/g, '') === lower);
   if (exact) return exact;
+  const limit = Math.max(2, Math.floor(key.length / 4));
+  const a = key.toLowerCase();
   let best: string | undefined;
-  let bestD = Infinity;
+  let bestD = limit + 1;
   for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
+    // The distance is at least the difference in length: such a key cannot come closer.
+    if (Math.abs(k.length - a.length) >= bestD) continue;
+    const d = distance(a, k.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = k;
     }
   }
-  const limit = Math.max(2, Math.floor(key.length / 4));
-  return bestD <= limit ? best : undefined;
+  return best;
 }
 
 /** Damerau-Levenshtein (optimal string alignment) distance. */
