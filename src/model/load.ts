@@ -174,6 +174,9 @@ export class LoadContext {
       // throwIfNoEntry: a missing path is the common case (most candidate paths are absent), and an exception costs ~10 µs.
       const st = lstatSync(p, { throwIfNoEntry: false });
       t = st === undefined ? undefined : st.isSymbolicLink() ? readlinkSync(p) : null;
+      // stat() and lstat() differ only when the last component is a link: this answers stat() too.
+      if (t === null) this.stats.set(p, st!);
+      else if (t === undefined) this.stats.set(p, null);
     } catch {
       t = undefined;
     }
