@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { src } from './helpers/source.js';
-import { applyEdits, makeFix } from '../src/fix/common.js';
+import { applyEdits, FixBuildError, makeFix } from '../src/fix/common.js';
 import * as lines from '../src/fix/lines.js';
 import type { FileChange } from '../src/core/types.js';
 
@@ -61,6 +61,24 @@ describe('kubeadm-flags.env', () => {
       t.replace('unix:///var/run/dockershim.sock', 'unix:///run/containerd/containerd.sock'),
     );
     expect(() => lines.setFlag(file, token('--node-ip=10.0.0.5'), 'node-ip', 'a b')).toThrow(/EnvironmentFile/);
+  });
+
+  it('replaces or removes a flag written with its own quotes, but refuses one that a quote cuts in two', () => {
+    const own = 'KUBELET_KUBEADM_ARGS=--container-runtime-endpoint="unix:///var/run/dockershim.sock" --v=2\n';
+    const ownFile = src(own, 'kubelet-flags');
+    const ownToken = { start: 21, end: own.indexOf(' --v') };
+    expect(run(own, lines.setFlag(ownFile, ownToken, 'container-runtime-endpoint', 'unix:///run/containerd/containerd.sock'))).toBe(
+      'KUBELET_KUBEADM_ARGS=--container-runtime-endpoint=unix:///run/containerd/containerd.sock --v=2\n',
+    );
+    expect(run(own, lines.removeFlag(ownFile, ownToken))).toBe('KUBELET_KUBEADM_ARGS=--v=2\n');
+    // One word, `--container-runtime-endpoint=X=--container-runtime-endpoint=`, whose closing quote lies inside it
+    // (found by the property test, seed 229669837): replacing the word would leave the first quote open.
+    const cut = 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=X="--container-runtime-endpoint=';
+    const cutToken = { start: 22, end: cut.length };
+    expect(() => lines.setFlag(src(cut, 'kubelet-flags'), cutToken, 'container-runtime-endpoint', 'unix:///run/containerd/containerd.sock')).toThrow(
+      'the flag "--container-runtime-endpoint=X=\\"--container-runtime-endpoint=" begins or ends inside a quoted string; edit it by hand',
+    );
+    expect(() => lines.removeFlag(src(cut, 'kubelet-flags'), cutToken)).toThrow(FixBuildError);
   });
 
   it('removes the first, a middle and the last flag with one separating space', () => {

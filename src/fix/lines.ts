@@ -84,9 +84,23 @@ export function formatFlag(name: string, value?: string | number | boolean): str
   return `--${n}=${v}`;
 }
 
+/**
+ * The offsets of a flag token as written, refusing one that opens or closes a quote it does not
+ * also close or open (`"--a=b"--c` is one word): rewriting it would unbalance the quotes of the
+ * rest of the line.
+ */
+function wholeToken(file: SourceFile, flagRange: OffsetRange): { start: number; end: number } {
+  const r = offsets(flagRange);
+  const written = file.text.slice(r.start, r.end);
+  for (const q of ['"', "'"]) {
+    if (written.split(q).length % 2 === 0) throw new FixBuildError(`the flag ${JSON.stringify(written)} begins or ends inside a quoted string; edit it by hand`);
+  }
+  return r;
+}
+
 /** Replace one flag token (its range as the flags parser reports it) with `--name=value`. */
 export function setFlag(file: SourceFile, flagRange: OffsetRange, name: string, value?: string | number | boolean): FileChange {
-  const { start, end } = offsets(flagRange);
+  const { start, end } = wholeToken(file, flagRange);
   return change(file, [edit(start, end, formatFlag(name, value))]);
 }
 
@@ -96,7 +110,7 @@ export function setFlag(file: SourceFile, flagRange: OffsetRange, name: string, 
  */
 export function removeFlag(file: SourceFile, flagRange: OffsetRange): FileChange {
   const text = file.text;
-  let { start, end } = offsets(flagRange);
+  let { start, end } = wholeToken(file, flagRange);
   let s = start;
   while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
   const opener = s === 0 || /["'=\n]/.test(text[s - 1]!);
