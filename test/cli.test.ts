@@ -375,6 +375,17 @@ describe('the bundle (scripts/build.mjs)', () => {
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual([]);
   });
 
+  it('has V8 take the code cache of its build, on the main thread and in a worker (the cache is only valid under the V8 flags it was made with)', () => {
+    const dist = JSON.stringify(resolve(REPO, 'dist/crilint.mjs'));
+    const probe = `import { Worker } from 'node:worker_threads';
+      const { codeCacheRejected } = await import(${dist});
+      const w = new Worker('const { parentPort } = await import("node:worker_threads"); parentPort.postMessage((await import(' + JSON.stringify(${dist}) + ')).codeCacheRejected);', { eval: true });
+      w.on('message', (inWorker) => { console.log(JSON.stringify({ main: codeCacheRejected, worker: inWorker })); w.terminate(); });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ main: false, worker: false });
+  });
+
   it('runs the same without its code cache, or with a cache from another build', () => {
     const copy = join(tmp, 'pkg');
     mkdirSync(join(copy, 'dist'), { recursive: true });

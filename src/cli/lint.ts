@@ -174,18 +174,6 @@ function stacks(e: unknown): string {
  */
 export const FLEET_THRESHOLD = 128;
 
-/**
- * Let V8's old generation grow to 2× what survived the last full collection (its own choice on
- * this workload is ~5×). A lint run keeps little alive: a node set's data dies with it, and the
- * parse memo (src/parse/memo.ts) holds a few MiB. So peak memory is mostly garbage not yet
- * collected; full collections of a ~25 MiB heap take ~8 ms, and over 10,000 nodes there are 12
- * instead of 9. Measured (`npm run bench` fleet-memory): peak RSS 231 → 168 MiB at 10,000 nodes,
- * no change in wall time at 1,000. Process-wide (workers too); the CLI sets it, not lint() (tests
- * call lint() in their own process).
- */
-function collectGarbageSooner(): void {
-  process.getBuiltinModule('node:v8').setFlagsFromString('--heap-growing-percent=100');
-}
 export const FLEET_MIN_CORES = 4;
 
 /** How many threads lint (1: this one, no workers). */
@@ -387,7 +375,6 @@ export function lintCommand(out: { code: number }) {
       if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings takes a whole number >= 0');
       const jobs = a.jobs as number | undefined;
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError('--jobs takes a whole number >= 1');
-      collectGarbageSooner();
       const result = await lint({
         paths: strings(a.paths),
         root: strings(a.root),
