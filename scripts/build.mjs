@@ -23,7 +23,7 @@
 //    is created after linting the examples, so it holds the functions a lint actually runs, not
 //    just the top level. It is tied to this build by an ID and V8 rejects it for another Node
 //    version or other V8 flags; without a usable cache crilint runs the same, only slower.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ import { Module, createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { build } from 'esbuild';
+import { schemaKey } from './shims/schema-key.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(REPO, 'dist');
@@ -40,12 +41,6 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 /** The options src/schema/validate.ts gives ajv; a validator is reused only for exactly these. */
 const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true };
 const SHIMS = join(REPO, 'scripts/shims');
-
-/** Same function as in scripts/shims/ajv.mjs: which schema (under which options) a validator is for. */
-export function schemaKey(options, schema) {
-  const opts = Object.fromEntries(Object.keys(options).sort().filter((k) => k !== 'code').map((k) => [k, options[k]]));
-  return createHash('sha256').update(JSON.stringify([opts, schema])).digest('hex').slice(0, 32);
-}
 
 /** ESM source exporting one precompiled validator per known schema, and the key -> export table. */
 export function precompiledSchemas() {

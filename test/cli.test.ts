@@ -352,6 +352,21 @@ describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', a
 describe('the bundle (scripts/build.mjs)', () => {
   const broken = ['lint', '--root', 'examples/broken-node', '--kubernetes', '1.35', '--containerd', '2.1', '--format', 'json'];
 
+  it('keys precompiled validators by FNV-1a 64 of the options and schema (checked against a BigInt reference)', async () => {
+    // @ts-expect-error: a plain .mjs module of the build, without types
+    const { schemaKey } = (await import('../scripts/shims/schema-key.mjs')) as { schemaKey: (o: object, s: object) => string };
+    const reference = (o: object, s: object) => {
+      const text = JSON.stringify([Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1))), s]);
+      let h = 0xcbf29ce484222325n;
+      for (let i = 0; i < text.length; i++) h = ((h ^ BigInt(text.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return `${text.length.toString(16)}-${h.toString(16).padStart(16, '0')}`;
+    };
+    const kubelet = JSON.parse(readFileSync(resolve(REPO, 'schemas/kubelet.schema.json'), 'utf8'));
+    const options = { strict: false, allErrors: true, code: { source: true } };
+    expect(schemaKey(options, kubelet)).toBe(reference({ allErrors: true, strict: false }, kubelet));
+    expect(schemaKey({ b: 2, a: 1 }, { x: 'é€' })).toBe(reference({ a: 1, b: 2 }, { x: 'é€' }));
+  });
+
   it('validators precompiled at build time report exactly what run-time compiled ones do', () => {
     const pre = crilint(broken);
     const runtime = crilint(broken, { env: { CRILINT_AJV_PRECOMPILED: '0' } });

@@ -1,14 +1,8 @@
 // Bundled in place of `ajv` (see scripts/build.mjs). compile() returns the validator precompiled
 // at build time for the same options and schema; only for a schema it does not know does it load
 // the real ajv (bundled lazily: its ~200 KB are not even evaluated otherwise) and compile.
-import { createHash } from 'node:crypto';
 import * as precompiled from 'crilint:ajv-precompiled';
-
-/** Same function as in scripts/build.mjs. */
-function schemaKey(options, schema) {
-  const opts = Object.fromEntries(Object.keys(options).sort().filter((k) => k !== 'code').map((k) => [k, options[k]]));
-  return createHash('sha256').update(JSON.stringify([opts, schema])).digest('hex').slice(0, 32);
-}
+import { schemaKey } from './schema-key.mjs';
 
 const enabled = process.env.CRILINT_AJV_PRECOMPILED !== '0';
 

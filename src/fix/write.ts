@@ -51,7 +51,6 @@ import {
   chmodSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { describe } from '../discover/read.js';
 
 export interface WriteEntry {
@@ -276,7 +275,7 @@ function plan(entry: WriteEntry, root: string | null, realRoot: string | null): 
     }
     if (!within(realRoot, realDir)) return fail(`refusing to ${verb}: it leads to ${realDir}, outside the node root`);
   }
-  const temp = join(dirname(real), `.${basename(real)}.crilint-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(real), `.${basename(real)}.crilint-${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex')}.tmp`);
   return { entry, real, mode, owner, mkdirs, temp };
 }
 

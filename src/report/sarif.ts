@@ -48,7 +48,6 @@
  * This module does no work when imported: the rule pages and package.json are read when
  * formatSarif() runs, so `--format stylish|json` pay nothing for it.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -356,7 +355,8 @@ function fingerprintBase(f: Finding, node: NodeSet, cwd: string): string {
     if (!covered.trim() && f.range) covered = lineText(f.file, f.range.start.line);
     parts = [f.rule, uri, covered.replace(/\s+/g, ' ').trim().slice(0, 256)];
   } else parts = [f.rule, `node:${node.name}`, f.message];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  // node:crypto is loaded here, not at start-up (it costs every run ~4 ms).
+  return process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
 // ---------------------------------------------------------------------------------------------
