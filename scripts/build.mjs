@@ -17,7 +17,8 @@
 //    lazily and compiles as before. Precompiled: every schemas/*.json whole, and each of its
 //    $defs as `{ $ref: '#/$defs/<name>', $defs }` (how src/schema/containerd.ts validates a
 //    table) unless the schema says `"x-precompile": "whole"` (src/schema/crio.ts validates whole). CRILINT_AJV_PRECOMPILED=0 turns the table off at run time (tests compare both).
-// 2. `string-width` (yargs' help layout) and yargs' `assert` are bundled as lazy stand-ins (scripts/shims/).
+// 2. `string-width` (yargs' help layout) and yargs' `assert` are bundled as lazy stand-ins, and
+//    yargs' package.json search (`escalade/sync`) as one that answers crilint's own (scripts/shims/).
 // 3. A V8 code cache. Node 20 has no module compile cache (module.enableCompileCache is Node
 //    >= 22.1), so the loader does what it does by hand: vm.Script with `cachedData`. The cache
 //    is created after linting the examples, so it holds the functions a lint actually runs, not
@@ -75,6 +76,8 @@ const shims = {
     b.onResolve({ filter: /^string-width$/ }, (a) => (a.importer === join(SHIMS, 'string-width.mjs') ? undefined : { path: join(SHIMS, 'string-width.mjs') }));
     // yargs' platform shim is the only importer of `assert`: a stand-in that loads it only when a check fails.
     b.onResolve({ filter: /^assert$/ }, (a) => (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(a.importer) ? { path: join(SHIMS, 'assert.mjs') } : undefined));
+    // ... and of `escalade/sync`, which it uses to find a package.json to guess the version from.
+    b.onResolve({ filter: /^escalade\/sync$/ }, (a) => (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(a.importer) ? { path: join(SHIMS, 'find-up.mjs') } : undefined));
     b.onResolve({ filter: /^crilint:ajv-precompiled$/ }, () => ({ path: 'ajv-precompiled', namespace: 'crilint' }));
     b.onLoad({ filter: /.*/, namespace: 'crilint' }, () => ({ contents: precompiledSchemas(), resolveDir: REPO, loader: 'js' }));
   },
