@@ -284,6 +284,16 @@ describe('threads', () => {
     expect(chooseJobs(4, 10_000, 8, false)).toBe(1);
   });
 
+  it('tells the sink once that a fleet starts, with its thread count; not for one node set', async () => {
+    const base = { paths: [], format: 'json' as const, quiet: false, color: false, noConfig: true, kubernetes: { major: 1, minor: 34 }, containerd: { major: 2, minor: 1 } };
+    const calls: number[] = [];
+    const sink = { stdout: () => {}, stderr: () => {}, fleet: (jobs: number) => calls.push(jobs) };
+    await lint({ ...base, root: ['a-clean', 'e-clean'].map((n) => join(tmp, 'fleet/nodes', n)), jobs: 1 }, sink);
+    expect(calls).toEqual([1]);
+    await lint({ ...base, root: [join(tmp, 'fleet/nodes/a-clean')] }, sink);
+    expect(calls).toEqual([1]);
+  });
+
   it('a node whose rule throws is an internal error (exit 3); the other nodes are still linted and reported', async () => {
     const boom = defineRule({
       meta: { id: 'test-boom', description: 'throws on one node', severity: 'error', files: [] },
