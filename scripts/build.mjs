@@ -77,6 +77,16 @@ const shims = {
     b.onResolve({ filter: /^assert$/ }, (a) => (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(a.importer) ? { path: join(SHIMS, 'assert.mjs') } : undefined));
     // ... and of `escalade/sync`, which it uses to find a package.json to guess the version from.
     b.onResolve({ filter: /^escalade\/sync$/ }, (a) => (/[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]/.test(a.importer) ? { path: join(SHIMS, 'find-up.mjs') } : undefined));
+    // yargs renders the whole help text after starting every command handler (usage.cacheHelpMessage,
+    // ~4 ms), so that a showHelp() after the command shows that command's help. crilint never
+    // shows help after a command ran (--help and usage errors are handled before, and .fail()
+    // prints no help), so the bundle skips it; the build fails if yargs' code is not as expected.
+    b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, (a) => {
+      const code = readFileSync(a.path, 'utf8');
+      const cache = 'self.cacheHelpMessage = function () {\n        cachedHelpMessage = this.help();\n    };';
+      if (!code.includes(cache)) throw new Error(`${a.path}: usage.cacheHelpMessage is not what scripts/build.mjs expects (yargs changed?)`);
+      return { contents: code.replace(cache, 'self.cacheHelpMessage = function () {};'), loader: 'js' };
+    });
     b.onResolve({ filter: /^crilint:ajv-precompiled$/ }, () => ({ path: 'ajv-precompiled', namespace: 'crilint' }));
     b.onLoad({ filter: /.*/, namespace: 'crilint' }, () => ({ contents: precompiledSchemas(), resolveDir: REPO, loader: 'js' }));
   },
