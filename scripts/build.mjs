@@ -18,7 +18,8 @@
 //    $defs as `{ $ref: '#/$defs/<name>', $defs }` (how src/schema/containerd.ts validates a
 //    table) unless the schema says `"x-precompile": "whole"` (src/schema/crio.ts validates whole). CRILINT_AJV_PRECOMPILED=0 turns the table off at run time (tests compare both).
 // 2. `string-width` (yargs' help layout) and yargs' `assert` are bundled as lazy stand-ins, and
-//    yargs' package.json search (`escalade/sync`) as one that answers crilint's own (scripts/shims/).
+//    yargs' package.json search (`escalade/sync`) as one that answers crilint's own (scripts/shims/);
+//    yargs' help-text caching after each command is patched out (see the plugin below).
 // 3. A V8 code cache. Node 20 has no module compile cache (module.enableCompileCache is Node
 //    >= 22.1), so the loader does what it does by hand: vm.Script with `cachedData`. The cache
 //    is created after linting the examples, so it holds the functions a lint actually runs, not
