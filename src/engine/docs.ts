@@ -22,7 +22,7 @@ import { SYNTAX, UNUSED_SUPPRESSION } from './suppress.js';
 export const REQUIRED_SECTIONS = ['What it checks', 'Why', 'Bad', 'Good', 'How to fix', 'Suppress'] as const;
 
 /** Every rule crilint can report: the engine's own (syntax, unused-suppression) and the registered ones, sorted by ID. */
-export function ruleCatalog(): RuleMeta[] {
+export function ruleCatalog(): readonly RuleMeta[] {
   return catalog();
 }
 

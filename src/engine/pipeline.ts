@@ -36,8 +36,16 @@ export interface PipelineResult {
   ioErrors: IoError[];
 }
 
-export function catalog(rules: readonly Rule[] = RULES): RuleMeta[] {
-  return [...ENGINE_RULES, ...rules.map((r) => r.meta)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+const catalogs = new WeakMap<readonly Rule[], readonly RuleMeta[]>();
+
+/** The engine's rules and these, sorted by ID; made once per rule list (every node set asks). */
+export function catalog(rules: readonly Rule[] = RULES): readonly RuleMeta[] {
+  let metas = catalogs.get(rules);
+  if (!metas) {
+    metas = [...ENGINE_RULES, ...rules.map((r) => r.meta)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    catalogs.set(rules, metas);
+  }
+  return metas;
 }
 
 export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): PipelineResult {

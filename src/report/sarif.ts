@@ -96,7 +96,7 @@ export function buildSarif(results: readonly NodeResult[], opts: SarifOptions): 
   return log.log();
 }
 
-let defaultMetas: { metas: RuleMeta[]; byId: Map<string, RuleMeta> } | null = null;
+let defaultMetas: { metas: readonly RuleMeta[]; byId: Map<string, RuleMeta> } | null = null;
 
 /**
  * One node's results, complete but for what depends on the whole log: `ruleIndex` (-1 here; the
