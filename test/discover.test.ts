@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, normalize, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyFile, discover, enclosingRoot, type Discovery } from '../src/discover/index.js';
 import { LoadContext, loadNodeSet } from '../src/model/load.js';
@@ -245,6 +245,20 @@ describe('loading a root', () => {
     expect(ctx.diskPath(join(root, 'etc/sysctl.d/60-masked.conf'))).toBe('/dev/null');
     expect(ctx.nodePathOf(join(root, 'etc/crictl.yaml'))).toBe('/etc/crictl.yaml');
     expect(ctx.given('sysctl')).toEqual([]);
+  });
+
+  it('maps node paths and host paths the same on the fast path (plain paths) as path.join/relative do for any root and path', () => {
+    const nodePaths = ['/etc/crictl.yaml', '/etc/.hidden/x', '/etc/...', 'etc/crictl.yaml', '/etc//crictl.yaml', '/etc/./x', '/etc/../x', '/etc/x/', '/', '\\etc\\x', '/etc/..x'];
+    for (const root of ['/', '/srv/node', '/srv/node/', '/srv/./node', '/srv/x/../node']) {
+      const ctx = new LoadContext({ name: root, root, files: [], focus: null });
+      for (const np of nodePaths) {
+        const host = ctx.hostPath(np);
+        expect(host, `${root} ${np}`).toBe(join(root, normalize('/' + np.replace(/\\/g, '/')).replace(/^\/+/, '')));
+        const rel = relative(root, host);
+        expect(ctx.nodePathOf(host), `${root} ${np}`).toBe(rel.startsWith('..') ? null : '/' + rel);
+        expect(ctx.display(host), `${root} ${np}`).toBe(rel.startsWith('..') ? host : rel);
+      }
+    }
   });
 
   it('a symlink that climbs out of the root stays inside it; a link loop at a fixed path is an I/O error, in a drop-in directory it is skipped as systemd does', () => {

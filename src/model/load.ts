@@ -51,6 +51,21 @@ const SYMLINK_LOOP = '\0crilint: too many levels of symbolic links';
  */
 export const MAX_NODE_FILES = 1000;
 
+/** An absolute path without empty, `.` or `..` components, backslashes or a trailing slash. */
+const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/\\]+)+$/;
+
+/**
+ * path.relative(root, p), without resolving both against the working directory when `p` is a
+ * plain path below the root (how hostPath() builds them): every lookup of a node set asks.
+ */
+function relativeTo(root: string, p: string): string {
+  if (sep === '/' && PLAIN_PATH.test(p)) {
+    if (root === '/') return p.slice(1);
+    if (p.startsWith(root) && p.charCodeAt(root.length) === 47 && PLAIN_PATH.test(root)) return p.slice(root.length + 1);
+  }
+  return relative(root, p);
+}
+
 export class LoadContext {
   readonly findings: Finding[] = [];
   readonly files: SourceFile[] = [];
@@ -64,6 +79,8 @@ export class LoadContext {
   private readonly stats = new Map<string, Stats | null>();
   private readonly dirs = new Map<string, string[]>();
   private overLimit = false;
+  /** The root is `/` or a plain absolute path (see PLAIN_PATH), so hostPath() may just append. */
+  private readonly plainRoot: boolean;
 
   /**
    * @param overlay texts that replace (or create) files by host path: the fix loop re-lints its
@@ -74,7 +91,10 @@ export class LoadContext {
     private readonly overlay: ReadonlyMap<string, string> = new Map(),
     /** The containerd version given (command line or config file), when one was: loading differs between releases. */
     readonly containerd: Version | null = null,
-  ) {}
+  ) {
+    const root = spec.root;
+    this.plainRoot = sep === '/' && root !== null && (root === '/' || PLAIN_PATH.test(root));
+  }
 
   get root(): string | null {
     return this.spec.root;
@@ -92,6 +112,8 @@ export class LoadContext {
    */
   hostPath(nodePath: string): string {
     if (!this.root) return resolve(nodePath);
+    // The common case, a clean absolute node path (the loaders' constants): no normalising needed.
+    if (this.plainRoot && PLAIN_PATH.test(nodePath)) return this.root === '/' ? nodePath : this.root + nodePath;
     const clean = normalize('/' + nodePath.replace(/\\/g, '/')).replace(/^\/+/, '');
     return join(this.root, clean);
   }
@@ -99,14 +121,14 @@ export class LoadContext {
   /** The node path (`/etc/...`) of a host path inside the root, or null. */
   nodePathOf(hostPath: string): string | null {
     if (!this.root) return null;
-    const rel = relative(this.root, hostPath);
+    const rel = relativeTo(this.root, hostPath);
     if (rel.startsWith('..') || isAbsolute(rel)) return null;
     return '/' + rel.split(sep).join('/');
   }
 
   display(hostPath: string): string {
     if (this.root) {
-      const rel = relative(this.root, hostPath);
+      const rel = relativeTo(this.root, hostPath);
       if (!rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
     }
     return displayPath(hostPath);
@@ -129,7 +151,7 @@ export class LoadContext {
   }
 
   private resolveDisk(root: string, hostPath: string): string {
-    const rel = relative(root, hostPath);
+    const rel = relativeTo(root, hostPath);
     if (rel.startsWith('..') || isAbsolute(rel)) return hostPath;
     let stack: string[] = [];
     let queue = rel === '' ? [] : rel.split(sep);
