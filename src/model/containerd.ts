@@ -822,6 +822,21 @@ export interface CriView {
 }
 
 /**
+ * The config version by which containerd finds a file's plugin tables (short IDs for 1, URIs
+ * otherwise). 1.x: that of the merged configuration, for every file it merges: Config.Decode runs
+ * once on the merge, and mergeConfig overrides `version` only with a non-zero value, so a file
+ * without one is read with the main file's (services/server/config/config.go @ v1.7.34; the
+ * installed 1.6.20 refuses `sandbox_image = 3` under [plugins."io.containerd.grpc.v1.cri"] in a
+ * version-less import of a version 2 file). 2.x: each file's own, as LoadConfig migrates each file
+ * by its version. A loose extra file (not merged): its own. 0 or absent count as 1.
+ */
+export function pluginLookupVersion(model: ContainerdModel, file: ContainerdFile, mode: MergeMode): number {
+  if (mode === '2.x' || model.extra.includes(file)) return file.versionNode?.type === 'integer' && file.versionNode.value !== 0 ? Number(file.versionNode.value) : 1;
+  const v = get(mergedView(model, '1.x').root, 'version');
+  return v && v.kind === 'scalar' && v.type === 'integer' && v.value !== 0 ? Number(v.value) : 1;
+}
+
+/**
  * The plugin IDs whose being disabled takes the CRI service away from the kubelet: 1.x, version 1
  * file: "cri" (V1DisabledFilter matches the short ID, services/server/server.go @ v1.7.34); 1.x,
  * version 2+: the URI; 2.x: the gRPC service and the two plugins it requires (reference §2.1:

@@ -19,7 +19,7 @@ import type { Fix } from '../core/types.js';
 import { v1PluginUri } from '../data/containerd.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
 import { makeFix, toml, tryFix } from '../fix/index.js';
-import { mergedView } from '../model/containerd.js';
+import { pluginLookupVersion } from '../model/containerd.js';
 import { get, type MapEntry, type ScalarNode } from '../model/tree.js';
 import { allFiles, modeOf, targetText } from './shared/containerd.js';
 
@@ -35,14 +35,10 @@ export default defineRule({
     const model = ctx.node.containerd;
     if (!model) return;
     const mode = modeOf(ctx.target);
-    // 1.x: the merged version decides for every file; 2.x: each file's own version.
-    const mergedVersion = (() => {
-      const v = get(mergedView(model, '1.x').root, 'version');
-      return v && v.kind === 'scalar' && typeof v.value === 'number' && v.value > 1 ? v.value : 1;
-    })();
     for (const f of allFiles(model)) {
       if (!f.root) continue;
-      const version = mode === '1.x' && !model.extra.includes(f) ? mergedVersion : f.version;
+      // 1.x: the merged version decides for every file; 2.x: each file's own version.
+      const version = pluginLookupVersion(model, f, mode);
       if (version < 2) continue;
       for (const list of ['disabled_plugins', 'required_plugins'] as const) {
         const arr = get(f.root, list);

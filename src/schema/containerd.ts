@@ -23,7 +23,7 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion, fmtVersion, parseVersion, type Version } from '../core/version.js';
 import type { Target } from '../engine/rule.js';
-import { criView, type ContainerdFile, type ContainerdModel, type MergeMode } from '../model/containerd.js';
+import { criView, pluginLookupVersion, type ContainerdFile, type ContainerdModel, type MergeMode } from '../model/containerd.js';
 import { formatPath, get, getPath, type Path, type VNode } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
@@ -92,19 +92,6 @@ function defForPlugin(id: string, fileVersion: number, mode: MergeMode, byShortI
 }
 
 /**
- * containerd 1.x looks plugins up by short ID when GetVersion() is 1: version 1, or no version
- * (0 means 1). Any other value, negative ones included, means URIs (Config.Decode,
- * services/server/config/config.go @ v1.7.34; the installed 1.6.20 decodes
- * [plugins."io.containerd.grpc.v1.cri"] of a `version = -1` file).
- */
-function byShortId(file: ContainerdFile): boolean {
-  const v = file.versionNode;
-  if (!v || v.type !== 'integer') return file.version <= 1;
-  const n = Number(v.value);
-  return n === 0 || n === 1;
-}
-
-/**
  * The options type containerd decodes a runtime's `options` into (getRuntimeOptionsType,
  * pkg/cri/server/helpers.go @ v1.7.34; internal/cri/config/config.go @ v2.2.7). Other runtime types
  * get the whole table passed through to the shim (ConfigBody), so any key may be meaningful there.
@@ -139,7 +126,9 @@ export function containerdSchemaProblems(model: ContainerdModel, target: Target)
       // containerd 1.x does not decode the config of a disabled plugin (the installed 1.6.20
       // starts with any value in the table of a plugin listed in disabled_plugins).
       if (disabled.has(e.key)) continue;
-      const def = defForPlugin(e.key, file.version, mode, byShortId(file));
+      // Short IDs for version 1 (0 and absent mean 1); any other value, negative ones included,
+      // means URIs (the installed 1.6.20 decodes [plugins."io.containerd.grpc.v1.cri"] of a `version = -1` file).
+      const def = defForPlugin(e.key, file.version, mode, pluginLookupVersion(model, file, mode) === 1);
       if (!def || e.value.kind !== 'map') continue;
       check(e.value, { file, def, decodeFails: DECODE_FAILS });
       if (def !== 'cri-v2' && def !== 'cri-runtime-v3') continue;
