@@ -175,6 +175,14 @@ function stacks(e: unknown): string {
  * doubled for safety. `--jobs N` chooses for itself.
  */
 export const FLEET_THRESHOLD = 128;
+export const FLEET_MIN_CORES = 4;
+
+/** How many threads lint (1: this one, no workers). */
+export function chooseJobs(requested: number | undefined, nodes: number, cores: number, workersAvailable: boolean): number {
+  if (!workersAvailable || nodes < 2) return 1;
+  if (requested !== undefined) return Math.max(1, Math.min(requested, nodes));
+  return nodes >= FLEET_THRESHOLD && cores >= FLEET_MIN_CORES ? Math.min(cores, nodes) : 1;
+}
 
 /**
  * For a fleet linted on this thread: let V8's old generation grow to 2× what survived the last
@@ -191,15 +199,6 @@ export const FLEET_THRESHOLD = 128;
  */
 export function collectGarbageSooner(jobs: number): void {
   if (jobs === 1) process.getBuiltinModule('node:v8').setFlagsFromString('--heap-growing-percent=100');
-}
-
-export const FLEET_MIN_CORES = 4;
-
-/** How many threads lint (1: this one, no workers). */
-export function chooseJobs(requested: number | undefined, nodes: number, cores: number, workersAvailable: boolean): number {
-  if (!workersAvailable || nodes < 2) return 1;
-  if (requested !== undefined) return Math.max(1, Math.min(requested, nodes));
-  return nodes >= FLEET_THRESHOLD && cores >= FLEET_MIN_CORES ? Math.min(cores, nodes) : 1;
 }
 
 export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome> {

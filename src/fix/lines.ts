@@ -87,7 +87,7 @@ export function formatFlag(name: string, value?: string | number | boolean): str
 /**
  * The offsets of a flag token as written, refusing one that opens or closes a quote it does not
  * also close or open (`"--a=b"--c` is one word): rewriting it would unbalance the quotes of the
- * rest of the line.
+ * rest of the line. Conservative: a quote character quoted by the other kind counts too (no fix then).
  */
 function wholeToken(file: SourceFile, flagRange: OffsetRange): { start: number; end: number } {
   const r = offsets(flagRange);

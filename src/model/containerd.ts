@@ -831,8 +831,7 @@ export interface CriView {
  * by its version. A loose extra file (not merged): its own. 0 or absent count as 1.
  */
 export function pluginLookupVersion(model: ContainerdModel, file: ContainerdFile, mode: MergeMode): number {
-  if (mode === '2.x' || model.extra.includes(file)) return file.versionNode?.type === 'integer' && file.versionNode.value !== 0 ? Number(file.versionNode.value) : 1;
-  const v = get(mergedView(model, '1.x').root, 'version');
+  const v = mode === '2.x' || model.extra.includes(file) ? file.versionNode : get(mergedView(model, '1.x').root, 'version');
   return v && v.kind === 'scalar' && v.type === 'integer' && v.value !== 0 ? Number(v.value) : 1;
 }
 
