@@ -17,7 +17,7 @@
  * Node sets come out in a stable order: `--root` values as given, then PATHS as given (a fleet
  * directory's roots sorted), then the loose set. A root named twice is linted once.
  */
-import { lstatSync, readdirSync, readSync, openSync, closeSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readSync, openSync, closeSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileKind } from '../core/source.js';
 import { IoError, describeMissing } from './read.js';
@@ -118,8 +118,13 @@ function lexists(p: string): boolean {
   }
 }
 
+/** An absolute path without empty, `.` or `..` components, backslashes or a trailing slash: joining a plain name to it needs no normalising. */
+export const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/\\]+)+$/;
+
 export function looksLikeRoot(dir: string): boolean {
-  return ROOT_MARKERS.some((m) => lexists(resolve(dir, m)));
+  // The markers are relative paths without `.` or `..`: below an absolute directory, a join needs no normalising.
+  const base = dir === sep ? sep : sep === '/' && PLAIN_PATH.test(dir) ? dir + sep : resolve(dir) + sep;
+  return ROOT_MARKERS.some((m) => lexists(base + m));
 }
 
 /**
@@ -240,7 +245,8 @@ function lstatOrNull(p: string): Stats | null {
   }
 }
 
-function isDirectory(p: string): boolean {
+/** stat() says a directory (links followed); false for anything else, or nothing there. */
+export function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
@@ -272,20 +278,25 @@ export function displayPath(abs: string): string {
 /** Node roots below `dir` (not descending into a root once found, nor into hidden directories), sorted. */
 function findRoots(dir: string, depth: number): string[] {
   if (depth <= 0) return [];
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
   }
   const out: string[] = [];
-  for (const n of names) {
+  for (const e of entries) {
+    const n = e.name;
     if (n.startsWith('.') || n === 'node_modules') continue;
-    const p = resolve(dir, n);
-    try {
-      if (!statSync(p).isDirectory()) continue;
-    } catch {
-      continue;
+    const p = dir === sep ? sep + n : sep === '/' && PLAIN_PATH.test(dir) ? dir + sep + n : resolve(dir, n);
+    // The entry's type comes with the listing; only a link is stat'ed (a link to a directory counts).
+    if (!e.isDirectory()) {
+      if (!e.isSymbolicLink()) continue;
+      try {
+        if (!statSync(p).isDirectory()) continue;
+      } catch {
+        continue;
+      }
     }
     if (looksLikeRoot(p)) out.push(p);
     else out.push(...findRoots(p, depth - 1));

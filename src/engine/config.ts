@@ -26,6 +26,7 @@ import { rangeOf, type SourceFile } from '../core/source.js';
 import type { Range, Severity } from '../core/types.js';
 import { parseVersion, type Version } from '../core/version.js';
 import { IoError, readSource } from '../discover/read.js';
+import { isDirectory } from '../discover/index.js';
 import { entry, getPath, type ScalarNode, type VNode } from '../model/tree.js';
 import { parseYamlSource } from '../parse/yaml.js';
 import { suggest, validateTree } from '../schema/validate.js';
@@ -191,7 +192,7 @@ export function parseConfig(src: SourceFile, knownRules: readonly string[]): Cri
       const n = get(item, 'name');
       const name = n?.kind === 'scalar' && typeof n.value === 'string' && n.value ? n.value : r.value;
       const abs = resolve(dir, r.value);
-      if (!isDir(abs)) {
+      if (!isDirectory(abs)) {
         problems.push({ range: r.range, message: `nodes: root "${r.value}" ${existsSync(abs) ? 'is not a directory' : 'does not exist'} (relative to ${dirname(src.display)})` });
         continue;
       }
@@ -251,13 +252,6 @@ function isFile(p: string): boolean {
   }
 }
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function shown(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
