@@ -25,7 +25,7 @@
 //    is created after linting the examples, so it holds the functions a lint actually runs, not
 //    just the top level. It is tied to this build by an ID and V8 rejects it for another Node
 //    version or other V8 flags; without a usable cache crilint runs the same, only slower.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,23 @@ if (process.argv.includes('--crilint-fleet-worker')) {
 `;
 }
 
+/**
+ * What `--cache` keys its file with (src/cli/cache.ts buildId()): a digest of the bundle and of the
+ * files it reads at run time (schemas/, rules/ pages), so a cache is reused exactly by the same
+ * build, also across `npm ci` in CI. The bundle holds a placeholder of the same length, replaced
+ * here (its source map stays right).
+ */
+const BUILD_PLACEHOLDER = 'crilint-build-id-placeholder-000';
+function stampBuild(bundle) {
+  const hash = createHash('sha256').update(readFileSync(bundle));
+  for (const dir of ['schemas', 'rules'])
+    for (const f of readdirSync(join(REPO, dir)).sort()) if (/\.(json|md)$/.test(f)) hash.update(`${dir}/${f}\0`).update(readFileSync(join(REPO, dir, f)));
+  const id = hash.digest('hex').slice(0, BUILD_PLACEHOLDER.length);
+  const text = readFileSync(bundle, 'latin1');
+  if (!text.includes(BUILD_PLACEHOLDER)) throw new Error('build: the build id placeholder is not in the bundle');
+  writeFileSync(bundle, text.split(BUILD_PLACEHOLDER).join(id), 'latin1');
+}
+
 /** Lint the examples in-process with output muted, then serialise what V8 compiled. */
 async function trainCodeCache(bundle, buildId) {
   const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle });
@@ -170,6 +187,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     logLevel: 'warning',
     define: {
       __CRILINT_VERSION__: JSON.stringify(pkg.version),
+      __CRILINT_BUILD__: JSON.stringify(BUILD_PLACEHOLDER),
       'import.meta.url': '__crilint_import_meta_url',
       'import.meta.resolve': '__crilint_import_meta_resolve',
     },
@@ -178,6 +196,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     },
     plugins: [shims],
   });
+  stampBuild(bundle);
   const buildId = `crilint-${pkg.version}-${randomBytes(8).toString('hex')}\n`;
   // An all-ASCII bundle (esbuild escapes non-ASCII text; src/ keeps it out of regular expressions,
   // which esbuild leaves as written) is read as latin1: the same string, decoded in a fraction of

@@ -30,7 +30,9 @@ import { UsageError } from './errors.js';
 import { availableParallelism } from 'node:os';
 import { lintInWorkers, workersAvailable } from './fleet.js';
 import { Progress } from './progress.js';
+import { cachePath, LintCache } from './cache.js';
 import type { CriRuntime } from '../data/kubernetes.js';
+import { Trace, type StoredTrace } from '../model/trace.js';
 
 export type { Format } from '../report/stream.js';
 
@@ -58,8 +60,12 @@ export interface LintArgs {
   dryRun?: boolean;
   /** `--jobs N`: worker threads that lint a fleet (1: none, this thread lints); default: see chooseJobs(). */
   jobs?: number;
-  /** `--debug`: the stack of an internal error. */
+  /** `--debug`: the stack of an internal error, and what the cache gave. */
   debug?: boolean;
+  /** `--cache`: reuse the outcome of node sets whose files did not change (src/cli/cache.ts); not with --fix. */
+  cache?: boolean;
+  /** `--cache-location FILE|DIR` (default: .crilintcache in the working directory). */
+  cacheLocation?: string;
 }
 
 export interface LintOutcome {
@@ -97,6 +103,8 @@ export interface NodeOutcome {
   piece: NodePiece | null;
   /** An internal error while linting it (then piece is null). */
   internal: { message: string; stack: string } | null;
+  /** With NodeSettings.record: what the lint looked at on disk, or null when it must not be cached (src/model/trace.ts). */
+  trace?: StoredTrace | null;
 }
 
 /** What lintNode() needs besides the spec; `settings` is plain data (a fleet worker gets it as is). */
@@ -107,6 +115,8 @@ export interface NodeSettings {
   fleet: boolean;
   quiet: boolean;
   color: boolean;
+  /** Record the lookups of each lint in NodeOutcome.trace (--cache). */
+  record?: boolean;
 }
 
 type FixEntry = { spec: NodeSetSpec; files: FixedFile[]; applied: number; skippedUnsafe: number; diagnostics: FixDiagnostic[] };
@@ -124,7 +134,9 @@ export function lintNode(spec: NodeSetSpec, settings: NodeSettings, ctx: { confi
       all = run.result.findings;
       ctx.fix.into.push({ spec, files: [...run.result.files.values()], applied: run.result.applied.length, skippedUnsafe: run.result.skippedUnsafe.length, diagnostics: run.result.diagnostics });
     } else {
-      ({ node, ioErrors, target, findings: all } = lintSpec(spec, pipe));
+      const trace = settings.record ? new Trace(spec.root) : undefined;
+      ({ node, ioErrors, target, findings: all } = lintSpec(spec, { ...pipe, trace }));
+      if (trace) out.trace = trace.stored();
     }
     for (const e of ioErrors) out.stderr.push(`crilint: ${spec.root ? `${spec.name}: ` : ''}${e.message}`);
     out.unreadable = ioErrors.length;
@@ -153,6 +165,7 @@ export function lintNode(spec: NodeSetSpec, settings: NodeSettings, ctx: { confi
     const err = e instanceof Error ? e : new Error(String(e));
     out.internal = { message: `while linting ${spec.name}: ${err.message}`, stack: stacks(err) };
     out.piece = null;
+    if (settings.record) out.trace = null;
   }
   return out;
 }
@@ -222,6 +235,14 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
     quiet: args.quiet,
     color: args.color,
   };
+  // Rules passed in by tests are not part of the cache's key, so they are never cached.
+  let cache: LintCache | null = null;
+  if (args.cache && !args.fix && !args.rules) {
+    const opened = LintCache.open(cachePath(args.cacheLocation, process.cwd()), { cwd: process.cwd(), settings, config });
+    cache = opened.cache;
+    if (opened.note) line(`crilint: ${opened.note}`);
+    settings.record = true;
+  }
   // A fix run reports after its files are written (a dry run's report goes to stderr): it is collected.
   let report = '';
   const writer = new ReportWriter(settings, args.fix ? (s) => (report += s) : io.stdout);
@@ -247,15 +268,39 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
   };
   progress?.start();
   const fixes: FixEntry[] = [];
+  // With --cache, the node sets whose outcome is kept are taken from it in their place in node order; the rest are linted.
+  const kept = cache ? d.specs.map((s) => cache.lookup(s)) : null;
+  const todo = kept ? d.specs.filter((_, i) => kept[i] === null) : d.specs;
+  let taken = 0;
+  const takeKept = () => {
+    while (kept && taken < kept.length && kept[taken]) take(kept[taken++]!);
+  };
+  const takeLinted = (o: NodeOutcome) => {
+    takeKept();
+    cache?.store(d.specs[taken]!, o);
+    take(o);
+    taken++;
+    takeKept();
+  };
   // Workers run the bundled CLI (dist/); fixes, and rules passed in by tests, stay on this thread.
-  const jobs = chooseJobs(args.jobs, d.specs.length, availableParallelism(), workersAvailable() && !args.fix && !args.rules);
+  const jobs = chooseJobs(args.jobs, todo.length, availableParallelism(), workersAvailable() && !args.fix && !args.rules);
   const here = (spec: NodeSetSpec) => lintNode(spec, settings, { config, rules: args.rules, fix: args.fix ? { unsafe: args.fix === 'unsafe', into: fixes } : undefined });
   // --debug: say when a worker stops (its nodes are then linted here; the output is the same).
   const lost = (why: string) => args.debug && line(`crilint: debug: a fleet worker stopped (${why}); its nodes are linted on the main thread`);
   if (d.specs.length > 1) raw.fleet?.(jobs);
-  if (jobs > 1) await lintInWorkers(d.specs, { settings, configPath: config?.path ?? null }, jobs, here, take, lost);
-  else for (const spec of d.specs) take(here(spec));
+  takeKept();
+  if (jobs > 1) await lintInWorkers(todo, { settings, configPath: config?.path ?? null }, jobs, here, takeLinted, lost);
+  else for (const spec of todo) takeLinted(here(spec));
+  takeKept();
   progress?.finish();
+  if (cache) {
+    const problem = cache.save();
+    if (problem) line(`crilint: ${problem}`);
+    if (args.debug) {
+      const c = cache.counts;
+      line(`crilint: debug: cache ${cache.file}: ${c.byStat + c.byContent} node set${c.byStat + c.byContent === 1 ? '' : 's'} unchanged (${c.byContent} checked by content), ${c.linted} linted (${c.notKept} not kept)`);
+    }
+  }
 
   let fixOutput = '';
   let fixInternal = false;
@@ -363,7 +408,7 @@ export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTT
 }
 
 /** The yargs registration of `lint` (also the default command). */
-export function lintCommand(out: { code: number }) {
+export function lintCommand(status: { code: number }) {
   return {
     command: ['lint [paths..]', '$0 [paths..]'],
     describe: 'Lint node configuration: node roots, fleets of them, or loose files',
@@ -373,50 +418,95 @@ export function lintCommand(out: { code: number }) {
         .option('root', { type: 'string', array: true, requiresArg: true, describe: "Lint DIR whole as a node's / (repeatable)" })
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
-        .option('runtime', { choices: Object.keys(RUNTIME_NAMES), requiresArg: true, describe: "The node's runtime (default: detected)" })
-        .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, describe: 'Output format' })
+        .option('runtime', { choices: Object.keys(RUNTIME_NAMES), requiresArg: true, describe: 'Node runtime (default: detected)' })
+        .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, defaultDescription: 'stylish', describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
         .option('fix', { type: 'boolean', default: false, describe: 'Apply safe fixes and report what remains' })
         .option('unsafe-fixes', { type: 'boolean', default: false, describe: 'Also apply fixes that change node behaviour' })
-        .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Print the unified diff --fix would write; write nothing' })
+        .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Print the diff --fix would write; write nothing' })
         .option('config', { type: 'string', requiresArg: true, describe: 'Config file (default: crilint.config.yaml up to the git root)' })
         .option('profile', { type: 'string', array: true, requiresArg: true, describe: 'Enable an opt-in rule profile (e.g. cis; repeatable)' })
+        .option('cache', { type: 'boolean', default: false, describe: 'Reuse results of unchanged node sets (not with --fix)' })
+        .option('cache-location', { type: 'string', requiresArg: true, describe: 'Cache file or directory (default: .crilintcache)' })
         .option('jobs', { type: 'number', requiresArg: true, describe: `Worker threads for a fleet (default: 1 a core from ${FLEET_THRESHOLD} nodes, ${FLEET_MIN_CORES} cores)` })
         .example('$0 lint --root examples/broken-node', 'Lint a whole node root')
         .example('$0 lint nodes/', 'Lint every node root below nodes/')
         .example('$0 lint nodes/*', 'Lint several node roots (a fleet: in parallel)')
         .example('$0 lint nodes/a/etc/containerd/config.toml', 'Lint a changed file with its node (pre-commit)')
         .example('$0 lint --root nodes/a --fix-dry-run', 'Show the diff --fix would write')
-        .example('$0 lint nodes/ --format sarif > crilint.sarif', 'SARIF for GitHub code scanning'),
+        .example('$0 lint nodes/ --format sarif > crilint.sarif', 'SARIF for GitHub code scanning')
+        .example('$0 lint nodes/ --cache', 'Lint only what changed since the last run'),
     handler: async (a: Record<string, unknown>) => {
       const mw = a.maxWarnings as number | undefined;
       if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings takes a whole number >= 0');
       const jobs = a.jobs as number | undefined;
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError('--jobs takes a whole number >= 1');
-      const result = await lint({
-        paths: strings(a.paths),
-        root: strings(a.root),
-        kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
-        containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
-        ...(a.runtime !== undefined ? { runtime: RUNTIME_NAMES[String(a.runtime)] } : {}),
-        format: a.format as Format,
-        maxWarnings: mw,
-        quiet: Boolean(a.quiet),
-        config: a.config !== undefined ? String(a.config) : undefined,
-        fix: a.fix || a.unsafeFixes || a.fixDryRun ? (a.unsafeFixes ? 'unsafe' : 'safe') : null,
-        dryRun: Boolean(a.fixDryRun),
-        profiles: strings(a.profile),
-        color: useColor(a.color as boolean | undefined, process.env, Boolean(process.stdout.isTTY)),
-        jobs,
-        debug: Boolean(a.debug),
-      }, {
-        stdout: (s) => process.stdout.write(s),
-        stderr: (s) => process.stderr.write(s),
-        progress: a.format === 'stylish' && showProgress(process.env, Boolean(process.stderr.isTTY)),
-        fleet: collectGarbageSooner,
-      });
-      out.code = result.exitCode;
+      const out = new StdoutBuffer();
+      let result: LintOutcome;
+      try {
+        result = await lint({
+          paths: strings(a.paths),
+          root: strings(a.root),
+          kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
+          containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
+          ...(a.runtime !== undefined ? { runtime: RUNTIME_NAMES[String(a.runtime)] } : {}),
+          format: a.format as Format,
+          maxWarnings: mw,
+          quiet: Boolean(a.quiet),
+          config: a.config !== undefined ? String(a.config) : undefined,
+          fix: a.fix || a.unsafeFixes || a.fixDryRun ? (a.unsafeFixes ? 'unsafe' : 'safe') : null,
+          dryRun: Boolean(a.fixDryRun),
+          profiles: strings(a.profile),
+          color: useColor(a.color as boolean | undefined, process.env, Boolean(process.stdout.isTTY)),
+          jobs,
+          debug: Boolean(a.debug),
+          cache: Boolean(a.cache),
+          ...(a.cacheLocation !== undefined ? { cacheLocation: String(a.cacheLocation) } : {}),
+        }, {
+          stdout: (s) => out.write(s),
+          stderr: (s) => {
+            out.flush();
+            process.stderr.write(s);
+          },
+          progress: a.format === 'stylish' && showProgress(process.env, Boolean(process.stderr.isTTY)),
+          fleet: collectGarbageSooner,
+        });
+      } finally {
+        out.flush();
+      }
+      status.code = result.exitCode;
     },
   };
+}
+
+/**
+ * Report text for stdout, written in chunks of up to 64 KiB rather than one write a node (a fleet's
+ * report is ~1,000 writes, ~30 ms to a file). Not for a terminal, where a node's report shows as
+ * soon as it is linted; flushed before anything goes to stderr, so the two keep their order in a
+ * log that merges them.
+ */
+export class StdoutBuffer {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(
+    private readonly sink: (s: string) => void = (s) => process.stdout.write(s),
+    private readonly direct: boolean = Boolean(process.stdout.isTTY),
+  ) {}
+  write(s: string): void {
+    if (this.direct) {
+      this.sink(s);
+      return;
+    }
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 65536) this.flush();
+  }
+  flush(): void {
+    if (!this.parts.length) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.sink(text);
+  }
 }

@@ -55,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]')
     .parserConfiguration({ 'greedy-arrays': false })
     .option('color', { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' })
-    .option('debug', { type: 'boolean', describe: 'Show stack traces for internal errors' })
+    .option('debug', { type: 'boolean', describe: 'Show stack traces for internal errors, and what --cache reused' })
     .command(lintCommand(out))
     .command(
       'rules',

@@ -52,7 +52,16 @@ function isDevNull(st: Stats): boolean {
  * a node root is resolved under the root (see LoadContext); the source keeps the name it is known
  * by, because that is what components sort and report by.
  */
-export function readSource(path: string, kind: FileKind, display: string, nodePath: string | null, diskPath: string = path, known?: Stats): ReadResult {
+export function readSource(
+  path: string,
+  kind: FileKind,
+  display: string,
+  nodePath: string | null,
+  diskPath: string = path,
+  known?: Stats,
+  /** Given the bytes read (--cache records their digest, src/model/trace.ts). */
+  seen?: (bytes: Uint8Array) => void,
+): ReadResult {
   const init = { path, display, nodePath, kind };
   let st: Stats;
   try {
@@ -78,6 +87,7 @@ export function readSource(path: string, kind: FileKind, display: string, nodePa
   } catch (e) {
     throw new IoError(path, `${display}: ${describe(e)}`);
   }
+  seen?.(buf);
   return decodeBytes(init, buf);
 }
 

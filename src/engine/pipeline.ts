@@ -16,6 +16,7 @@ import { runRules } from './run.js';
 import { activeRuleIds, applySuppressions, ENGINE_RULES } from './suppress.js';
 import { resolveTarget } from './target.js';
 import type { CriRuntime } from '../data/kubernetes.js';
+import type { Trace } from '../model/trace.js';
 
 export interface PipelineOptions {
   /** Versions given on the command line (they win over the config file's `target`). */
@@ -27,6 +28,8 @@ export interface PipelineOptions {
   rules?: readonly Rule[];
   /** Texts replacing or creating files by host path (the fix loop's in-memory state). */
   overlay?: ReadonlyMap<string, string>;
+  /** Records what the load looked at on disk (--cache). */
+  trace?: Trace;
 }
 
 export interface PipelineResult {
@@ -53,7 +56,7 @@ export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): Pipelin
   const config = opts.config ?? null;
   const severity: Record<string, Severity | 'off'> = { ...(config?.rules ?? {}) };
   const profiles = [...new Set([...(config?.profiles ?? []), ...(opts.profiles ?? [])])];
-  const { node, ioErrors } = loadNodeSet(spec, opts.overlay, opts.given?.containerd ?? config?.target.containerd ?? null);
+  const { node, ioErrors } = loadNodeSet(spec, opts.overlay, opts.given?.containerd ?? config?.target.containerd ?? null, opts.trace ?? null);
   const target = resolveTarget(node, {
     kubernetes: opts.given?.kubernetes ?? config?.target.kubernetes,
     containerd: opts.given?.containerd ?? config?.target.containerd,

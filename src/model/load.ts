@@ -27,7 +27,7 @@ import type { Finding } from '../core/types.js';
 import type { Version } from '../core/version.js';
 import type { Comment } from '../parse/common.js';
 import { IoError, readSource } from '../discover/read.js';
-import { displayPath, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
+import { displayPath, PLAIN_PATH, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
 import type { NodeSet } from './nodeset.js';
 import { loadContainerd } from './containerd.js';
 import { loadCrio } from './crio.js';
@@ -36,6 +36,7 @@ import { loadKubelet } from './kubelet.js';
 import { loadCrictl } from './crictl.js';
 import { loadSysctl } from './sysctl.js';
 import { loadModules } from './modules.js';
+import type { Trace } from './trace.js';
 
 /** Most symlinks followed while resolving one path (Linux's limit). */
 const MAX_SYMLINKS = 40;
@@ -51,8 +52,6 @@ const SYMLINK_LOOP = '\0crilint: too many levels of symbolic links';
  */
 export const MAX_NODE_FILES = 1000;
 
-/** An absolute path without empty, `.` or `..` components, backslashes or a trailing slash. */
-const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[^/\\]+)+$/;
 
 /**
  * path.relative(root, p), without resolving both against the working directory when `p` is a
@@ -91,6 +90,8 @@ export class LoadContext {
     private readonly overlay: ReadonlyMap<string, string> = new Map(),
     /** The containerd version given (command line or config file), when one was: loading differs between releases. */
     readonly containerd: Version | null = null,
+    /** Where every lookup's answer is recorded, for --cache (src/model/trace.ts). */
+    private readonly trace: Trace | null = null,
   ) {
     const root = spec.root;
     this.plainRoot = sep === '/' && root !== null && (root === '/' || PLAIN_PATH.test(root));
@@ -196,10 +197,12 @@ export class LoadContext {
       // throwIfNoEntry: a missing path is the common case (most candidate paths are absent), and an exception costs ~10 µs.
       const st = lstatSync(p, { throwIfNoEntry: false });
       t = st === undefined ? undefined : st.isSymbolicLink() ? readlinkSync(p) : null;
+      this.trace?.lstat(p, st, t ?? undefined);
       // stat() and lstat() differ only when the last component is a link: this answers stat() too.
       if (t === null) this.stats.set(p, st!);
       else if (t === undefined) this.stats.set(p, null);
     } catch {
+      if (this.trace) this.trace.broken = true;
       t = undefined;
     }
     this.links.set(p, t);
@@ -210,10 +213,21 @@ export class LoadContext {
   stat(disk: string): Stats | null {
     let st = this.stats.get(disk);
     if (st === undefined) {
-      st = statSync(disk, { throwIfNoEntry: false }) ?? null;
+      try {
+        st = statSync(disk, { throwIfNoEntry: false }) ?? null;
+      } catch (e) {
+        if (this.trace) this.trace.broken = true;
+        throw e;
+      }
+      this.trace?.stat(disk, st);
       this.stats.set(disk, st);
     }
     return st;
+  }
+
+  /** The target of a symbolic link on disk; null for an existing non-link; undefined when nothing is there (or it cannot be looked up). */
+  symlinkTarget(disk: string): string | null | undefined {
+    return this.linkTarget(disk);
   }
 
   /** The path on disk (not followed) is a symbolic link. Cached, like every lookup here. */
@@ -257,8 +271,12 @@ export class LoadContext {
     let listed = this.dirs.get(disk);
     if (listed === undefined) {
       try {
-        listed = this.stat(disk)?.isDirectory() ? readdirSync(disk) : [];
+        if (this.stat(disk)?.isDirectory()) {
+          listed = readdirSync(disk);
+          this.trace?.list(disk, listed);
+        } else listed = [];
       } catch {
+        if (this.trace) this.trace.broken = true;
         listed = [];
       }
       this.dirs.set(disk, listed);
@@ -301,7 +319,9 @@ export class LoadContext {
       } catch {
         known = undefined; // readSource stats again and names the error
       }
-      const { source, problem } = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk, known);
+      let bytes: Uint8Array | null = null;
+      const { source, problem } = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk, known, this.trace ? (b) => (bytes = b) : undefined);
+      this.trace?.read(disk, bytes);
       this.files.push(source);
       this.byPath.set(hostPath, source);
       if (problem) {
@@ -311,6 +331,10 @@ export class LoadContext {
       return source;
     } catch (e) {
       if (e instanceof IoError) {
+        // An error the recorded lookups explain (nothing there, a directory) is the same next time;
+        // another (permission denied, …) may not be: the node set is then not cached.
+        const st = this.stats.get(disk);
+        if (this.trace && st !== null && !st?.isDirectory()) this.trace.broken = true;
         this.ioErrors.push(disk !== hostPath && !this.exists(hostPath) ? new IoError(hostPath, `${display}: ${this.brokenLink(hostPath)}`) : e);
         this.unreadable.add(hostPath);
         return null;
@@ -357,8 +381,8 @@ export function unusable(src: SourceFile): boolean {
   return (src as { unusable?: boolean }).unusable === true;
 }
 
-export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>, containerd: Version | null = null): { node: NodeSet; ioErrors: IoError[] } {
-  const ctx = new LoadContext(spec, overlay, containerd);
+export function loadNodeSet(spec: NodeSetSpec, overlay?: ReadonlyMap<string, string>, containerd: Version | null = null, trace: Trace | null = null): { node: NodeSet; ioErrors: IoError[] } {
+  const ctx = new LoadContext(spec, overlay, containerd, trace);
   ctx.preload();
   const node: NodeSet = {
     name: spec.name,

@@ -33,7 +33,6 @@
  * a concrete key; an exclusion is a literal key in both tools (a glob exclusion such as
  * `-fs.protected_regul*` excludes nothing but that literal string).
  */
-import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FileKind, SourceFile } from '../core/source.js';
 import { parseSysctl, normalizeSysctlKey, sysctlGlobMatch, type SysctlEntry } from '../parse/sysctl.js';
@@ -236,15 +235,16 @@ function makeEntry(ctx: LoadContext, path: string, dir: string, name: string, ho
 export function looseConfFile(ctx: LoadContext, hostPath: string, kind: FileKind): ConfDFile {
   const e: ConfDFile = { name: basename(hostPath), dir: dirname(hostPath), path: hostPath, hostPath, kind: 'file', target: null, source: null, maskedBy: null, masks: [] };
   try {
-    if (lstatSync(hostPath).isSymbolicLink()) {
-      const t = readlinkSync(hostPath);
+    const t = ctx.symlinkTarget(hostPath);
+    if (typeof t === 'string') {
       e.target = t;
       if (t === '/dev/null') {
         e.kind = 'devnull';
         return e;
       }
     }
-    if (!statSync(hostPath).isFile()) {
+    const st = ctx.stat(hostPath);
+    if (st && !st.isFile()) {
       e.kind = 'other';
       return e;
     }
