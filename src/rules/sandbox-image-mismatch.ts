@@ -92,6 +92,8 @@ export default defineRule({
     const k = fmtVersion(target.kubernetes);
     const want = expectedPause(k8s);
     const sb = view.sandboxImage;
+    // Set, but not to a string: containerd cannot decode the file and does not start (invalid-value says so).
+    if (sb.node && sb.value === null) return;
     const isDefault = sb.value === null;
     const image = sb.value ?? defaultSandboxImage(target.containerd).image;
     const parts = splitImage(image);
