@@ -284,6 +284,62 @@ async function run(over: Partial<LintArgs>) {
   return { ids: doc.findings.map((f) => `${f.rule} ${f.file}`), stderr: r.stderr, code: r.exitCode };
 }
 
+describe('--fix-dry-run', () => {
+  const CONFIG = 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  # the mirror\n  sandbox_image = "mirror.example/pause:3.6"\n';
+  /** Two node roots under a fresh directory, each with a containerd 1.7 config whose pause tag is too old for 1.30. */
+  function fleet(): string {
+    const dir = mkdtempSync(join(tmp, 'dry-'));
+    for (const n of ['n1', 'n2']) {
+      mkdirSync(join(dir, n, 'etc/containerd'), { recursive: true });
+      writeFileSync(join(dir, n, 'etc/containerd/config.toml'), CONFIG);
+    }
+    return dir;
+  }
+  const TARGET = ['--kubernetes', '1.30', '--containerd', '1.7'];
+  const hunk = (name: string) =>
+    [`--- a/${name}`, `+++ b/${name}`, '@@ -2,4 +2,4 @@', ' ', ' [plugins."io.containerd.grpc.v1.cri"]', '   # the mirror', '-  sandbox_image = "mirror.example/pause:3.6"', '+  sandbox_image = "mirror.example/pause:3.9"', ''].join('\n');
+
+  it('names files from the working directory, so a fleet\'s nodes stay apart and `git apply` there gives what --fix writes', () => {
+    const dir = fleet();
+    const r = crilint(['lint', 'n1', 'n2', ...TARGET, '--fix-dry-run'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(hunk('n1/etc/containerd/config.toml') + hunk('n2/etc/containerd/config.toml'));
+    // The report is what remains after the fixes.
+    expect(r.stderr).toBe('crilint: --fix-dry-run: 2 fixes would change 2 files; nothing written\nn1: ✔ no problems\nn2: ✔ no problems\n\n✔ no problems in 2 nodes\n');
+    expect(readFileSync(join(dir, 'n1/etc/containerd/config.toml'), 'utf8')).toBe(CONFIG);
+
+    const copy = mkdtempSync(join(tmp, 'dry-copy-'));
+    cpSync(dir, copy, { recursive: true });
+    const applied = spawnSync('git', ['apply', '-'], { cwd: copy, input: r.stdout, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(crilint(['lint', 'n1', 'n2', ...TARGET, '--fix'], { cwd: dir }).code).toBe(0);
+    for (const n of ['n1', 'n2']) {
+      const fixed = readFileSync(join(dir, n, 'etc/containerd/config.toml'), 'utf8');
+      expect(fixed).toBe(CONFIG.replace('pause:3.6', 'pause:3.9'));
+      expect(readFileSync(join(copy, n, 'etc/containerd/config.toml'), 'utf8')).toBe(fixed);
+    }
+  });
+
+  it('a root outside the working directory is named by its absolute path without the leading /, for `patch -p1` from /', () => {
+    const dir = fleet();
+    const r = crilint(['lint', '--root', join(dir, 'n1'), ...TARGET, '--fix-dry-run'], { cwd: join(tmp, 'empty-dir') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(hunk(`${join(dir, 'n1').slice(1)}/etc/containerd/config.toml`));
+  });
+
+  it('the patch comes before the summary and the report on a merged stream', () => {
+    const dir = fleet();
+    writeFileSync(join(dir, 'n1/etc/containerd/config.toml'), CONFIG + '\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = 5\n');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${resolve(REPO, 'bin/crilint.mjs')}" lint n1 ${TARGET.join(' ')} --fix-dry-run 2>&1`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const apart = crilint(['lint', 'n1', ...TARGET, '--fix-dry-run'], { cwd: dir });
+    expect(apart.code).toBe(1);
+    expect(apart.stdout.startsWith('--- a/n1/etc/containerd/config.toml\n')).toBe(true);
+    expect(apart.stderr.startsWith('crilint: --fix-dry-run: 1 fix would change 1 file; nothing written\n')).toBe(true);
+    expect(apart.stderr).toContain('[invalid-value]');
+    expect(r.stdout).toBe(apart.stdout + apart.stderr);
+  });
+});
+
 describe('pre-commit focus, --quiet, --max-warnings (in-process, test rules)', async () => {
   it('--root shows every finding', async () => {
     expect(await run({ root: [NODE] })).toEqual({ ids: ['test-node null', 'test-cross etc/containerd/config.toml', 'test-sysctl etc/sysctl.d/10-k8s.conf'], stderr: '', code: 1 });

@@ -22,7 +22,7 @@ import { lintSpec } from '../engine/pipeline.js';
 import { runFixes } from '../engine/fix-run.js';
 import type { FixedFile, FixDiagnostic } from '../fix/apply.js';
 import { writeFiles, WriteError } from '../fix/write.js';
-import { unifiedDiff } from '../fix/diff.js';
+import { patchName, unifiedDiff } from '../fix/diff.js';
 import { loadConfig, RUNTIME_NAMES, type CrilintConfig } from '../engine/config.js';
 import { knownRuleIds } from '../engine/docs.js';
 import { ReportWriter, renderNode, type Format, type NodePiece } from '../report/stream.js';
@@ -302,7 +302,6 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
     }
   }
 
-  let fixOutput = '';
   let fixInternal = false;
   if (args.fix) {
     const changed = fixes.flatMap((f) => f.files);
@@ -314,7 +313,10 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
     const applied = fixes.reduce((n, f) => n + f.applied, 0);
     const skipped = fixes.reduce((n, f) => n + f.skippedUnsafe, 0);
     if (args.dryRun) {
-      fixOutput = unifiedDiff(changed);
+      // Named from the working directory: `git apply` there applies it, a fleet's nodes stay apart.
+      const cwd = process.cwd();
+      // The patch goes out before the summary, so a log that merges stdout and stderr reads in order.
+      io.stdout(unifiedDiff(changed.map((x) => ({ ...x, display: patchName(x.path, cwd) }))));
       line(`crilint: --fix-dry-run: ${applied} fix${applied === 1 ? '' : 'es'} would change ${changed.length} file${changed.length === 1 ? '' : 's'}; nothing written`);
     } else {
       for (const f of fixes) {
@@ -343,7 +345,6 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
   writer.end();
   // A dry run's stdout is the patch alone (so it can be piped to `git apply`); the report goes to stderr.
   if (args.dryRun) {
-    io.stdout(fixOutput);
     if (report) line(report.replace(/\n$/, ''));
   } else if (args.fix) io.stdout(report);
   let exitCode = errors > 0 ? 1 : 0;

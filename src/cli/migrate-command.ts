@@ -8,9 +8,8 @@
  * parse, a downgrade) is a usage error, exit 2.
  * src/cli/main.ts registers it: `.command(migrateCommand(out))`.
  */
-import { isAbsolute, relative, sep } from 'node:path';
 import type { Argv } from 'yargs';
-import { unifiedDiff } from '../fix/diff.js';
+import { patchName, unifiedDiff } from '../fix/diff.js';
 import { writeFiles, WriteError } from '../fix/write.js';
 import { migrateFile, type MigrateTo } from '../generate/migrate.js';
 import { UsageError } from './errors.js';
@@ -19,12 +18,6 @@ export interface MigrateArgs {
   file: string;
   to: MigrateTo;
   write: boolean;
-}
-
-/** The name in the diff headers: relative to the working directory when inside it, else the path without its leading `/` (`git apply`/`patch -p1` from there applies it). */
-function diffName(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path.replace(/^\/+/, '');
 }
 
 export function runMigrate(a: MigrateArgs): { stdout: string; stderr: string; exitCode: number } {
@@ -41,7 +34,7 @@ export function runMigrate(a: MigrateArgs): { stdout: string; stderr: string; ex
   const steps = `${r.applied.length} change${r.applied.length === 1 ? '' : 's'}`;
   if (!a.write) {
     err.push(`crilint: ${a.file}: version ${r.from} → ${r.to} (${steps}); nothing written (--write writes it)`);
-    return { stdout: unifiedDiff([{ display: diffName(r.path), original: r.original, text: r.text, bom: r.bom }]), stderr: err.join('\n') + '\n', exitCode: code };
+    return { stdout: unifiedDiff([{ display: patchName(r.path, process.cwd()), original: r.original, text: r.text, bom: r.bom }]), stderr: err.join('\n') + '\n', exitCode: code };
   }
   try {
     writeFiles([{ path: r.path, display: a.file, text: r.text, bom: r.bom, created: false }]);

@@ -1,11 +1,23 @@
 /**
  * `--fix-dry-run`: the unified diff of what `--fix` would write, per file, with `a/<display>`
- * and `b/<display>` headers, so `git apply` or `patch -p1` run from the node root (display paths
- * are relative to it) applies it and gives the bytes the writer would write. New files diff
+ * and `b/<display>` headers, so `git apply` or `patch -p1` run from the directory the display
+ * paths are relative to applies it and gives the bytes the writer would write. The CLI names files
+ * by `patchName` (relative to the working directory); tests use the node-relative display. New files diff
  * against `/dev/null`. The BOM is part of the first line, as in the bytes on disk; CRLF lines
  * keep their `\r`.
  */
+import { isAbsolute, relative, sep } from 'node:path';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
+
+/**
+ * A file's name in a patch's headers: relative to `cwd` when inside it, else the absolute path
+ * without its leading `/`, so that `git apply` or `patch -p1` run from `cwd` (or from `/`) applies
+ * the patch. Node roots do not matter: a fleet's patch names every node's files apart.
+ */
+export function patchName(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path.split(sep).join('/').replace(/^\/+/, '');
+}
 
 export interface DiffFile {
   display: string;
