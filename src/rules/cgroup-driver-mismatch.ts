@@ -10,6 +10,7 @@
  *   runtime answers CRI RuntimeConfig (containerd ≥ 2.0): data kubeletCgroupDriverFromRuntime,
  *   reference kubelet-kubeadm.md §3.1. Then a disagreement is only misleading (info); otherwise
  *   pods get cgroups in the wrong place (error).
+ * - Not compared when the target containerd refuses the config version (config-version-unsupported).
  * - Every other runc runtime must use the driver the kubelet ends up with: pods of that
  *   RuntimeClass break otherwise (containerd docs/cri/config.md "Cgroup Driver").
  * Fix: systemd on both sides, in one atomic fix over config.toml and the kubelet's file. Unsafe
@@ -47,7 +48,7 @@ import { criView } from '../model/containerd.js';
 import { crioSettings } from '../model/crio.js';
 import { dockerCgroupDriver } from '../model/docker.js';
 import { kubeletSetting, type KubeletModel, type KubeletSetting } from '../model/kubelet.js';
-import { checksContainerd, checksRuntime, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
+import { checksContainerd, checksRuntime, containerdAcceptsVersion, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
 import { effectiveGate, insertionDoc, kubeletKnown, kubeletVersion, settingRelated } from './shared/kubelet-settings.js';
 import { addRuncRuntime, describeSystemdCgroup, driverOf, driverSpot, implicitSpot, nodeSpot, runcRuntimes, setSystemdCgroup, type CgroupDriver } from './shared/runc.js';
 
@@ -85,6 +86,7 @@ export default defineRule({
     const mode = mergeMode(target);
     const view = criView(model, mode);
     if (view.criDisabledBy.length) return; // no CRI service: cri-plugin-disabled
+    if (!containerdAcceptsVersion(view, target)) return; // containerd does not start: config-version-unsupported
     const k8s = kubeletVersion(target);
     const setting = kubeletSetting(kubelet, 'cgroupDriver', undefined, k8s);
     // Flags alone (no config document) say nothing about cgroupDriver unless they set it.

@@ -29,7 +29,7 @@ import { join, posix } from 'node:path';
 import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fileStart } from '../core/source.js';
 import { fmtVersion, type Version } from '../core/version.js';
-import { configVersionVerdict, criKeyPath, defaultSandboxImage, maxConfigVersion, type ConfigVersion } from '../data/containerd.js';
+import { criKeyPath, defaultSandboxImage, maxConfigVersion, type ConfigVersion } from '../data/containerd.js';
 import { expectedPause, expectedPauseImage } from '../data/kubernetes.js';
 import { kubeletFlagStatus } from '../data/kubelet-flags.js';
 import { crioDefaultPauseImage, crioForKubernetes } from '../data/crio.js';
@@ -42,7 +42,7 @@ import { execStart, flagOf } from '../model/docker.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
-import { checksContainerd, checksRuntime, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
+import { checksContainerd, checksRuntime, containerdAcceptsVersion, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
 import { flagValuePlace, kubeletVersion } from './shared/kubelet-settings.js';
 import { nodeSpot } from './shared/runc.js';
 
@@ -86,8 +86,7 @@ export default defineRule({
     if (!model || !model.main.root || !checksContainerd(node, target)) return;
     const view = criView(model, mergeMode(target));
     if (view.criDisabledBy.length) return;
-    // containerd refuses the config version and does not start: config-version-unsupported.
-    if (configVersionVerdict(target.containerd, view.version).effect === 'fatal') return;
+    if (!containerdAcceptsVersion(view, target)) return; // containerd does not start: config-version-unsupported
     const k8s = kubeletVersion(target);
     const k = fmtVersion(target.kubernetes);
     const want = expectedPause(k8s);

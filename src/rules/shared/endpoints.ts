@@ -21,6 +21,7 @@ import type { SourceFile } from '../../core/source.js';
 import { fileStart } from '../../core/source.js';
 import type { Range, RelatedLocation } from '../../core/types.js';
 import { containerdDefault } from '../../data/containerd-defaults.js';
+import { configVersionVerdict } from '../../data/containerd.js';
 import { criView, type CriView, type MergeMode } from '../../model/containerd.js';
 import type { NodeSet } from '../../model/nodeset.js';
 import { get, type ScalarNode } from '../../model/tree.js';
@@ -300,6 +301,15 @@ export function checksRuntime(node: NodeSet, target: Target, id: RuntimeId): boo
  * before CRI-O and cri-dockerd were modelled), and with one configured too only when the kubelet
  * dials containerd.
  */
+/**
+ * Whether the target containerd starts with this config as far as its version goes: it refuses a
+ * version above the one it reads (config-version-unsupported), and then nothing the file says about
+ * the running node holds, so the rules that describe it stay silent.
+ */
+export function containerdAcceptsVersion(view: CriView, target: Target): boolean {
+  return configVersionVerdict(target.containerd, view.version).effect !== 'fatal';
+}
+
 export function checksContainerd(node: NodeSet, target: Target): boolean {
   if (target.runtime) return target.runtime === 'containerd';
   return (crioSocket(node) === null && criDockerdSocket(node) === null) || checksRuntime(node, target, 'containerd');
