@@ -6,12 +6,16 @@
  * data v1CriSettingsMigrated) do not carry its CRI settings over to the split CRI plugins.
  * A file with no settings at all is not reported (it means containerd's defaults in every version).
  * Only the main file: a drop-in without `version` is merged into the main file's version on 1.x.
+ * Not on a node whose kubelet dials another runtime (CRI-O, cri-dockerd; shared/endpoints.ts
+ * checksContainerd): there containerd serves Docker, and Docker's containerd.io package ships a
+ * config.toml with no version and `disabled_plugins = ["cri"]`, which reads the same in every layout.
  */
 import { fileStart } from '../core/source.js';
 import { CONFIG_VERSION_WHEN_MISSING, defaultConfigVersion, v1CriSettingsMigrated } from '../data/containerd.js';
 import { defineRule } from '../engine/rule.js';
 import { get } from '../model/tree.js';
 import { modeOf, targetText } from './shared/containerd.js';
+import { checksContainerd } from './shared/endpoints.js';
 
 export default defineRule({
   meta: {
@@ -25,6 +29,7 @@ export default defineRule({
     if (!model) return;
     const main = model.main;
     if (!main.root || main.versionNode) return;
+    if (!checksContainerd(ctx.node, ctx.target)) return; // containerd is not the kubelet's runtime here
     // A file without any setting is containerd's defaults whatever its version: nothing to migrate.
     if (main.root.entries.length === 0) return;
     const first = main.root.entries[0];
