@@ -12,6 +12,9 @@
  *    saying containerd fails to load the CRI plugin, the daemon must log
  *    `failed to load plugin io.containerd.grpc.v1.cri`, and the other way round.
  *
+ * 3. What an import drops (the fixtures of containerd-import-replaces-table): a key of a plugin table
+ *    that no other file sets is reported as dropped exactly when `config dump` does not show its value.
+ *
  * The non-template corpus files get the config-load check too, each as a node's config.toml.
  * Outside CI the suite is skipped (with a message) when containerd is not installed; under CI
  * (`CI` set) a missing containerd fails it.
@@ -22,8 +25,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion, type Version } from '../src/core/version.js';
 import { fixtureCases, lintRoot, ruleCatalog, type FixtureCase } from '../src/engine/docs.js';
+import { makeSource } from '../src/core/source.js';
+import { parseTomlSource } from '../src/parse/toml.js';
+import { getPath, toJS, type MapNode } from '../src/model/tree.js';
 import { CORPUS, REPO } from './helpers/cli.js';
-import { CONTAINERD_INSTALLED, CONTAINERD_VERSION, CONTAINERD_VERSION_OUTPUT, criFails, daemonLog, dump, refuses, RUN_CONTAINERD_ORACLE } from './helpers/containerd.js';
+import { CONTAINERD_INSTALLED, CONTAINERD_VERSION, CONTAINERD_VERSION_OUTPUT, configDump, criFails, daemonLog, dump, refuses, RUN_CONTAINERD_ORACLE } from './helpers/containerd.js';
 
 const INSTALLED = CONTAINERD_INSTALLED;
 const VERSION = CONTAINERD_VERSION;
@@ -93,6 +99,44 @@ describe.runIf(RUN)('containerd 1.6 as oracle', () => {
       }
     });
   }
+
+  describe('what an import drops (containerd-import-replaces-table)', () => {
+    const drops = cases.filter((c) => c.rule === 'containerd-import-replaces-table');
+    it('has fixtures with and without drops', () => {
+      expect(drops.map((c) => c.name).sort()).toEqual(['default-values-dropped', 'import-repeats-keys', 'runtime-drop-in']);
+    });
+    for (const c of drops) {
+      it(`fixtures/${c.rule}/${c.name}: a key is reported dropped exactly when config dump does not show its value`, () => {
+        const { findings } = lintRoot(c.dir, { ...c.target, ...TARGET });
+        const reported = new Set(findings.filter((f) => f.rule === c.rule).flatMap((f) => f.related.map((r) => `${r.file?.path}:${r.range?.start.line}:${r.range?.start.column}`)));
+        const d = configDump(join(c.dir, 'etc/containerd/config.toml'));
+        expect(d.ok, d.output).toBe(true);
+        const dumped = parseTomlSource(makeSource({ path: 'dump.toml', kind: 'containerd' }, d.dump)).root!;
+        // Every plugin key of every file of the node, by its path from the file's root.
+        const keys: { path: string[]; at: string; value: unknown }[] = [];
+        const walk = (m: MapNode, path: string[], file: string) => {
+          for (const e of m.entries) {
+            if (e.value.kind === 'map') walk(e.value, [...path, e.key], file);
+            else keys.push({ path: [...path, e.key], at: `${file}:${e.keyRange.start.line}:${e.keyRange.start.column}`, value: toJS(e.value) });
+          }
+        };
+        for (const rel of ['etc/containerd/config.toml', ...readdirSync(join(c.dir, 'etc/containerd/conf.d')).map((n) => `etc/containerd/conf.d/${n}`)]) {
+          const file = join(c.dir, rel);
+          const root = parseTomlSource(makeSource({ path: file, kind: 'containerd' }, readFileSync(file, 'utf8'))).root!;
+          const plugins = getPath(root, ['plugins']);
+          if (plugins?.kind === 'map') walk(plugins, ['plugins'], file);
+        }
+        const checked = keys.filter((k) => keys.filter((o) => JSON.stringify(o.path) === JSON.stringify(k.path)).length === 1);
+        expect(checked.length).toBeGreaterThan(1);
+        const verdicts = checked.map((k) => {
+          const there = getPath(dumped, k.path);
+          return { key: k.path.join('.'), reported: reported.has(k.at), inEffect: there !== undefined && JSON.stringify(toJS(there)) === JSON.stringify(k.value) };
+        });
+        expect(verdicts.filter((v) => v.reported === v.inEffect)).toEqual([]);
+        expect(reported.size).toBe(verdicts.filter((v) => v.reported).length);
+      });
+    }
+  });
 
   describe('corpus files as a node config (--containerd 1.6.20)', () => {
     const dir = resolve(CORPUS, 'containerd');

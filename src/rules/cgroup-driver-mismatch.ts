@@ -48,6 +48,7 @@ import { criView } from '../model/containerd.js';
 import { crioSettings } from '../model/crio.js';
 import { dockerCgroupDriver } from '../model/docker.js';
 import { kubeletSetting, type KubeletModel, type KubeletSetting } from '../model/kubelet.js';
+import { CRI_V2_IDS, droppedKey } from './shared/import-drops.js';
 import { checksContainerd, checksRuntime, containerdAcceptsVersion, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
 import { effectiveGate, insertionDoc, kubeletKnown, kubeletVersion, settingRelated } from './shared/kubelet-settings.js';
 import { addRuncRuntime, describeSystemdCgroup, driverOf, driverSpot, implicitSpot, nodeSpot, runcRuntimes, setSystemdCgroup, type CgroupDriver } from './shared/runc.js';
@@ -104,9 +105,12 @@ export default defineRule({
     const kubeletRelated = (msg: string): RelatedLocation[] => settingRelated(kubelet, setting, msg);
     const kDesc = kubeletDescription(setting);
 
+    // A SystemdCgroup that an import's CRI table drops (1.x): say so, it is why the default applies.
+    const lost = primary?.systemdCgroup.node ? null : droppedKey(model, target, CRI_V2_IDS, ['containerd', 'runtimes', primary?.name ?? 'runc', 'options', 'SystemdCgroup']);
+    const lostText = lost ? `; the SystemdCgroup of ${lost.node.file.display} is dropped, as an import replaces the whole CRI table` : '';
     const runtimeText = primary
-      ? `containerd runs runc${primary.name !== 'runc' ? ` (runtime "${primary.name}")` : ''} with ${runtimeDriver} (${describeSystemdCgroup(primary)})`
-      : `containerd runs its built-in runc runtime with cgroupfs (no runtime "runc" is configured; ${describeSystemdCgroup(null)})`;
+      ? `containerd runs runc${primary.name !== 'runc' ? ` (runtime "${primary.name}")` : ''} with ${runtimeDriver} (${describeSystemdCgroup(primary)}${lostText})`
+      : `containerd runs its built-in runc runtime with cgroupfs (no runtime "runc" is configured; ${describeSystemdCgroup(null)}${lostText})`;
     const spot = primary ? driverSpot(primary) : implicitSpot(model, view);
 
     if (runtimeDriver !== kubeletDriver) {
@@ -128,7 +132,7 @@ export default defineRule({
       try {
         const changes: FileChange[] = [];
         if (runtimeDriver !== 'systemd') {
-          const ch = primary ? setSystemdCgroup(model, mode, primary, true) : addRuncRuntime(model, target.containerd, true);
+          const ch = primary ? setSystemdCgroup(model, mode, primary, true) : addRuncRuntime(model, view, target.containerd, true);
           if (ch) changes.push(ch);
         }
         if (kubeletDriver !== 'systemd') {
@@ -149,7 +153,10 @@ export default defineRule({
         ...spot,
         severity: fromRuntime ? 'info' : 'error',
         message,
-        related: kubeletRelated(setting.origin === 'default' && !setting.flag ? kDesc : `the kubelet's ${kDesc}`),
+        related: [
+          ...kubeletRelated(setting.origin === 'default' && !setting.flag ? kDesc : `the kubelet's ${kDesc}`),
+          ...(lost ? [{ file: lost.node.file, range: { start: lost.keyRange.start, end: lost.node.range.end }, message: 'SystemdCgroup is set here and dropped (containerd-import-replaces-table)' }] : []),
+        ],
         ...(fix ? { fix } : {}),
       });
     }

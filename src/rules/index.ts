@@ -10,6 +10,7 @@ import configVersionUnsupported from './config-version-unsupported.js';
 import containerdImportCycle from './containerd-import-cycle.js';
 import containerdImportLimit from './containerd-import-limit.js';
 import containerdImportNotFound from './containerd-import-not-found.js';
+import containerdImportReplacesTable from './containerd-import-replaces-table.js';
 import criConfigIgnored from './cri-config-ignored.js';
 import criPluginDisabled from './cri-plugin-disabled.js';
 import criSocketMismatch from './cri-socket-mismatch.js';
@@ -43,6 +44,7 @@ export const RULES: readonly Rule[] = [
   containerdImportCycle,
   containerdImportLimit,
   containerdImportNotFound,
+  containerdImportReplacesTable,
   criConfigIgnored,
   criPluginDisabled,
   criSocketMismatch,

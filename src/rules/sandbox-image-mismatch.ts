@@ -42,6 +42,7 @@ import { execStart, flagOf } from '../model/docker.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
+import { CRI_V2_IDS, droppedKey } from './shared/import-drops.js';
 import { checksContainerd, checksRuntime, containerdAcceptsVersion, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
 import { flagValuePlace, kubeletVersion } from './shared/kubelet-settings.js';
 import { nodeSpot } from './shared/runc.js';
@@ -105,8 +106,10 @@ export default defineRule({
       const table = view.tables.find((t) => t.role === 'images') ?? view.tables.find((t) => t.role === 'cri');
       const at = sb.node ?? (table && !table.table.implicit ? table.table : null);
       const spot = at ? nodeSpot(at) : { file: model.main.source, range: fileStart(model.main.source) };
+      // A sandbox_image that an import's CRI table drops (1.x): say so, it is why the default applies.
+      const lost = isDefault ? droppedKey(model, target, CRI_V2_IDS, ['sandbox_image']) : null;
       const what = isDefault
-        ? `containerd ${fmtVersion(target.containerd)} uses its default sandbox image ${image} (${keyName} is not set)`
+        ? `containerd ${fmtVersion(target.containerd)} uses its default sandbox image ${image} (${lost ? `the ${keyName} of ${lost.node.file.display} is dropped, as an import replaces the whole CRI table` : `${keyName} is not set`})`
         : `containerd's sandbox image is ${image}`;
       let fix;
       try {
@@ -125,6 +128,7 @@ export default defineRule({
         message:
           `${what}, but kubeadm for Kubernetes ${k} expects pause:${want}: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, ` +
           `and the node pulls and keeps both; use ${isDefault ? expectedPauseImage(k8s) : (desired ?? `pause:${want}`)}`,
+        ...(lost ? { related: [{ file: lost.node.file, range: { start: lost.keyRange.start, end: lost.node.range.end }, message: 'sandbox_image is set here and dropped (containerd-import-replaces-table)' }] } : {}),
         ...(fix ? { fix } : {}),
       });
     }

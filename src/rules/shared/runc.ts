@@ -118,12 +118,16 @@ export function setSystemdCgroup(model: ContainerdModel, mode: MergeMode, r: Cri
 }
 
 /**
- * The change that adds a runc runtime with `SystemdCgroup` to a config that has none, in the main
- * file at the key path of its config version (criKeyPath), with runtime_type spelled out.
+ * The change that adds a runc runtime with `SystemdCgroup` to a config that has none, at the key
+ * path of the file's config version (criKeyPath), with runtime_type spelled out. The file is the
+ * one that holds the CRI table containerd reads (on 1.x an import's table replaces the main file's
+ * whole, so a runtime added to the main file would be dropped), else the main file.
  */
-export function addRuncRuntime(model: ContainerdModel, containerd: Version, value: boolean): FileChange | null {
-  const root = model.main.root;
-  const v = model.main.version;
+export function addRuncRuntime(model: ContainerdModel, view: CriView, containerd: Version, value: boolean): FileChange | null {
+  const t = view.tables.find((x) => x.role === 'runtime') ?? view.tables.find((x) => x.role === 'cri');
+  const file = (t && model.fileOf(t.table.file)) || model.main;
+  const root = file.root;
+  const v = file.version;
   if (!root || v < 1 || v > 4) return null;
   const path = criKeyPath('systemdCgroup', v as ConfigVersion, 'runc');
   if (!path) return null;
