@@ -85,7 +85,7 @@ describe('found by the differential suite (containerd 1.6.20 config dump)', () =
 
   it('containerd 1.x starts with a negative version: reported, but not as a refusal', () => {
     expect(schemaFindings('version = -1\n', '1.6.20')).toEqual([
-      '1:11 invalid-value error invalid value for "version" at the top level: expected an integer config version (1, 2, 3 or 4), got integer -1; containerd 1.6.20 starts with it (it only warns that versions below 2 are deprecated), but reads the file as neither version 1 nor 2: it looks plugins up by their URIs and skips the version 2 checks; crilint checks the file as version 1',
+      '1:11 invalid-value error invalid value for "version" at the top level: expected an integer config version (1, 2, 3 or 4), got integer -1; containerd 1.6.20 starts with it (it only warns that versions below 2 are deprecated), but reads the file as neither version 1 nor 2: it looks plugins up by their URIs and skips the version 2 checks',
     ]);
   });
 

@@ -842,7 +842,7 @@ export function pluginLookupVersion(model: ContainerdModel, file: ContainerdFile
  * disabling cri.v1.runtime or cri.v1.images makes io.containerd.grpc.v1.cri fail to initialise).
  */
 export function criIdsFor(mode: MergeMode, version: number): string[] {
-  if (mode === '1.x') return [version <= 1 ? CRI_IDS.v1 : CRI_IDS.grpc];
+  if (mode === '1.x') return [version === 1 ? CRI_IDS.v1 : CRI_IDS.grpc];
   return [CRI_IDS.grpc, CRI_IDS.runtime, CRI_IDS.images];
 }
 
@@ -896,7 +896,12 @@ function buildCriView(model: ContainerdModel, mode: MergeMode): CriView {
   const mv = mergedView(model, mode);
   const root = mv.root;
   const vnode = get(root, 'version');
-  const version = vnode && vnode.kind === 'scalar' && typeof vnode.value === 'number' && Number.isInteger(vnode.value) && vnode.value > 0 ? vnode.value : 1;
+  const declared = vnode && vnode.kind === 'scalar' && typeof vnode.value === 'number' && Number.isInteger(vnode.value) ? vnode.value : 0;
+  const version = declared > 0 ? declared : 1;
+  // 1.x looks plugins up by short ID only when GetVersion() is 1 (0 reads as 1); any other version,
+  // a negative one too, by URI (Config.Decode, services/server/config/config.go @ v1.7.34; the
+  // installed 1.6.20 reads sandbox_image from [plugins."io.containerd.grpc.v1.cri"] under version = -1).
+  const lookup = declared === 0 ? 1 : declared;
   const plugins = get(root, 'plugins');
   const L = (m: VNode | null | undefined, k: string) => lookupKey(m, k, mode);
   const fileVersion = (n: VNode): number => {
@@ -910,7 +915,7 @@ function buildCriView(model: ContainerdModel, mode: MergeMode): CriView {
   let v2Table: MapNode | null = null; // v2-layout table (fallback for runtime settings, overrides images)
   let imagesTable: MapNode | null = null;
   if (mode === '1.x') {
-    const id = version <= 1 ? CRI_IDS.v1 : CRI_IDS.grpc;
+    const id = lookup === 1 ? CRI_IDS.v1 : CRI_IDS.grpc;
     const t = get(plugins, id);
     if (t && t.kind === 'map') {
       tables.push({ id, role: 'cri', table: t });
@@ -957,7 +962,7 @@ function buildCriView(model: ContainerdModel, mode: MergeMode): CriView {
   };
   const disabledPlugins = list('disabled_plugins');
   const requiredPlugins = list('required_plugins');
-  const criIds = criIdsFor(mode, version);
+  const criIds = criIdsFor(mode, mode === '1.x' ? lookup : version);
   const criDisabledBy = disabledPlugins.filter((n) => {
     if (typeof n.value !== 'string') return false;
     const id = mode === '2.x' && (model.fileOf(n.file)?.version ?? 1) <= 1 ? v1MigratePluginName(n.value) : n.value;

@@ -53,7 +53,7 @@ export default defineRule({
         if (mode === '1.x') {
           if (v3 || v4) {
             ctx.report({ ...at, severity: 'error', message: `[plugins."${id}"] is a containerd 2.x plugin: ${t} has no plugin with this ID and silently ignores every setting in this table; in a ${declared} file write these settings in [plugins."${CRI_IDS.grpc}"]` });
-          } else if (pluginLookupVersion(model, f, mode) <= 1 && id.includes('.')) {
+          } else if (pluginLookupVersion(model, f, mode) === 1 && id.includes('.')) {
             ctx.report({ ...at, severity: 'error', message: `[plugins."${id}"] is a plugin URI in a file with ${declared}: ${t} looks plugins up by short ID in version 1 and silently ignores this table; add version = 2 at the top of the file` });
           }
           continue;

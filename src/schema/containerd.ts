@@ -230,7 +230,7 @@ function checkTable(schema: ContainerdSchema, node: VNode, scope: Scope, target:
       // containerd 1.x decodes a negative version and starts: GetVersion() maps only 0 to 1, and
       // ValidateV2 only warns below 2 (services/server/config/config.go @ v1.7.34; the installed
       // 1.6.20 logs "containerd config version `-1` has been deprecated" and runs).
-      consequence = `containerd ${fmtVersion(target.containerd)} starts with it (it only warns that versions below 2 are deprecated), but reads the file as neither version 1 nor 2: it looks plugins up by their URIs and skips the version 2 checks; crilint checks the file as version 1`;
+      consequence = `containerd ${fmtVersion(target.containerd)} starts with it (it only warns that versions below 2 are deprecated), but reads the file as neither version 1 nor 2: it looks plugins up by their URIs and skips the version 2 checks`;
     }
     out.push(finding('invalid-value', `invalid value for ${keyText(abs)}: ${p.message}, got ${describe(p.node)}; ${consequence}`, scope.file, p.range));
   }
