@@ -53,8 +53,8 @@ describe('found by the property suite', () => {
 });
 
 /** Findings of the schema and syntax checks for a containerd config.toml, as `line:column rule severity message`. */
-function schemaFindings(config: string, containerd: string): string[] {
-  const root = node({ 'etc/containerd/config.toml': config });
+function schemaFindings(config: string | Record<string, string>, containerd: string): string[] {
+  const root = node(typeof config === 'string' ? { 'etc/containerd/config.toml': config } : config);
   const { findings } = lintSpec({ name: 'n', root, files: [], focus: null }, { given: { containerd: parseVersion(containerd)!, kubernetes: parseVersion('1.28')! } });
   return findings
     .filter((f) => ['syntax', 'invalid-value', 'unknown-key'].includes(f.rule))
@@ -117,6 +117,21 @@ describe('found by the differential suite (containerd 1.6.20 config dump)', () =
     expect(schemaFindings('version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  no_pivot = 1\n[plugins."io.containerd.grpc.v1.cri".containerd]\n', '1.6.20')).toEqual([
       '3:3 unknown-key error unknown key "no_pivot" in [plugins."io.containerd.grpc.v1.cri"]; containerd ignores unknown keys, so this setting has no effect',
     ]);
+  });
+});
+
+describe('found by the differential suite with the fixtures of containerd-import-replaces-table as seeds', () => {
+  it('containerd 1.x decodes only the last table of a plugin: a wrong type in a table that an import replaces is not read', () => {
+    // The installed 1.6.20 starts with this pair, and refuses config.toml alone ("Can't convert yes(string) to bool").
+    const files = {
+      'etc/containerd/config.toml': 'version = 2\nimports = ["conf.d/10-gpu.toml"]\n[plugins."io.containerd.grpc.v1.cri"]\n  disable_tcp_service = "yes"\n',
+      'etc/containerd/conf.d/10-gpu.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  default_runtime_name = "runc"\n',
+    };
+    expect(schemaFindings(files, '1.6.20')).toEqual([]);
+    const alone = '4:25 invalid-value error invalid value for "disable_tcp_service" in [plugins."io.containerd.grpc.v1.cri"]: expected boolean, got string "yes"; containerd cannot decode it and fails to start';
+    expect(schemaFindings({ 'etc/containerd/config.toml': files['etc/containerd/config.toml'].replace('imports = ["conf.d/10-gpu.toml"]', 'imports = []') }, '1.6.20')).toEqual([alone]);
+    // containerd 2.x merges plugin tables key by key, so the value is decoded.
+    expect(schemaFindings(files, '2.1')).toEqual([alone]);
   });
 });
 

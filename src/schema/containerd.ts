@@ -23,7 +23,7 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion, fmtVersion, parseVersion, type Version } from '../core/version.js';
 import type { Target } from '../engine/rule.js';
-import { criView, pluginLookupVersion, type ContainerdFile, type ContainerdModel, type MergeMode } from '../model/containerd.js';
+import { criView, mergedView, pluginLookupVersion, type ContainerdFile, type ContainerdModel, type MergeMode } from '../model/containerd.js';
 import { formatPath, get, getPath, type Path, type VNode } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
@@ -116,6 +116,8 @@ export function containerdSchemaProblems(model: ContainerdModel, target: Target)
   const out: Finding[] = [];
   const files = [...model.configFiles, ...model.extra];
   const disabled = new Set(mode === '1.x' ? criView(model, mode).disabledPlugins.map((n) => n.value).filter((v): v is string => typeof v === 'string') : []);
+  const merged = mode === '1.x' ? get(mergedView(model, '1.x').root, 'plugins') : undefined;
+  const mergedPlugins = merged && merged.kind === 'map' ? merged : null;
   for (const file of files) {
     if (!file.root) continue;
     const check = (node: VNode, scope: Scope) => out.push(...checkTable(schema, node, scope, target, mode, file.version));
@@ -126,6 +128,10 @@ export function containerdSchemaProblems(model: ContainerdModel, target: Target)
       // containerd 1.x does not decode the config of a disabled plugin (the installed 1.6.20
       // starts with any value in the table of a plugin listed in disabled_plugins).
       if (disabled.has(e.key)) continue;
+      // Nor a plugin table that a later file's table replaces whole (mergeConfig @ v1.7.34): only
+      // the last one is decoded (the installed 1.6.20 starts with a wrong type in a replaced table;
+      // containerd-import-replaces-table reports its keys as dropped).
+      if (mergedPlugins && model.configFiles.includes(file) && get(mergedPlugins, e.key) !== e.value) continue;
       // Short IDs for version 1 (0 and absent mean 1); any other value, negative ones included,
       // means URIs (the installed 1.6.20 decodes [plugins."io.containerd.grpc.v1.cri"] of a `version = -1` file).
       const def = defForPlugin(e.key, file.version, mode, pluginLookupVersion(model, file, mode) === 1);
