@@ -60,8 +60,12 @@ export const DOCKERD_CONFLICTS: Sourced = {
   source:
     'moby/moby daemon/config/config.go findConfigurationConflicts (flags.Visit: NamedOption name, else flag name or shorthand; skipDuplicates: runtimes) @ 00285a557b63; cmd/dockerd installCommonConfigFlags (NewNamedListOptsRef) and options.go (hosts/-H)',
 };
-/** dockerd flag shorthands and their long names (installCommonConfigFlags: StringVarP pidfile/p, storage-driver/s; options.go host/H). */
-export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { H: 'host', p: 'pidfile', s: 'storage-driver' };
+/**
+ * dockerd flag shorthands and their long names (daemon/command config.go pidfile/p, log-level/l,
+ * restart/r; config_unix.go group/G, storage-driver/s, bridge/b; options.go debug/D, host/H; at
+ * the 29.5 commit of DOCKERD_KEY_RELEASES). A shorthand is never a daemon.json key.
+ */
+export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge', D: 'debug', G: 'group', H: 'host', l: 'log-level', p: 'pidfile', r: 'restart', s: 'storage-driver' };
 
 // ---------------------------------------------------------------------------------------------
 // cri-dockerd
@@ -102,3 +106,95 @@ export const ASSUMED_CRI_DOCKERD: { version: string } & Sourced = { version: '0.
 export function criDockerdDefaultPause(v: Version): string {
   return pickSince(CRI_DOCKERD_PAUSE, v)?.image ?? CRI_DOCKERD_PAUSE[0]!.image;
 }
+
+// ---------------------------------------------------------------------------------------------
+// daemon.json keys
+
+/**
+ * The dockerd releases whose daemon.json keys crilint knows, oldest first, with the moby/moby commit
+ * each was read at. A key's `since`/`until` below names the first of these releases that reads it
+ * or no longer reads it; the change may have come in a release between two of them.
+ */
+export const DOCKERD_KEY_RELEASES: readonly { version: string; commit: string }[] = [
+  { version: '20.10', commit: 'eeddea2f9026b9b3e6a14b8bdb40bafec81ef10a' },
+  { version: '23.0', commit: 'd7573ab8672555762688f4c7ab8cc69ae8ec1a47' },
+  { version: '24.0', commit: '1331b8c39a601c77d678f3e03f3f39cb07aa5f76' },
+  { version: '25.0', commit: '615dfdf67264ed5b08dd5e86657bf0e580731cea' },
+  { version: '26.0', commit: '8b79278316b532d396048bc8c2fa015a85d53a53' },
+  { version: '26.1', commit: 'c8af8ebe4a8984d808f2071788dd1f00a4da78c5' },
+  { version: '27.1', commit: 'a21b1a2d12e2c01542cb191eb526d7bfad0641e3' },
+  { version: '28.0', commit: 'af898abe44662d9554fb15ee4d4a7307f1b8e315' },
+  { version: '28.5', commit: 'cd048300a48700294339c9c91d2dcc691cb8f63b' },
+  { version: '29.0', commit: 'd105562beff448ae44d6e3a2f7738b235fd197b5' },
+  { version: '29.5', commit: 'dd24a3adc1db4c762fb1b26b35c08ffd936f2d8f' },
+];
+
+/**
+ * How dockerd checks the keys of daemon.json (daemon/config/config.go getConflictFreeConfiguration):
+ * an object value is flattened one level into its keys unless its key is one of the flat options
+ * (configValuesSet), then findConfigurationConflicts refuses every key that is not the long name of
+ * a dockerd flag (pflag Lookup: case-sensitive, shorthands such as `H` do not count), not the name
+ * of a flag's named option (`exec-opts` of --exec-opt, `hosts` of --host) and not one it skips
+ * (skipValidateOptions): "the following directives don't match any configuration option: …", and
+ * dockerd does not start. So the keys are the flag names of that release plus those names.
+ */
+export const DOCKERD_KEY_CHECK: Sourced = {
+  source:
+    'moby/moby daemon/config/config.go (configValuesSet, findConfigurationConflicts, flatOptions, skipValidateOptions) and the flags of cmd/dockerd/*.go (daemon/command/*.go from 29.0), Linux files, at each commit of DOCKERD_KEY_RELEASES; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts)',
+};
+
+/** Keys every release of DOCKERD_KEY_RELEASES reads (`help` and `version` are cobra's flags on the same flag set; `default-address-pools` is the name of --default-address-pool's PoolsOpt, opts/address_pools.go). */
+export const DOCKERD_KEYS_ALL: readonly string[] = [
+  'add-runtime', 'allow-nondistributable-artifacts', 'authorization-plugin', 'authorization-plugins', 'bip', 'bridge', 'builder', 'cgroup-parent',
+  'config-file', 'containerd', 'containerd-namespace', 'containerd-plugins-namespace', 'cpu-rt-period', 'cpu-rt-runtime', 'cri-containerd', 'data-root',
+  'debug', 'default-address-pool', 'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode', 'default-runtime',
+  'default-address-pools', 'default-shm-size', 'default-ulimit', 'default-ulimits', 'deprecated-key-path', 'dns', 'dns-opt', 'dns-opts', 'dns-search', 'exec-opt', 'exec-opts',
+  'exec-root', 'experimental', 'features', 'fixed-cidr', 'fixed-cidr-v6', 'group', 'help', 'host', 'host-gateway-ip', 'hosts', 'icc', 'init', 'init-path',
+  'insecure-registries', 'insecure-registry', 'ip', 'ip-forward', 'ip-masq', 'ip6tables', 'iptables', 'ipv6', 'label', 'labels', 'live-restore',
+  'log-driver', 'log-level', 'log-opt', 'log-opts', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts', 'metrics-addr', 'mtu',
+  'network-control-plane-mtu', 'network-diagnostic-port', 'no-new-privileges', 'node-generic-resource', 'node-generic-resources', 'pidfile', 'raw-logs',
+  'registry-mirror', 'registry-mirrors', 'restart', 'rootless', 'runtimes', 'seccomp-profile', 'selinux-enabled', 'shutdown-timeout', 'storage-driver',
+  'storage-opt', 'storage-opts', 'swarm-default-advertise-addr', 'tls', 'tlscacert', 'tlscert', 'tlskey', 'tlsverify', 'userland-proxy',
+  'userland-proxy-path', 'userns-remap', 'version',
+];
+
+/** Keys only some releases read: the first release that reads it (absent: 20.10 already did), the first that no longer does (absent: 29.5 still does), and the key that replaces it (`--graph` was deprecated for `--data-root`). */
+export const DOCKERD_KEYS_RANGED: Readonly<Record<string, { since?: string; until?: string; instead?: string }>> = {
+  'allow-direct-routing': { since: '28.5' },
+  'api-cors-header': { until: '29.0' },
+  bip6: { since: '28.0' },
+  'bridge-accept-fwmark': { since: '29.0' },
+  'cdi-spec-dir': { since: '25.0' },
+  'cdi-spec-dirs': { since: '25.0' },
+  'cluster-advertise': { until: '24.0' },
+  'cluster-store': { until: '24.0' },
+  'cluster-store-opt': { until: '24.0' },
+  'cluster-store-opts': { until: '24.0' },
+  'default-network-opt': { since: '24.0' },
+  'default-network-opts': { since: '24.0' },
+  feature: { since: '28.0' },
+  'firewall-backend': { since: '29.0' },
+  graph: { until: '24.0', instead: 'data-root' },
+  'host-gateway-ips': { since: '28.0' },
+  'http-proxy': { since: '23.0' },
+  'https-proxy': { since: '23.0' },
+  'ip-forward-no-drop': { since: '28.0' },
+  'log-format': { since: '25.0' },
+  'min-api-version': { since: '29.0' },
+  'no-proxy': { since: '23.0' },
+  'nri-opts': { since: '29.5' },
+  'oom-score-adjust': { until: '26.0' },
+  validate: { since: '23.0' },
+};
+
+/** daemon.json objects dockerd does not flatten, with the first release where that is so (absent: all of them). */
+export const DOCKERD_FLAT_OPTIONS: Readonly<Record<string, { since?: string }>> = {
+  builder: {},
+  'cluster-store-opts': {},
+  'default-network-opts': { since: '24.0' },
+  'default-ulimits': {},
+  features: {},
+  'log-opts': {},
+  'nri-opts': { since: '29.5' },
+  runtimes: {},
+};

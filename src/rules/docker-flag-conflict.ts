@@ -14,13 +14,13 @@
  * `"proxies": {"http-proxy": …}` conflicts with `--http-proxy`.
  * No fix: which of the two values is meant is the author's call.
  */
-import { DOCKER_DAEMON_JSON, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS } from '../data/docker.js';
+import { DOCKER_DAEMON_JSON, DOCKERD_FLAT_OPTIONS, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS } from '../data/docker.js';
 import { defineRule } from '../engine/rule.js';
 import { execStart } from '../model/docker.js';
 import type { MapEntry } from '../model/tree.js';
 
-/** daemon.json objects dockerd does not flatten (flatOptions @ 00285a557b63). */
-const FLAT = new Set(['cluster-store-opts', 'default-network-opts', 'log-opts', 'runtimes', 'default-ulimits', 'features', 'builder']);
+/** daemon.json objects dockerd does not flatten (flatOptions; as the newest release has them). */
+const FLAT = new Set(Object.keys(DOCKERD_FLAT_OPTIONS));
 /** Keys that may be in both (skipDuplicates). */
 const SKIP = new Set(['runtimes']);
 

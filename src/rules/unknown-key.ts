@@ -1,7 +1,8 @@
 /**
  * unknown-key: a key its component does not know. containerd and the kubelet ignore unknown keys
  * (containerd 2.x with a log line, 1.x silently; the kubelet after strict decoding fails), so the
- * setting has no effect; crictl rejects the whole file. Messages come from the per-format
+ * setting has no effect; crictl rejects the whole file, and dockerd does not start with an unknown
+ * daemon.json key. Messages come from the per-format
  * validators in src/schema/ (with "did you mean" for near misses).
  *
  * containerd keys that a more specific rule explains (a key removed by the target release, a
@@ -18,9 +19,9 @@ import { systemdCgroupSites } from './systemd-cgroup-misplaced.js';
 export default defineRule({
   meta: {
     id: 'unknown-key',
-    description: 'A key that containerd, CRI-O, the kubelet or crictl does not know, so the setting has no effect (or crictl ignores the file)',
+    description: 'A key that containerd, CRI-O, Docker, the kubelet or crictl does not know, so the setting has no effect (or crictl ignores the file, dockerd does not start)',
     severity: 'error',
-    files: ['containerd', 'crio', 'kubelet', 'kubelet-flags', 'crictl'],
+    files: ['containerd', 'crio', 'docker', 'kubelet', 'kubelet-flags', 'crictl'],
   },
   check(ctx) {
     let claimed: Set<string> | null = null;
