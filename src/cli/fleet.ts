@@ -32,11 +32,13 @@ const MAX_AHEAD = 256;
 /**
  * A worker's heap (MiB). Linting one node keeps a few MiB alive; a node too big for this is
  * linted on the main thread. CRILINT_WORKER_HEAP_MB sets the old generation (tests use it to
- * make a worker run out of memory).
+ * make a worker run out of memory). A 4 MiB young generation (was 8) keeps the peak RSS of
+ * `--jobs 2` over 10,000 nodes at ~198-202 MiB instead of 211-226, at no cost in speed (1,000
+ * nodes: 1.38-1.43 s against 1.45-1.47 s, interleaved).
  */
 function workerHeap(): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
   const mb = Number(process.env.CRILINT_WORKER_HEAP_MB);
-  return { maxOldGenerationSizeMb: Number.isInteger(mb) && mb > 0 ? mb : 48, maxYoungGenerationSizeMb: 8 };
+  return { maxOldGenerationSizeMb: Number.isInteger(mb) && mb > 0 ? mb : 48, maxYoungGenerationSizeMb: 4 };
 }
 
 export interface WorkerInit {
