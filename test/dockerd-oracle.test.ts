@@ -21,9 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS } from '../src/data/docker.js';
-import { ver } from '../src/data/lookup.js';
-import { cmpVersion } from '../src/core/version.js';
+import { DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdReadsKey } from '../src/data/docker.js';
 import { fixtureCases, lintRoot, ruleCatalog } from '../src/engine/docs.js';
 import { REPO } from './helpers/cli.js';
 
@@ -54,20 +52,13 @@ function refused(json: string): string[] {
   return [];
 }
 
-function reads(key: string, v: string): boolean {
-  if (DOCKERD_KEYS_ALL.includes(key)) return true;
-  const e = DOCKERD_KEYS_RANGED[key];
-  return !!e && (!e.since || cmpVersion(ver(v), ver(e.since)) >= 0) && (!e.until || cmpVersion(ver(v), ver(e.until)) < 0);
-}
-
 /** crilint's unknown-key findings on a node holding only this daemon.json: error and warning keys. */
 function crilint(json: string): { errors: string[]; warnings: string[] } {
   const root = join(tmp, String(n++));
   mkdirSync(join(root, 'etc/docker'), { recursive: true });
   writeFileSync(join(root, 'etc/docker/daemon.json'), json);
-  const text = json;
   const found = lintRoot(root, { kubernetes: parseVersion('1.34')! }).findings.filter((f) => f.rule === 'unknown-key');
-  const key = (f: (typeof found)[number]) => JSON.parse(text.slice(f.range!.start.offset, f.range!.end.offset)) as string;
+  const key = (f: (typeof found)[number]) => JSON.parse(json.slice(f.range!.start.offset, f.range!.end.offset)) as string;
   return { errors: found.filter((f) => f.severity === 'error').map(key).sort(), warnings: found.filter((f) => f.severity === 'warning').map(key).sort() };
 }
 
@@ -86,7 +77,7 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
   it('refuses exactly the keys (and shorthands) that the data says 20.10 does not read', () => {
     const all = [...DOCKERD_KEYS_ALL, ...Object.keys(DOCKERD_KEYS_RANGED), ...Object.keys(DOCKERD_SHORTHANDS)].filter((k) => k !== 'max-concurrent-downloads');
     const json = `{${all.map((k) => `"${k}": null`).join(', ')}}`;
-    const expected = all.filter((k) => !reads(k, '20.10')).sort();
+    const expected = all.filter((k) => !dockerdReadsKey(k, '20.10')).sort();
     expect(expected).toContain('bip6');
     expect(expected).toContain('H');
     expect(refused(json)).toEqual(expected);
@@ -96,7 +87,7 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     const ours = crilint(json);
     const theirs = refused(json);
     // Every error is a key dockerd refuses; what it refuses besides only later releases read.
-    expect(theirs.filter((k) => !ours.errors.includes(k)).every((k) => !reads(k, '20.10') && Object.keys(DOCKERD_KEYS_RANGED).includes(k))).toBe(true);
+    expect(theirs.filter((k) => !ours.errors.includes(k)).every((k) => !dockerdReadsKey(k, '20.10') && Object.keys(DOCKERD_KEYS_RANGED).includes(k))).toBe(true);
     expect(ours.errors.every((k) => theirs.includes(k))).toBe(true);
     // A key that later releases removed is read by 20.10.
     expect(ours.warnings.filter((k) => theirs.includes(k))).toEqual([]);
@@ -125,7 +116,7 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
         }
         const ours = crilint(json);
         const theirs = refused(json);
-        expect({ case: `${rule}/${c.name}`, refused: theirs.filter((k) => reads(k, '29.5') === false || ours.errors.includes(k)) }).toEqual({ case: `${rule}/${c.name}`, refused: ours.errors });
+        expect({ case: `${rule}/${c.name}`, refused: theirs.filter((k) => dockerdReadsKey(k, '29.5') === false || ours.errors.includes(k)) }).toEqual({ case: `${rule}/${c.name}`, refused: ours.errors });
         checked.push(`${rule}/${c.name}`);
       }
     }

@@ -33,9 +33,9 @@ const MAX_AHEAD = 256;
  * A worker's heap (MiB). Linting one node keeps a few MiB alive; a node too big for this is
  * linted on the main thread. CRILINT_WORKER_HEAP_MB sets the old generation (tests use it to
  * make a worker run out of memory). The young generation (each worker's V8 keeps its semi-spaces
- * resident) is 2 MiB: peak RSS of `--jobs 2` over 10,000 nodes 191-206 MiB (median ~197 of 9), against 198-202 MiB
- * with 4 and 211-226 MiB with 8 (interleaved runs); 1,000 nodes take 1.50-1.51 s against
- * 1.41-1.53 s with 4, within the noise.
+ * resident) is 2 MiB: peak RSS of `--jobs 2` over 10,000 nodes 191-206 MiB (median ~197 of 9),
+ * against 198-202 MiB with 4 and 211-226 MiB with 8 (interleaved runs); 1,000 nodes take
+ * 1.50-1.51 s against 1.41-1.53 s with 4, within the noise.
  */
 function workerHeap(): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
   const mb = Number(process.env.CRILINT_WORKER_HEAP_MB);

@@ -7,8 +7,8 @@
  * tags named per entry).
  */
 import { posix } from 'node:path';
-import type { Version } from '../core/version.js';
-import { pickSince, type Sourced } from './lookup.js';
+import { cmpVersion, type Version } from '../core/version.js';
+import { pickSince, ver, type Sourced } from './lookup.js';
 
 /** dockerd's `--config-file` default on Linux. */
 export const DOCKER_DAEMON_JSON = '/etc/docker/daemon.json';
@@ -198,3 +198,22 @@ export const DOCKERD_FLAT_OPTIONS: Readonly<Record<string, { since?: string }>> 
   'nri-opts': { since: '29.5' },
   runtimes: {},
 };
+
+const KEYS_ALL = new Set(DOCKERD_KEYS_ALL);
+
+/** `since <= v < until`, for a release of DOCKERD_KEY_RELEASES. */
+function inRange(e: { since?: string; until?: string }, v: string): boolean {
+  return (!e.since || cmpVersion(ver(v), ver(e.since)) >= 0) && (!e.until || cmpVersion(ver(v), ver(e.until)) < 0);
+}
+
+/** dockerd `v` (a release of DOCKERD_KEY_RELEASES) accepts `key` in daemon.json (DOCKERD_KEY_CHECK). */
+export function dockerdReadsKey(key: string, v: string): boolean {
+  const e = DOCKERD_KEYS_RANGED[key];
+  return KEYS_ALL.has(key) || (e !== undefined && inRange(e, v));
+}
+
+/** dockerd `v` keeps the object under `key` whole instead of flattening it (flatOptions). */
+export function dockerdKeepsWhole(key: string, v: string): boolean {
+  const e = DOCKERD_FLAT_OPTIONS[key];
+  return e !== undefined && inRange(e, v);
+}

@@ -6,9 +6,7 @@
  * 'opt=value'"). dockerd does not start either way.
  */
 import type { Finding } from '../core/types.js';
-import { DOCKER_CGROUP_DRIVER, DOCKERD_FLAT_OPTIONS, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED } from '../data/docker.js';
-import { ver } from '../data/lookup.js';
-import { cmpVersion } from '../core/version.js';
+import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, dockerdKeepsWhole, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode } from '../model/tree.js';
 import { suggest } from './validate.js';
@@ -36,23 +34,19 @@ export function dockerProblems(model: DockerModel): Finding[] {
 
 const DIRECTIVES = "the following directives don't match any configuration option";
 
-/** `since <= v < until` of a DOCKERD_KEYS_RANGED / DOCKERD_FLAT_OPTIONS entry. */
-function inRange(e: { since?: string; until?: string }, v: string): boolean {
-  return (!e.since || cmpVersion(ver(v), ver(e.since)) >= 0) && (!e.until || cmpVersion(ver(v), ver(e.until)) < 0);
-}
-
 /** The entries of daemon.json that dockerd `v` refuses as unknown (data DOCKERD_KEY_CHECK). */
 function refusedBy(root: MapNode, v: string): Set<MapEntry> {
   const refused = new Set<MapEntry>();
-  const known = (k: string) => DOCKERD_KEYS_ALL.includes(k) || (DOCKERD_KEYS_RANGED[k] !== undefined && inRange(DOCKERD_KEYS_RANGED[k]!, v));
   for (const e of root.entries) {
-    const flat = DOCKERD_FLAT_OPTIONS[e.key];
-    if (e.value.kind === 'map' && !(flat && inRange(flat, v))) {
-      for (const se of e.value.entries) if (!known(se.key)) refused.add(se);
-    } else if (!known(e.key)) refused.add(e);
+    if (e.value.kind === 'map' && !dockerdKeepsWhole(e.key, v)) {
+      for (const se of e.value.entries) if (!dockerdReadsKey(se.key, v)) refused.add(se);
+    } else if (!dockerdReadsKey(e.key, v)) refused.add(e);
   }
   return refused;
 }
+
+/** The keys the newest release reads: what a near miss is compared with. */
+let newestKeys: string[] | null = null;
 
 /**
  * daemon.json keys dockerd refuses. Which Docker release runs is in no file, so a key is an error
@@ -66,10 +60,10 @@ function unknownKeys(root: MapNode): Finding[] {
   const out: Finding[] = [];
   for (const e of byRelease[byRelease.length - 1]!) {
     const reads = releases.filter((_, i) => !byRelease[i]!.has(e));
-    const known = [...DOCKERD_KEYS_ALL, ...Object.keys(DOCKERD_KEYS_RANGED).filter((k) => inRange(DOCKERD_KEYS_RANGED[k]!, newest))];
+    newestKeys ??= [...DOCKERD_KEYS_ALL, ...Object.keys(DOCKERD_KEYS_RANGED)].filter((k) => dockerdReadsKey(k, newest));
     const long = DOCKERD_SHORTHANDS[e.key];
     const gone = DOCKERD_KEYS_RANGED[e.key];
-    const s = long ? (DOCKERD_NAMED_OPTIONS[long] ?? long) : (gone?.instead ?? suggest(e.key, known));
+    const s = long ? (DOCKERD_NAMED_OPTIONS[long] ?? long) : (gone?.instead ?? suggest(e.key, newestKeys));
     const hint = long ? `-${e.key} is the shorthand of --${long}; the key is "${s}". ` : s ? `did you mean "${s}"? ` : '';
     if (reads.length === 0) {
       out.push({ rule: 'unknown-key', severity: 'error', message: `unknown key "${e.key}" in daemon.json; ${hint}dockerd does not start ("${DIRECTIVES}: ${e.key}")`, file: e.value.file, range: e.keyRange, related: [] });
