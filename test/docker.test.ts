@@ -201,6 +201,26 @@ describe('rules', () => {
     expect(lint(NODE, '1.34').filter((x) => x.rule === 'docker-flag-conflict')).toEqual([]);
   });
 
+  it('a flag name that dockerd accepts as a key but does not read: an error at the key, an unsafe rename when the real key is free', () => {
+    const json = '{\n  "exec-opt": ["native.cgroupdriver=systemd"],\n  "dns-opt": ["ndots:2"],\n  "dns-opts": ["timeout:1"],\n  "no-proxy": "localhost",\n  "debug": true,\n  "allow-nondistributable-artifacts": ["r.example:5000"]\n}\n';
+    // Kubernetes 1.30: its kubelet does not take the cgroup driver from the runtime, so an undecided Docker driver shows.
+    const all = lintRoot(root({ ...NODE, 'etc/docker/daemon.json': json }), { kubernetes: parseVersion('1.30')! }).findings;
+    const f = all.filter((x) => x.rule === 'unknown-key');
+    expect(f.flatMap(show)).toEqual([
+      `etc/docker/daemon.json:2:3-2:13 error unknown-key [unsafe] "exec-opt" in daemon.json has no effect: it is the name of dockerd's --exec-opt flag, and every dockerd release (20.10–29.5) accepts a flag's name as a key but reads it only for an on/off flag; the key is "exec-opts"`,
+      `etc/docker/daemon.json:3:3-3:12 error unknown-key [-] "dns-opt" in daemon.json has no effect: it is the name of dockerd's --dns-opt flag, and every dockerd release (20.10–29.5) accepts a flag's name as a key but reads it only for an on/off flag; the key is "dns-opts", which this file also sets; merge the values into it and remove "dns-opt"`,
+      `etc/docker/daemon.json:5:3-5:13 error unknown-key [-] "no-proxy" in daemon.json has no effect: it is the name of dockerd's --no-proxy flag, and dockerd 23.0 and later accept a flag's name as a key but read it only for an on/off flag, and dockerd 20.10 refuses this key; set it inside "proxies": {"no-proxy": …}`,
+      `etc/docker/daemon.json:7:3-7:37 warning unknown-key [-] "allow-nondistributable-artifacts" in daemon.json has no effect on dockerd 28.5 and later, which dropped the setting but still accept the key (dockerd 20.10–28.0 read it); remove it`,
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"exec-opt"', '"exec-opts"') });
+    // dockerd reads no cgroup driver from "exec-opt": the driver stays undecided.
+    expect(all.filter((x) => x.rule === 'cgroup-driver-mismatch').map((x) => `${pos(x)} ${x.severity} ${x.message.slice(0, x.message.indexOf('):') + 1)}`)).toEqual([
+      "etc/docker/daemon.json:1:1-1:1 warning Docker's cgroup driver is not set (no native.cgroupdriver in exec-opts)",
+    ]);
+    // A boolean flag's name works as a key (debug), and so do the keys themselves.
+    expect(lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=systemd"], "dns-opts": ["ndots:2"], "proxies": {"no-proxy": "localhost"}, "debug": true}' }, '1.34')).toEqual([]);
+  });
+
   it('native.cgroupdriver other than systemd/cgroupfs, and an exec-opt that is not opt=value, stop dockerd', () => {
     const f = lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=system", "isolation"]}' }, '1.34').filter((x) => x.rule === 'invalid-value');
     expect(f.map((x) => `${pos(x)} ${x.message}`)).toEqual([

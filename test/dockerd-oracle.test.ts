@@ -11,17 +11,23 @@
  * 2. Each daemon.json of the fixtures and of the cases below: the keys crilint reports as unknown to
  *    every release (errors) are refused by dockerd; the ones it refuses besides are keys that only
  *    later releases read; crilint's warnings (keys later releases removed) are accepted.
+ * 3. The flag-name keys that the data says 20.10 accepts and ignores (DOCKERD_IGNORED_KEYS) are
+ *    accepted; and a running dockerd (data and sockets under the test's temporary folder, no
+ *    iptables, no bridge, no ip_forward: it changes nothing on the host, which the sysctl oracle of
+ *    test/rules-kernel.test.ts relies on) reports the same cgroup driver and labels with
+ *    `"exec-opt"`/`"label"` as with none, and the set ones with `"exec-opts"`/`"labels"`.
  *
  * Outside CI the suite is skipped (with a message) when dockerd is not installed; under CI a
  * missing dockerd fails it (.ci/run installs docker.io).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdReadsKey } from '../src/data/docker.js';
+import { DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
 import { fixtureCases, lintRoot, ruleCatalog } from '../src/engine/docs.js';
 import { REPO } from './helpers/cli.js';
 
@@ -52,14 +58,20 @@ function refused(json: string): string[] {
   return [];
 }
 
-/** crilint's unknown-key findings on a node holding only this daemon.json: error and warning keys. */
-function crilint(json: string): { errors: string[]; warnings: string[] } {
+/**
+ * crilint's unknown-key findings on a node holding only this daemon.json: the keys it says dockerd
+ * refuses (errors, and warnings for keys later releases removed), and the keys it says dockerd
+ * accepts but does not read (data DOCKERD_IGNORED_KEYS).
+ */
+function crilint(json: string): { errors: string[]; warnings: string[]; ignored: string[] } {
   const root = join(tmp, String(n++));
   mkdirSync(join(root, 'etc/docker'), { recursive: true });
   writeFileSync(join(root, 'etc/docker/daemon.json'), json);
   const found = lintRoot(root, { kubernetes: parseVersion('1.34')! }).findings.filter((f) => f.rule === 'unknown-key');
   const key = (f: (typeof found)[number]) => JSON.parse(json.slice(f.range!.start.offset, f.range!.end.offset)) as string;
-  return { errors: found.filter((f) => f.severity === 'error').map(key).sort(), warnings: found.filter((f) => f.severity === 'warning').map(key).sort() };
+  const ignored = found.filter((f) => f.message.includes('" in daemon.json has no effect'));
+  const refusals = found.filter((f) => !ignored.includes(f));
+  return { errors: refusals.filter((f) => f.severity === 'error').map(key).sort(), warnings: refusals.filter((f) => f.severity === 'warning').map(key).sort(), ignored: ignored.map(key).sort() };
 }
 
 const CASES: Record<string, string> = {
@@ -89,17 +101,19 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     // Every error is a key dockerd refuses; what it refuses besides only later releases read.
     expect(theirs.filter((k) => !ours.errors.includes(k)).every((k) => !dockerdReadsKey(k, '20.10') && Object.keys(DOCKERD_KEYS_RANGED).includes(k))).toBe(true);
     expect(ours.errors.every((k) => theirs.includes(k))).toBe(true);
-    // A key that later releases removed is read by 20.10.
+    // A key that later releases removed is read by 20.10; a key crilint says 20.10 ignores, it accepts.
     expect(ours.warnings.filter((k) => theirs.includes(k))).toEqual([]);
+    expect(ours.ignored.filter((k) => theirs.includes(k) && dockerdReadsKey(k, '20.10'))).toEqual([]);
   });
 
   it('the exact verdicts of the cases', () => {
     expect(Object.values(CASES).map((j) => [crilint(j), refused(j)])).toEqual([
-      [{ errors: ['Debug', 'H', 'storage-drivers'], warnings: [] }, ['Debug', 'H', 'storage-drivers']],
+      // exec-opt: accepted (it is a flag name), and not read (the next test shows it on a running dockerd).
+      [{ errors: ['Debug', 'H', 'storage-drivers'], warnings: [], ignored: ['exec-opt'] }, ['Debug', 'H', 'storage-drivers']],
       // no-proxy: 23.0 made it a key (under proxies), so 20.10 refuses it and crilint does not report it.
-      [{ errors: ['htps-proxy'], warnings: [] }, ['htps-proxy', 'no-proxy']],
-      [{ errors: [], warnings: ['cluster-store', 'graph'] }, ['bip6', 'log-format']],
-      [{ errors: [], warnings: [] }, []],
+      [{ errors: ['htps-proxy'], warnings: [], ignored: [] }, ['htps-proxy', 'no-proxy']],
+      [{ errors: [], warnings: ['cluster-store', 'graph'], ignored: [] }, ['bip6', 'log-format']],
+      [{ errors: [], warnings: [], ignored: [] }, []],
     ]);
   });
 
@@ -117,9 +131,63 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
         const ours = crilint(json);
         const theirs = refused(json);
         expect({ case: `${rule}/${c.name}`, refused: theirs.filter((k) => dockerdReadsKey(k, '29.5') === false || ours.errors.includes(k)) }).toEqual({ case: `${rule}/${c.name}`, refused: ours.errors });
+        expect({ case: `${rule}/${c.name}`, refused: ours.ignored.filter((k) => theirs.includes(k) && dockerdReadsKey(k, '20.10')) }).toEqual({ case: `${rule}/${c.name}`, refused: [] });
         checked.push(`${rule}/${c.name}`);
       }
     }
     expect(checked).toContain('unknown-key/docker-daemon-json');
+    expect(checked).toContain('unknown-key/docker-flag-name-keys');
   });
+
+  it('every key the data says 20.10 accepts and ignores, it accepts', () => {
+    // config-file aside: the oracle names the file with --config-file, and a key that a given flag also sets stops dockerd (docker-flag-conflict).
+    const keys = Object.keys(DOCKERD_IGNORED_KEYS).filter((k) => dockerdIgnoresKey(k, '20.10') && k !== 'config-file');
+    expect(keys).toContain('exec-opt');
+    expect(refused(`{${keys.map((k) => `"${k}": ${k === 'containerd-plugins-namespace' || k === 'deprecated-key-path' ? '"x"' : '[]'}`).join(', ')}}`)).toEqual([]);
+  });
+
+  it('a running dockerd: "exec-opt" and "label" change nothing, "exec-opts" and "labels" do', async () => {
+    const base = await running('{}');
+    const other = base.CgroupDriver === 'systemd' ? 'cgroupfs' : 'systemd';
+    const flagNames = await running(`{"exec-opt": ["native.cgroupdriver=${other}"], "label": ["crilint=ignored"]}`);
+    const keys = await running(`{"exec-opts": ["native.cgroupdriver=${other}"], "labels": ["crilint=read"]}`);
+    expect([flagNames.CgroupDriver, flagNames.Labels]).toEqual([base.CgroupDriver, base.Labels]);
+    expect([keys.CgroupDriver, keys.Labels]).toEqual([other, ['crilint=read']]);
+    expect(crilint(`{"exec-opt": ["native.cgroupdriver=${other}"], "label": ["crilint=ignored"]}`).ignored).toEqual(['exec-opt', 'label']);
+  }, 120_000);
 });
+
+/**
+ * Start dockerd with this daemon.json (its data, exec root, socket and pid file under the test's
+ * temporary folder, no iptables, no bridge), read GET /info from its socket, and stop it.
+ */
+async function running(json: string): Promise<{ CgroupDriver: string; Labels: string[] | null }> {
+  const dir = join(tmp, String(n++));
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'daemon.json'), json);
+  const sock = join(dir, 'd.sock');
+  const args = ['--config-file', join(dir, 'daemon.json'), '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'x'), '-H', `unix://${sock}`, '--pidfile', join(dir, 'pid'), '--iptables=false', '--ip-forward=false', '--bridge=none'];
+  const d = spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  d.stderr.on('data', (b: Buffer) => (log += b.toString()));
+  const exited = new Promise<void>((done) => d.on('exit', () => done()));
+  try {
+    for (let i = 0; i < 120; i++) {
+      const info = await new Promise<string | null>((done) => {
+        const req = httpGet({ socketPath: sock, path: '/info' }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => done(res.statusCode === 200 ? body : null));
+        });
+        req.on('error', () => done(null));
+      });
+      if (info) return JSON.parse(info) as { CgroupDriver: string; Labels: string[] | null };
+      if (d.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`dockerd with ${json} did not answer on ${sock}:\n${log.slice(-2000)}`);
+  } finally {
+    d.kill('SIGTERM');
+    await exited;
+  }
+}

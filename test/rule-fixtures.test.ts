@@ -2,8 +2,8 @@
  * Rule fixtures: each fixtures/<rule>/<case>/ is a node root. Linting it with every rule must
  * give exactly expected.json, counting the findings of the case's rule, `syntax` and
  * `unused-suppression` (as the rule pages do, so a new rule elsewhere does not change this
- * rule's fixtures); with fixed/, `--fix` limited to those rules' safe fixes (repeated until
- * nothing is left, at most 10 passes) must turn the root into fixed/ and leave every other file alone.
+ * rule's fixtures); with fixed/, `--fix` limited to those rules' safe fixes (and their unsafe ones
+ * when target.json has "unsafeFixes": true; repeated until nothing is left, at most 10 passes) must turn the root into fixed/ and leave every other file alone.
  * The layout is documented in rules/README.md. `UPDATE_FIXTURES=1` (never in CI) writes
  * expected.json from the current output for review in git diff.
  */
@@ -50,10 +50,10 @@ function fixCopy(c: FixtureCase): string {
   const keep = exampleRules(c.rule);
   const d = discover([], [copy]);
   if (d.specs.length !== 1) throw new Error(`${copy}: expected one node set, got ${d.specs.length}`);
-  const { result } = runFixes(d.specs[0]!, { given: c.target, profiles: exampleProfiles(c.rule), unsafe: false, keep: (f) => keep.includes(f.rule) });
+  const { result } = runFixes(d.specs[0]!, { given: c.target, profiles: exampleProfiles(c.rule), unsafe: c.unsafeFixes, keep: (f) => keep.includes(f.rule) });
   const problems = [...result.diagnostics.map((x) => x.message), ...result.failed.map((x) => `${x.rule}: ${x.reason}`)];
   if (problems.length) throw new Error(`fixing failed: ${problems.join('; ')}`);
-  if (result.deferred.length) throw new Error(`safe fixes still remain after ${result.passes} passes`);
+  if (result.deferred.length) throw new Error(`fixes still remain after ${result.passes} passes`);
   writeFiles([...result.files.values()], { root: copy });
   return copy;
 }

@@ -199,6 +199,57 @@ export const DOCKERD_FLAT_OPTIONS: Readonly<Record<string, { since?: string }>> 
   runtimes: {},
 };
 
+/**
+ * daemon.json keys that dockerd accepts but never reads. The unknown-key check (DOCKERD_KEY_CHECK)
+ * passes every flag name, but the file is then decoded into dockerd's Config struct by its json
+ * tags, and only a *boolean* flag named by a key is also set from the file. So a key that is the
+ * name of a non-boolean flag whose json tag differs — `exec-opt` of `--exec-opt`, whose key is
+ * `exec-opts` — passes and does nothing: `"exec-opt": ["native.cgroupdriver=systemd"]` leaves
+ * dockerd on its default driver. `instead` is the key that works (a dotted path for a nested one),
+ * null when no daemon.json key sets it; `since` is the first release where the key is accepted and
+ * ignored (the releases before refuse it or read it); crilint reports it only where dockerd reads it
+ * (dockerdReadsKey). `removed` marks a key dockerd still accepts after it dropped the setting.
+ */
+export const DOCKERD_IGNORED_KEYS: Readonly<Record<string, { instead: string | null; since?: string; removed?: true }>> = {
+  'add-runtime': { instead: 'runtimes' },
+  'authorization-plugin': { instead: 'authorization-plugins' },
+  'cdi-spec-dir': { instead: 'cdi-spec-dirs' },
+  'cluster-store-opt': { instead: 'cluster-store-opts' },
+  'config-file': { instead: null },
+  // The flag writes ContainerdPluginNamespace, whose json tag is `containerd-plugin-namespace`, and that key is no flag name, so dockerd refuses it.
+  'containerd-plugins-namespace': { instead: null },
+  'default-address-pool': { instead: 'default-address-pools' },
+  'default-network-opt': { instead: 'default-network-opts' },
+  'default-ulimit': { instead: 'default-ulimits' },
+  'dns-opt': { instead: 'dns-opts' },
+  'exec-opt': { instead: 'exec-opts' },
+  feature: { instead: 'features' },
+  host: { instead: 'hosts' },
+  // 23.0 made these flags, and their keys nest under `proxies` (Proxies `json:"proxies"`).
+  'http-proxy': { instead: 'proxies.http-proxy' },
+  'https-proxy': { instead: 'proxies.https-proxy' },
+  'no-proxy': { instead: 'proxies.no-proxy' },
+  'insecure-registry': { instead: 'insecure-registries' },
+  label: { instead: 'labels' },
+  'log-opt': { instead: 'log-opts' },
+  'node-generic-resource': { instead: 'node-generic-resources' },
+  'registry-mirror': { instead: 'registry-mirrors' },
+  'storage-opt': { instead: 'storage-opts' },
+  // Kept in skipValidateOptions after their field went: 24.0 dropped the trust key, 28.5 non-distributable artifacts.
+  'deprecated-key-path': { instead: null, since: '24.0', removed: true },
+  'allow-nondistributable-artifacts': { instead: null, since: '28.5', removed: true },
+};
+export const DOCKERD_IGNORED: Sourced = {
+  source:
+    'moby/moby daemon/config/config.go getConflictFreeConfiguration (after findConfigurationConflicts only boolValue flags are Set from the file; then json decoding into Config) and the json tags of Config, CommonConfig and the structs they embed (daemon/config/*.go, registry ServiceOptions), against the flags of cmd/dockerd (daemon/command from 29.0), at each commit of DOCKERD_KEY_RELEASES; none of these keys is read through ValuesSet/IsValueSet; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts: exec-opt and label have no effect, exec-opts and labels do)',
+};
+
+/** The entry of DOCKERD_IGNORED_KEYS when dockerd `v` accepts `key` and ignores it, else null. */
+export function dockerdIgnoresKey(key: string, v: string): { instead: string | null; removed?: true } | null {
+  const e = Object.hasOwn(DOCKERD_IGNORED_KEYS, key) ? DOCKERD_IGNORED_KEYS[key]! : null;
+  return e && dockerdReadsKey(key, v) && (!e.since || cmpVersion(ver(v), ver(e.since)) >= 0) ? e : null;
+}
+
 const KEYS_ALL = new Set(DOCKERD_KEYS_ALL);
 
 /** `since <= v < until`, for a release of DOCKERD_KEY_RELEASES. */

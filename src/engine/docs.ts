@@ -410,6 +410,8 @@ export interface FixtureCase {
   target: { kubernetes?: Version; containerd?: Version };
   /** fixed/ exists. */
   fixed: boolean;
+  /** target.json has `"unsafeFixes": true`: fixed/ is what `--fix --unsafe-fixes` gives. */
+  unsafeFixes: boolean;
 }
 
 /** Files of a case that are not part of the node: the case's own bookkeeping. */
@@ -433,15 +435,20 @@ export function fixtureCases(fixturesDir: string, rule: string): FixtureCase[] {
     const tgt = join(dir, 'target.json');
     const expected = existsSync(exp) ? (readJson(exp) as FixtureFinding[]) : null;
     const target: FixtureCase['target'] = {};
+    let unsafeFixes = false;
     if (existsSync(tgt)) {
       const t = readJson(tgt) as Record<string, unknown>;
       for (const [k, v] of Object.entries(t)) {
+        if (k === 'unsafeFixes' && typeof v === 'boolean') {
+          unsafeFixes = v;
+          continue;
+        }
         const ver = typeof v === 'string' ? parseVersion(v) : null;
-        if ((k !== 'kubernetes' && k !== 'containerd') || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y"}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+        if ((k !== 'kubernetes' && k !== 'containerd') || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y", "unsafeFixes": true}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
         target[k] = ver;
       }
     }
-    return { rule, name, dir, expected, target, fixed: existsSync(join(dir, 'fixed')) };
+    return { rule, name, dir, expected, target, fixed: existsSync(join(dir, 'fixed')), unsafeFixes };
   });
 }
 

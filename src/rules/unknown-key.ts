@@ -21,6 +21,7 @@ export default defineRule({
     id: 'unknown-key',
     description: 'A key that containerd, CRI-O, Docker, the kubelet or crictl does not know, so the setting has no effect (or crictl ignores the file, dockerd does not start)',
     severity: 'error',
+    fixable: 'unsafe',
     files: ['containerd', 'crio', 'docker', 'kubelet', 'kubelet-flags', 'crictl'],
   },
   check(ctx) {
