@@ -268,6 +268,22 @@ describe('unsafe fixes (the fixture runner applies safe ones only): exact output
     });
   });
 
+  it('cri-config-ignored: the CRI header goes when the moved key was all its section held, and stays when anything else is there', () => {
+    const lone = 'version = 3\n\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "registry.k8s.io/pause:3.9"\n\n[plugins."io.containerd.cri.v1.runtime"]\n  enable_selinux = false\n';
+    expect(fixed({ 'etc/containerd/config.toml': lone }, 'cri-config-ignored', '2.1', true)).toEqual({
+      'etc/containerd/config.toml': 'version = 3\n\n[plugins."io.containerd.cri.v1.runtime"]\n  enable_selinux = false\n\n[plugins."io.containerd.cri.v1.images".pinned_images]\n  sandbox = "registry.k8s.io/pause:3.9"\n',
+    });
+    // Windows line ends are kept, and the blank line above the header goes with it.
+    expect(fixed({ 'etc/containerd/config.toml': lone.replace(/\n/g, '\r\n') }, 'cri-config-ignored', '2.1', true)).toEqual({
+      'etc/containerd/config.toml': 'version = 3\n\n[plugins."io.containerd.cri.v1.runtime"]\n  enable_selinux = false\n\n[plugins."io.containerd.cri.v1.images".pinned_images]\n  sandbox = "registry.k8s.io/pause:3.9"\n'.replace(/\n/g, '\r\n'),
+    });
+    // A comment that is not the key's own (a blank line apart), or one on the header line, keeps the header.
+    const noted = 'version = 3\n\n[plugins."io.containerd.grpc.v1.cri"]\n  # owned by the platform team\n\n  sandbox_image = "registry.k8s.io/pause:3.9"\n';
+    expect(fixed({ 'etc/containerd/config.toml': noted }, 'cri-config-ignored', '2.1', true)['etc/containerd/config.toml']).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  # owned by the platform team\n');
+    const tagged = 'version = 3\n\n[plugins."io.containerd.grpc.v1.cri"] # CRI\n  sandbox_image = "registry.k8s.io/pause:3.9"\n';
+    expect(fixed({ 'etc/containerd/config.toml': tagged }, 'cri-config-ignored', '2.1', true)['etc/containerd/config.toml']).toContain('[plugins."io.containerd.grpc.v1.cri"] # CRI\n');
+  });
+
   it('server-section-inert moves a version 4 file\'s [metrics] address into the metrics plugin', () => {
     const config = 'version = 4\n\n[metrics]\n  address = "127.0.0.1:1338"\n';
     expect(fixed({ 'etc/containerd/config.toml': config }, 'server-section-inert', '2.3', true)).toEqual({

@@ -178,6 +178,8 @@ function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves:
       moves.push({ path: l.dest.path, value, comments: toml.leadingComments(l.node) });
     }
     changes.push(...moveIntoTables(root, moves, removed));
+    const header = emptiedHeader(file, tableAt(root, base), entry, [...removed, ...moves.flatMap((m) => (m.comments ? [m.comments.change] : []))]);
+    if (header) changes.push(header);
     return makeFix(safety, `move ${entry.key} to where containerd 2.x reads it in a version ${file.version} file`, changes);
   } catch (e) {
     if (e instanceof FixBuildError) return undefined;
@@ -185,3 +187,32 @@ function buildFix(file: ContainerdFile, base: string[], entry: MapEntry, leaves:
   }
 }
 
+function tableAt(root: MapNode, base: string[]): MapNode | undefined {
+  const t = getPath(root, base);
+  return t && t.kind === 'map' ? t : undefined;
+}
+
+/**
+ * The change that deletes the `[plugins."io.containerd.grpc.v1.cri"]` header (and the blank line
+ * above it) when the key being moved out is all its section holds, so the fix leaves no empty table
+ * behind. `removed` are the fix's removals (the key-value and the comments that move with it);
+ * anything else in the section (another comment, a comment on the header line) keeps the header.
+ */
+function emptiedHeader(file: ContainerdFile, table: MapNode | undefined, entry: MapEntry, removed: readonly FileChange[]): FileChange | null {
+  if (!table || !hasHeader(table) || table.entries.length !== 1 || table.entries[0] !== entry) return null;
+  const text = file.source.text;
+  const start = text.lastIndexOf('\n', (table.syntax as { range: [number, number] }).range[0] - 1) + 1;
+  const nl = text.indexOf('\n', start);
+  const lineEnd = nl < 0 ? text.length : nl + 1;
+  if (!/^\s*\[[^#\]]*\]\s*$/.test(text.slice(start, lineEnd))) return null;
+  // The section runs to the next header line (or the end of the file).
+  const next = /^[ \t]*\[/m.exec(text.slice(lineEnd));
+  const end = next ? lineEnd + next.index : text.length;
+  let rest = text.slice(lineEnd, end);
+  const cuts = removed.filter((r) => r.file === file.source).flatMap((r) => r.edits).filter((e) => e.start >= lineEnd && e.end <= end && e.text === '');
+  for (const c of [...cuts].sort((a, b) => b.start - a.start)) rest = rest.slice(0, c.start - lineEnd) + rest.slice(c.end - lineEnd);
+  if (rest.trim() !== '') return null;
+  const eol = file.source.eol;
+  const blankAbove = start >= 2 * eol.length && text.slice(start - 2 * eol.length, start) === eol + eol;
+  return { file: file.source, edits: [{ start: blankAbove ? start - eol.length : start, end: lineEnd, text: '' }] };
+}
