@@ -221,6 +221,36 @@ describe('rules', () => {
     expect(lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=systemd"], "dns-opts": ["ndots:2"], "proxies": {"no-proxy": "localhost"}, "debug": true}' }, '1.34')).toEqual([]);
   });
 
+  it('an object dockerd does not read: its keys are checked as top-level keys, then it is dropped; a near-miss name is renamed', () => {
+    const json = [
+      '{',
+      '  "log-opt": {"max-size": "10m", "max-file": "3"},',
+      '  "log": {"log-driver": "json-file", "debug": true, "bar": 1},',
+      '  "proxy": {"http-proxy": "http://p:3128"},',
+      '  "runtime": {},',
+      '  "runtimes": {"crun": {"path": "/usr/bin/crun"}},',
+      '  "foo": {},',
+      '  "opts": {"live-restore": true},',
+      '  "labels": ["a=b"]',
+      '}',
+      '',
+    ].join('\n');
+    const f = lintRoot(root({ ...NODE, 'etc/docker/daemon.json': json }), { kubernetes: parseVersion('1.34')! }).findings.filter((x) => x.rule === 'unknown-key');
+    expect(f.flatMap(show)).toEqual([
+      `etc/docker/daemon.json:2:3-2:12 error unknown-key [unsafe] "log-opt" in daemon.json is not an object dockerd reads: it checks the keys inside as top-level keys and refuses "max-size" and "max-file", so it does not start ("the following directives don't match any configuration option: max-file, max-size"); "log-opt" is the name of dockerd's --log-opt flag, and the key is "log-opts"`,
+      '  related etc/docker/daemon.json:2:15-2:25 dockerd refuses "max-size"',
+      '  related etc/docker/daemon.json:2:34-2:44 dockerd refuses "max-file"',
+      `etc/docker/daemon.json:3:3-3:8 error unknown-key [-] "log" in daemon.json has no effect: dockerd reads the objects of "builder", "default-network-opts", "default-ulimits", "features", "log-opts", "nri-opts", "proxies" and "runtimes" only: it checks the keys inside any other as top-level keys, then ignores the object, so "log-driver" and "debug" in it are not applied; move them to the top level`,
+      // "bar" inside "log": refused as a top-level key, on its own. "live-restore" inside "opts" applies (an on/off flag of the config).
+      `etc/docker/daemon.json:3:53-3:58 error unknown-key [-] unknown key "bar" in daemon.json; did you mean "bip"? dockerd does not start ("the following directives don't match any configuration option: bar")`,
+      `etc/docker/daemon.json:4:3-4:10 error unknown-key [unsafe] "proxy" in daemon.json has no effect: dockerd does not read this object (it checks the keys inside as top-level keys, then ignores it), so "http-proxy" in it is not applied; did you mean "proxies"?`,
+      `etc/docker/daemon.json:5:3-5:12 error unknown-key [-] "runtime" in daemon.json has no effect: dockerd does not read this object (it checks the keys inside as top-level keys, then ignores it); did you mean "runtimes"? It is empty: remove it`,
+      `etc/docker/daemon.json:7:3-7:8 warning unknown-key [-] "foo" in daemon.json is not a key of dockerd, which ignores this empty object; remove it`,
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"log-opt"', '"log-opts"') });
+    expect(fixed(f[3]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"proxy"', '"proxies"') });
+  });
+
   it('native.cgroupdriver other than systemd/cgroupfs, and an exec-opt that is not opt=value, stop dockerd', () => {
     const f = lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=system", "isolation"]}' }, '1.34').filter((x) => x.rule === 'invalid-value');
     expect(f.map((x) => `${pos(x)} ${x.message}`)).toEqual([

@@ -16,6 +16,9 @@
  *    iptables, no bridge, no ip_forward: it changes nothing on the host, which the sysctl oracle of
  *    test/rules-kernel.test.ts relies on) reports the same cgroup driver and labels with
  *    `"exec-opt"`/`"label"` as with none, and the set ones with `"exec-opts"`/`"labels"`.
+ * 4. An object dockerd neither keeps whole nor decodes is flattened for the check, then dropped: a
+ *    running dockerd with `"foo": {"labels": …, "debug": true, "live-restore": true}` has no label and
+ *    no debug, but live restore (an on/off flag of its config; data DOCKERD_CONFIG_BOOL_FLAGS).
  *
  * Outside CI the suite is skipped (with a message) when dockerd is not installed; under CI a
  * missing dockerd fails it (.ci/run installs docker.io).
@@ -68,16 +71,19 @@ function crilint(json: string): { errors: string[]; warnings: string[]; ignored:
   mkdirSync(join(root, 'etc/docker'), { recursive: true });
   writeFileSync(join(root, 'etc/docker/daemon.json'), json);
   const found = lintRoot(root, { kubernetes: parseVersion('1.34')! }).findings.filter((f) => f.rule === 'unknown-key');
-  const key = (f: (typeof found)[number]) => JSON.parse(json.slice(f.range!.start.offset, f.range!.end.offset)) as string;
+  const key = (f: { range?: (typeof found)[number]['range'] }) => JSON.parse(json.slice(f.range!.start.offset, f.range!.end.offset)) as string;
   const ignored = found.filter((f) => f.message.includes('" in daemon.json has no effect'));
   const refusals = found.filter((f) => !ignored.includes(f));
-  return { errors: refusals.filter((f) => f.severity === 'error').map(key).sort(), warnings: refusals.filter((f) => f.severity === 'warning').map(key).sort(), ignored: ignored.map(key).sort() };
+  // A misnamed object ("log-opt": {…}) is one finding on its name, with the keys dockerd refuses in it as related locations.
+  const refusedKeys = (f: (typeof found)[number]) => (f.related.length && f.related.every((r) => r.message.startsWith('dockerd refuses')) ? f.related.map((r) => key({ range: r.range! })) : [key(f)]);
+  return { errors: refusals.filter((f) => f.severity === 'error').flatMap(refusedKeys).sort(), warnings: refusals.filter((f) => f.severity === 'warning').map(key).sort(), ignored: ignored.map(key).sort() };
 }
 
 const CASES: Record<string, string> = {
   'misspelt and miscased keys, a shorthand, a flag name that is not the key': '{"storage-drivers": "overlay2", "Debug": true, "H": ["fd://"], "exec-opt": ["native.cgroupdriver=systemd"]}',
   'objects flattened one level (proxies, an unknown object) and flat ones (log-opts) left whole': '{"proxies": {"htps-proxy": "http://p:3128", "no-proxy": "localhost"}, "foo": {"debug": true}, "log-opts": {"max-size": "10m", "anything": "x"}}',
   'keys later releases removed, and ones only later releases read': '{"graph": "/var/lib/docker", "cluster-store": "consul://c:8500", "bip6": "fd00::1/64", "log-format": "json"}',
+  'objects dockerd does not read: a flag name for log-opts, a near miss of runtimes, an unknown object, an empty one': '{"log-opt": {"max-size": "10m"}, "runtime": {"nvidia": {"path": "/usr/bin/nvidia-container-runtime"}}, "log": {"log-driver": "json-file", "debug": true}, "foo": {}}',
   'a kubeadm-style daemon.json': '{"exec-opts": ["native.cgroupdriver=systemd"], "log-driver": "json-file", "log-opts": {"max-size": "100m"}, "storage-driver": "overlay2", "live-restore": true, "default-address-pools": [{"base": "172.80.0.0/16", "size": 24}]}',
 };
 
@@ -111,8 +117,11 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
       // exec-opt: accepted (it is a flag name), and not read (the next test shows it on a running dockerd).
       [{ errors: ['Debug', 'H', 'storage-drivers'], warnings: [], ignored: ['exec-opt'] }, ['Debug', 'H', 'storage-drivers']],
       // no-proxy: 23.0 made it a key (under proxies), so 20.10 refuses it and crilint does not report it.
-      [{ errors: ['htps-proxy'], warnings: [], ignored: [] }, ['htps-proxy', 'no-proxy']],
+      // "debug" inside "foo": accepted, and dropped (debug is an option of dockerd's, not of its config; the running dockerd below shows it).
+      [{ errors: ['htps-proxy'], warnings: [], ignored: ['foo'] }, ['htps-proxy', 'no-proxy']],
       [{ errors: [], warnings: ['cluster-store', 'graph'], ignored: [] }, ['bip6', 'log-format']],
+      // "log" is accepted (its keys are flag names) and dropped; the running dockerd below shows it.
+      [{ errors: ['max-size', 'nvidia'], warnings: ['foo'], ignored: ['log'] }, ['max-size', 'nvidia']],
       [{ errors: [], warnings: [], ignored: [] }, []],
     ]);
   });
@@ -155,13 +164,24 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     expect([keys.CgroupDriver, keys.Labels]).toEqual([other, ['crilint=read']]);
     expect(crilint(`{"exec-opt": ["native.cgroupdriver=${other}"], "label": ["crilint=ignored"]}`).ignored).toEqual(['exec-opt', 'label']);
   }, 120_000);
+
+  it('a running dockerd: the keys inside an object it does not read are dropped, except an on/off flag of the config', async () => {
+    const json = '{"foo": {"labels": ["crilint=dropped"], "debug": true, "live-restore": true}}';
+    const base = await running('{}');
+    const nested = await running(json);
+    expect([base.Labels, base.Debug, base.LiveRestoreEnabled]).toEqual([[], false, false]);
+    expect([nested.Labels, nested.Debug, nested.LiveRestoreEnabled]).toEqual([[], false, true]);
+    expect(crilint(json)).toEqual({ errors: [], warnings: [], ignored: ['foo'] });
+    const f = lintRoot(join(tmp, String(n - 1)), { kubernetes: parseVersion('1.34')! }).findings;
+    expect(f.map((x) => x.message.slice(x.message.indexOf(', so ')))).toEqual([', so "labels" and "debug" in it are not applied; move them to the top level']);
+  }, 120_000);
 });
 
 /**
  * Start dockerd with this daemon.json (its data, exec root, socket and pid file under the test's
  * temporary folder, no iptables, no bridge), read GET /info from its socket, and stop it.
  */
-async function running(json: string): Promise<{ CgroupDriver: string; Labels: string[] | null }> {
+async function running(json: string): Promise<{ CgroupDriver: string; Labels: string[] | null; Debug: boolean; LiveRestoreEnabled: boolean }> {
   const dir = join(tmp, String(n++));
   mkdirSync(dir);
   writeFileSync(join(dir, 'daemon.json'), json);
@@ -181,7 +201,7 @@ async function running(json: string): Promise<{ CgroupDriver: string; Labels: st
         });
         req.on('error', () => done(null));
       });
-      if (info) return JSON.parse(info) as { CgroupDriver: string; Labels: string[] | null };
+      if (info) return JSON.parse(info) as { CgroupDriver: string; Labels: string[] | null; Debug: boolean; LiveRestoreEnabled: boolean };
       if (d.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -200,6 +200,43 @@ export const DOCKERD_FLAT_OPTIONS: Readonly<Record<string, { since?: string }>> 
 };
 
 /**
+ * The objects of daemon.json that dockerd decodes as a struct although it flattens them for the key
+ * check: `proxies` (Config.Proxies `json:"proxies"`, since 23.0), whose keys `http-proxy`, `https-proxy`
+ * and `no-proxy` are flag names. Every other object that is not a flat option is flattened for the
+ * check and then dropped by the decoder (no json tag takes it): its keys pass or fail the check as
+ * top-level keys, and a passing one has no effect, except an on/off flag of the config (DOCKERD_CONFIG_BOOL_FLAGS).
+ */
+export const DOCKERD_STRUCT_OBJECTS: Readonly<Record<string, { since?: string }>> = { proxies: { since: '23.0' } };
+
+/**
+ * The boolean flags of dockerd bound to a field of its Config (`flags.BoolVar(&conf.LiveRestoreEnabled,
+ * "live-restore", …)`). A key that names one is Set on the flag from the file's flattened keys
+ * (getConflictFreeConfiguration), and the flag config is merged into the decoded file
+ * (MergeDaemonConfigurations, mergo), so it applies even inside an object dockerd otherwise drops:
+ * `"foo": {"live-restore": true}` turns live restore on. Not so the booleans of dockerd's own options
+ * (`&o.Debug`, `&o.Validate`): they were copied into the config before the file is read, so
+ * `"foo": {"debug": true}` changes nothing. `tls` and `tlsverify` (also options, but read again through
+ * the keys the file sets) and cobra's `help` and `version` are in neither list: crilint claims nothing
+ * about them inside an object. Union over DOCKERD_KEY_RELEASES (a key counts only where
+ * dockerdReadsKey says the release has it).
+ */
+export const DOCKERD_CONFIG_BOOL_FLAGS: ReadonlySet<string> = new Set([
+  'allow-direct-routing', 'cri-containerd', 'experimental', 'icc', 'init', 'ip-forward', 'ip-forward-no-drop', 'ip-masq', 'ip6tables', 'iptables', 'ipv6',
+  'live-restore', 'no-new-privileges', 'raw-logs', 'restart', 'rootless', 'selinux-enabled', 'userland-proxy',
+]);
+/** Boolean keys whose effect from inside a dropped object crilint does not claim (see DOCKERD_CONFIG_BOOL_FLAGS). */
+export const DOCKERD_UNCLAIMED_BOOL_FLAGS: ReadonlySet<string> = new Set(['help', 'tls', 'tlsverify', 'version']);
+export const DOCKERD_OBJECTS: Sourced = {
+  source:
+    'moby/moby daemon/config/config.go (configValuesSet, getConflictFreeConfiguration: boolValue flags Set from the flattened keys; MergeDaemonConfigurations: mergo.Merge of the flag config into the file config), the json tags of Config (Proxies since 23.0), and the Bool* flag definitions of cmd/dockerd (daemon/command from 29.0; &conf.… or &o.…) at each commit of DOCKERD_KEY_RELEASES; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts: "labels" and "debug" inside an unknown object change nothing, "live-restore" inside it turns live restore on)',
+};
+
+/** The keys whose object dockerd `v` reads (kept whole, or decoded as a struct): what a misnamed object is compared with. */
+export function dockerdObjectKeys(v: string): string[] {
+  return [...Object.keys(DOCKERD_FLAT_OPTIONS).filter((k) => dockerdKeepsWhole(k, v) && dockerdReadsKey(k, v)), ...Object.keys(DOCKERD_STRUCT_OBJECTS).filter((k) => inRange(DOCKERD_STRUCT_OBJECTS[k]!, v))].sort();
+}
+
+/**
  * daemon.json keys that dockerd accepts but never reads. The unknown-key check (DOCKERD_KEY_CHECK)
  * passes every flag name, but the file is then decoded into dockerd's Config struct by its json
  * tags, and only a *boolean* flag named by a key is also set from the file. So a key that is the

@@ -6,7 +6,7 @@
  * 'opt=value'"). dockerd does not start either way.
  */
 import type { Finding } from '../core/types.js';
-import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, dockerdIgnoresKey, dockerdKeepsWhole, dockerdReadsKey } from '../data/docker.js';
+import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_STRUCT_OBJECTS, DOCKERD_UNCLAIMED_BOOL_FLAGS, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode } from '../model/tree.js';
 import { suggest } from './validate.js';
@@ -58,13 +58,18 @@ function unknownKeys(root: MapNode): Finding[] {
   const newest = releases[releases.length - 1]!;
   const byRelease = releases.map((v) => refusedBy(root, v));
   const out: Finding[] = [];
+  const covered = new Set<MapEntry>();
   for (const e of root.entries) {
-    if (e.value.kind === 'map' && !dockerdKeepsWhole(e.key, newest)) continue; // its keys are checked instead
+    if (e.value.kind === 'map' && !dockerdKeepsWhole(e.key, newest)) {
+      const f = droppedObject(root, e, e.value, newest, byRelease[byRelease.length - 1]!, covered);
+      if (f) out.push(f);
+      continue;
+    }
     const f = ignoredKey(root, e, releases, byRelease);
     if (f) out.push(f);
   }
   for (const e of byRelease[byRelease.length - 1]!) {
-    if (releases.some((v) => dockerdIgnoresKey(e.key, v))) continue; // reported above
+    if (covered.has(e) || releases.some((v) => dockerdIgnoresKey(e.key, v))) continue; // reported above
     const reads = releases.filter((_, i) => !byRelease[i]!.has(e));
     newestKeys ??= [...DOCKERD_KEYS_ALL, ...Object.keys(DOCKERD_KEYS_RANGED)].filter((k) => dockerdReadsKey(k, newest));
     const long = DOCKERD_SHORTHANDS[e.key];
@@ -128,4 +133,53 @@ function ignoredKey(root: MapNode, e: MapEntry, releases: string[], byRelease: S
     fix = { safety: 'unsafe', description: `rename "${e.key}" to "${entry.instead}" (the setting then applies)`, changes: [{ file, edits: [{ start: e.keyRange.start.offset, end: e.keyRange.end.offset, text: JSON.stringify(entry.instead) }] }] };
   }
   return { rule: 'unknown-key', severity: 'error', message: `"${e.key}" in daemon.json has no effect: ${flag}, and ${where}; ${use}`, file: e.value.file, range: e.keyRange, related: [], ...(fix ? { fix } : {}) };
+}
+
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+function keyList(keys: string[]): string {
+  const q = keys.map((k) => JSON.stringify(k));
+  return q.length > 1 ? `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}` : q[0]!;
+}
+
+/**
+ * An object in daemon.json that dockerd `newest` neither keeps whole (a flat option) nor decodes
+ * (data DOCKERD_STRUCT_OBJECTS): it checks the keys inside as top-level keys, then the decoder drops
+ * the object, so a key in it that passes has no effect unless it is an on/off flag of the config
+ * (DOCKERD_CONFIG_BOOL_FLAGS). When the object's
+ * name is a near miss of one dockerd reads (`log-opt` for `log-opts`: the name of the --log-opt flag;
+ * `runtime`), one finding on the name covers the keys dockerd refuses in it (`covered`), with the
+ * rename; otherwise each refused key is reported on its own and this says only what is not applied.
+ * An object under a key dockerd decodes as something else (`"labels": {…}`) is a type error, not this.
+ */
+function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: string, refusedNewest: Set<MapEntry>, covered: Set<MapEntry>): Finding | null {
+  if (Object.hasOwn(DOCKERD_STRUCT_OBJECTS, e.key) || (dockerdReadsKey(e.key, newest) && !dockerdIgnoresKey(e.key, newest))) return null;
+  const refused = value.entries.filter((c) => refusedNewest.has(c));
+  const dropped = value.entries.filter((c) => !refusedNewest.has(c) && !DOCKERD_CONFIG_BOOL_FLAGS.has(c.key) && !DOCKERD_UNCLAIMED_BOOL_FLAGS.has(c.key));
+  const objects = dockerdObjectKeys(newest);
+  const flagName = dockerdIgnoresKey(e.key, newest)?.instead;
+  // `"proxy": {"http-proxy": …}`: a key that belongs inside an object names it.
+  const inner = dropped.map((c) => dockerdIgnoresKey(c.key, newest)?.instead?.split('.')).find((p) => p?.length === 2 && objects.includes(p[0]!))?.[0];
+  const target = flagName && objects.includes(flagName) ? flagName : (suggest(e.key, objects) ?? inner);
+  const at = { file: e.value.file, range: e.keyRange };
+  const notApplied = dropped.length ? `, so ${keyList(dropped.map((c) => c.key))} in it ${dropped.length > 1 ? 'are' : 'is'} not applied` : '';
+  if (!target) {
+    const how = `dockerd reads the objects of ${keyList(objects)} only: it checks the keys inside any other as top-level keys`;
+    if (dropped.length) return { rule: 'unknown-key', severity: 'error', message: `"${e.key}" in daemon.json has no effect: ${how}, then ignores the object${notApplied}; move ${dropped.length > 1 ? 'them' : 'it'} to the top level`, ...at, related: [] };
+    if (value.entries.length === 0 && !dockerdReadsKey(e.key, newest)) return { rule: 'unknown-key', severity: 'warning', message: `"${e.key}" in daemon.json is not a key of dockerd, which ignores this empty object; remove it`, ...at, related: [] };
+    return null;
+  }
+  for (const c of refused) covered.add(c);
+  const why = flagName === target ? `"${e.key}" is the name of dockerd's --${e.key} flag, and the key is "${target}"` : `did you mean "${target}"?`;
+  const empty = value.entries.length === 0;
+  const taken = empty || get(root, target) !== undefined;
+  const use = empty ? `${why.endsWith('?') ? ' It' : '; it'} is empty: remove it` : taken ? `; "${target}" is also in this file: merge the keys into it and remove "${e.key}"` : '';
+  const how = 'it checks the keys inside as top-level keys';
+  const message = refused.length
+    ? `"${e.key}" in daemon.json is not an object dockerd reads: ${how} and refuses ${keyList(refused.map((c) => c.key))}, so it does not start ("${DIRECTIVES}: ${refused.map((c) => c.key).sort().join(', ')}"); ${why}${use}`
+    : `"${e.key}" in daemon.json has no effect: dockerd does not read this object (${how}, then ignores it)${notApplied}; ${why}${use}`;
+  const related = refused.map((c) => ({ file: c.value.file, range: c.keyRange, message: `dockerd refuses "${c.key}"` }));
+  const fix: Finding['fix'] = taken
+    ? undefined
+    : { safety: 'unsafe', description: `rename "${e.key}" to "${target}" (dockerd then reads the object)`, changes: [{ file: at.file, edits: [{ start: e.keyRange.start.offset, end: e.keyRange.end.offset, text: JSON.stringify(target) }] }] };
+  return { rule: 'unknown-key', severity: 'error', message, ...at, related, ...(fix ? { fix } : {}) };
 }
