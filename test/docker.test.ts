@@ -215,7 +215,13 @@ describe('rules', () => {
     expect(fixed(f[0]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"exec-opt"', '"exec-opts"') });
     // dockerd reads no cgroup driver from "exec-opt": the driver stays undecided.
     expect(all.filter((x) => x.rule === 'cgroup-driver-mismatch').map((x) => `${pos(x)} ${x.severity} ${x.message.slice(0, x.message.indexOf('):') + 1)}`)).toEqual([
-      "etc/docker/daemon.json:1:1-1:1 warning Docker's cgroup driver is not set (no native.cgroupdriver in exec-opts)",
+      `etc/docker/daemon.json:2:16-2:45 warning Docker's cgroup driver is not set ("native.cgroupdriver=systemd" is in "exec-opt", the name of the --exec-opt flag, which dockerd does not read as a key)`,
+    ]);
+    // The same inside an object dockerd drops, in full.
+    const nested = lintRoot(root({ ...NODE, 'etc/docker/daemon.json': '{\n  "runtime": {\n    "exec-opts": ["native.cgroupdriver=systemd"]\n  }\n}\n' }), { kubernetes: parseVersion('1.30')! }).findings;
+    expect(nested.filter((x) => x.rule === 'cgroup-driver-mismatch').flatMap(show)).toEqual([
+      `etc/docker/daemon.json:3:19-3:48 warning cgroup-driver-mismatch [-] Docker's cgroup driver is not set ("native.cgroupdriver=systemd" is in "exec-opts" inside "runtime", an object dockerd does not read): dockerd uses systemd on a cgroup v2 host booted with systemd and cgroupfs on cgroup v1, and the kubelet uses systemd (cgroupDriver: systemd) because the kubelet of Kubernetes 1.30 does not take the driver from the runtime (KubeletCgroupDriverFromCRI is on by default from 1.31); set "exec-opts": ["native.cgroupdriver=systemd"] in daemon.json so both sides are known to agree`,
+      '  related var/lib/kubelet/config.yaml:3:15-3:22 the kubelet\'s cgroupDriver: systemd',
     ]);
     // A boolean flag's name works as a key (debug), and so do the keys themselves.
     expect(lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=systemd"], "dns-opts": ["ndots:2"], "proxies": {"no-proxy": "localhost"}, "debug": true}' }, '1.34')).toEqual([]);

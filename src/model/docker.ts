@@ -12,7 +12,7 @@
  */
 import { posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
-import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, SYSTEMD_UNIT_DIRS, unitOfPath } from '../data/docker.js';
+import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_KEY_RELEASES, DOCKERD_STRUCT_OBJECTS, SYSTEMD_UNIT_DIRS, dockerdKeepsWhole, unitOfPath } from '../data/docker.js';
 import { syntaxFinding } from '../parse/common.js';
 import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -241,6 +241,30 @@ export function dockerCgroupDriver(model: DockerModel): DockerCgroupDriver {
     }
   }
   return { value: null, node: null, flag: null };
+}
+
+/**
+ * A native.cgroupdriver that daemon.json sets where dockerd does not read it (unknown-key says why):
+ * under the flag name `exec-opt` (data DOCKERD_IGNORED_KEYS), or as `exec-opts`/`exec-opt` inside an
+ * object the newest dockerd drops (neither kept whole nor decoded, DOCKERD_STRUCT_OBJECTS). The last
+ * one in the file; null when there is none.
+ */
+export function dockerUnreadCgroupDriver(model: DockerModel): { node: ScalarNode; key: string; inside: string | null } | null {
+  const root = model.daemonJson?.root;
+  if (!root) return null;
+  const newest = DOCKERD_KEY_RELEASES[DOCKERD_KEY_RELEASES.length - 1]!.version;
+  let found: { node: ScalarNode; key: string; inside: string | null } | null = null;
+  const scan = (m: MapNode, inside: string | null) => {
+    for (const e of m.entries) {
+      if ((e.key === 'exec-opt' || (inside !== null && e.key === 'exec-opts')) && e.value.kind === 'array') {
+        for (const it of e.value.items) if (it.kind === 'scalar' && typeof it.value === 'string' && /^\s*native\.cgroupdriver\s*=/i.test(it.value)) found = { node: it, key: e.key, inside };
+      } else if (inside === null && e.value.kind === 'map' && !dockerdKeepsWhole(e.key, newest) && !Object.hasOwn(DOCKERD_STRUCT_OBJECTS, e.key)) {
+        scan(e.value, e.key);
+      }
+    }
+  };
+  scan(root, null);
+  return found;
 }
 
 export interface CriDockerdEndpoint {

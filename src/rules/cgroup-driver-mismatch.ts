@@ -46,7 +46,7 @@ import { defineRule, type RuleContext } from '../engine/rule.js';
 import { FixBuildError, lines, makeFix, toml, tryFix, yaml } from '../fix/index.js';
 import { criView } from '../model/containerd.js';
 import { crioSettings } from '../model/crio.js';
-import { dockerCgroupDriver } from '../model/docker.js';
+import { dockerCgroupDriver, dockerUnreadCgroupDriver } from '../model/docker.js';
 import { kubeletSetting, type KubeletModel, type KubeletSetting } from '../model/kubelet.js';
 import { CRI_V2_IDS, droppedKey } from './shared/import-drops.js';
 import { checksContainerd, checksRuntime, containerdAcceptsVersion, criDockerdSocket, crioSocket, mergeMode } from './shared/endpoints.js';
@@ -286,11 +286,13 @@ function checkDocker(ctx: RuleContext): void {
   const at = d.node ? { file: d.node.file, range: d.node.range } : d.flag ? { file: d.flag.file, range: d.flag.range } : json ? { file: json.source, range: fileStart(json.source) } : null;
   if (d.value === null) {
     if (fromRuntime || !at) return; // the kubelet follows Docker, whatever the host makes it
+    const unread = dockerUnreadCgroupDriver(model);
+    const where = unread?.inside ? `"${unread.key}" inside "${unread.inside}", an object dockerd does not read` : `"${unread?.key}", the name of the --exec-opt flag, which dockerd does not read as a key`;
     ctx.report({
-      ...at,
+      ...(unread ? { file: unread.node.file, range: unread.node.range } : at),
       severity: 'warning',
       message:
-        `Docker's cgroup driver is not set (no native.cgroupdriver in exec-opts): dockerd uses systemd on a cgroup v2 host booted with systemd and cgroupfs on cgroup v1, and the kubelet uses ${kubeletDriver} (${kDesc}) because ` +
+        `Docker's cgroup driver is not set (${unread ? `${unread.node.raw} is in ${where}` : 'no native.cgroupdriver in exec-opts'}): dockerd uses systemd on a cgroup v2 host booted with systemd and cgroupfs on cgroup v1, and the kubelet uses ${kubeletDriver} (${kDesc}) because ` +
         `${notFromRuntime(gate, k8s, k, cd, 'cri-dockerd 0.3.17')}; set "exec-opts": ["native.cgroupdriver=${kubeletDriver}"] in daemon.json so both sides are known to agree`,
       related,
     });
