@@ -13,8 +13,8 @@
  *    later releases read; crilint's warnings (keys later releases removed) are accepted.
  * 3. The flag-name keys that the data says 20.10 accepts and ignores (DOCKERD_IGNORED_KEYS) are
  *    accepted; and a running dockerd (data and sockets under the test's temporary folder, no
- *    iptables, no bridge, no ip_forward: it changes nothing on the host, which the sysctl oracle of
- *    test/rules-kernel.test.ts relies on) reports the same cgroup driver and labels with
+ *    iptables, no bridge, no ip_forward: it changes nothing on the host, which tests running beside
+ *    it may read) reports the same cgroup driver and labels with
  *    `"exec-opt"`/`"label"` as with none, and the set ones with `"exec-opts"`/`"labels"`.
  * 4. An object dockerd neither keeps whole nor decodes is flattened for the check, then dropped: a
  *    running dockerd with `"foo": {"labels": …, "debug": true, "live-restore": true}` has no label and

@@ -164,6 +164,7 @@ describe('kernel value oracle (systemd-sysctl and procps in `unshare -n`)', () =
   });
 
   const KEYS = ['net.ipv4.ip_forward', 'net.ipv6.conf.default.forwarding'] as const;
+  const FORWARDING = ['net/ipv4/conf/all/forwarding', 'net/ipv4/conf/default/forwarding', 'net/ipv6/conf/all/forwarding', 'net/ipv6/conf/default/forwarding'];
   /** Files in name order below etc/sysctl.d (only per-namespace net.* keys). */
   const scenarios: Record<string, string[]> = {
     'equal re-assignment keeps its place': ['net.ipv4.ip_forward = 1', 'net.ipv4.conf.all.forwarding = 0', 'net.ipv4.ip_forward = 1'],
@@ -190,8 +191,11 @@ describe('kernel value oracle (systemd-sysctl and procps in `unshare -n`)', () =
       const all = join(root, 'all.conf');
       writeFileSync(all, files.join('\n') + '\n');
       const read = KEYS.map((k) => `cat /proc/sys/${k.replace(/\./g, '/')}`).join('; ');
+      // A new namespace copies IPv4 forwarding from the host's (net.core.devconf_inherit_init_net = 0):
+      // start from the kernel's defaults, which crilint assumes, whatever the host forwards.
+      const reset = FORWARDING.map((p) => `echo 0 > /proc/sys/${p}`).join('; ');
       const run = (cmd: string) => {
-        const r = spawnSync('unshare', ['-n', 'sh', '-c', `${cmd} >/dev/null 2>&1; ${read}`], { encoding: 'utf8' });
+        const r = spawnSync('unshare', ['-n', 'sh', '-c', `${reset}; ${cmd} >/dev/null 2>&1; ${read}`], { encoding: 'utf8' });
         expect(r.status, r.stderr).toBe(0);
         return r.stdout.trim().split('\n').map(Number);
       };
