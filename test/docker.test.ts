@@ -257,6 +257,19 @@ describe('rules', () => {
     expect(fixed(f[3]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"proxy"', '"proxies"') });
   });
 
+  it('a daemon.json value of a JSON type dockerd cannot decode stops it: at the value, or at the first bad item', () => {
+    const json = '{"labels": "a=b", "live-restore": "true", "mtu": 1e3, "dns": ["1.1.1.1", 8], "features": {"buildkit": "true"}, "runtimes": [], "debug": null, "shutdown-timeout": 15, "log-opts": {"max-size": "10m"}}';
+    const f = lint({ ...NODE, 'etc/docker/daemon.json': json }, '1.34').filter((x) => x.rule === 'invalid-value');
+    expect(f.flatMap(show)).toEqual([
+      'etc/docker/daemon.json:1:12-1:17 error invalid-value [-] "labels" in daemon.json is a string ("a=b"), but dockerd reads a list of strings: it does not start ("json: cannot unmarshal string into Go struct field …")',
+      'etc/docker/daemon.json:1:35-1:41 error invalid-value [-] "live-restore" in daemon.json is a string ("true"), but dockerd reads true or false: it does not start ("json: cannot unmarshal string into Go struct field …")',
+      'etc/docker/daemon.json:1:50-1:53 error invalid-value [-] "mtu" in daemon.json is a number (1e3), but dockerd reads a whole number: it does not start ("json: cannot unmarshal number 1e3 into Go struct field …")',
+      'etc/docker/daemon.json:1:74-1:75 error invalid-value [-] item 2 of "dns" in daemon.json is a number (8), but dockerd reads a string: it does not start ("json: cannot unmarshal number into Go struct field …")',
+      'etc/docker/daemon.json:1:103-1:109 error invalid-value [-] "buildkit" of "features" in daemon.json is a string ("true"), but dockerd reads true or false: it does not start ("json: cannot unmarshal string into Go struct field …")',
+      'etc/docker/daemon.json:1:124-1:126 error invalid-value [-] "runtimes" in daemon.json is a list ([…]), but dockerd reads an object: it does not start ("json: cannot unmarshal array into Go struct field …")',
+    ]);
+  });
+
   it('native.cgroupdriver other than systemd/cgroupfs, and an exec-opt that is not opt=value, stop dockerd', () => {
     const f = lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=system", "isolation"]}' }, '1.34').filter((x) => x.rule === 'invalid-value');
     expect(f.map((x) => `${pos(x)} ${x.message}`)).toEqual([

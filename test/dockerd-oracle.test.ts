@@ -19,6 +19,8 @@
  * 4. An object dockerd neither keeps whole nor decodes is flattened for the check, then dropped: a
  *    running dockerd with `"foo": {"labels": …, "debug": true, "live-restore": true}` has no label and
  *    no debug, but live restore (an on/off flag of its config; data DOCKERD_CONFIG_BOOL_FLAGS).
+ * 5. The JSON type of each value (data DOCKERD_VALUE_TYPES): a right value of every key decodes, a
+ *    wrong one stops dockerd with "json: cannot unmarshal …", and crilint reports it (invalid-value).
  *
  * Outside CI the suite is skipped (with a message) when dockerd is not installed; under CI a
  * missing dockerd fails it (.ci/run installs docker.io).
@@ -30,7 +32,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
+import { DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
 import { fixtureCases, lintRoot, ruleCatalog } from '../src/engine/docs.js';
 import { REPO } from './helpers/cli.js';
 
@@ -56,9 +58,29 @@ function refused(json: string): string[] {
   const out = `${r.stdout}${r.stderr}`;
   const m = /the following directives don't match any configuration option: (.*)/.exec(out);
   if (m) return m[1]!.split(', ').map((k) => k.trim()).sort();
+  // The keys passed; decoding them into the config failed (invalid-value), which dockerd does after this check.
+  if (/json: cannot unmarshal/.test(out)) return [];
   // Not an unknown key: the config got as far as validation, and stopped there.
   expect(out).toContain('invalid max concurrent downloads: -1');
   return [];
+}
+
+/** dockerd's decoding error for a daemon.json text (an object), or null when it decodes. */
+function decodeError(json: string): string | null {
+  const dir = join(tmp, String(n++));
+  mkdirSync(dir);
+  const body = json.trim().replace(/^\{/, '').replace(/\}$/, '').trim();
+  writeFileSync(join(dir, 'daemon.json'), `{${body ? `${body},\n` : ''}${STOP}}`);
+  const r = spawnSync('dockerd', ['--config-file', join(dir, 'daemon.json')], { encoding: 'utf8', timeout: 30_000 });
+  return /json: cannot unmarshal .*/.exec(`${r.stdout}${r.stderr}`)?.[0] ?? null;
+}
+
+/** A node root holding only this daemon.json. */
+function node(json: string): string {
+  const root = join(tmp, String(n++));
+  mkdirSync(join(root, 'etc/docker'), { recursive: true });
+  writeFileSync(join(root, 'etc/docker/daemon.json'), json);
+  return root;
 }
 
 /**
@@ -164,6 +186,22 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     expect([keys.CgroupDriver, keys.Labels]).toEqual([other, ['crilint=read']]);
     expect(crilint(`{"exec-opt": ["native.cgroupdriver=${other}"], "label": ["crilint=ignored"]}`).ignored).toEqual(['exec-opt', 'label']);
   }, 120_000);
+
+  it('decodes a value of each key of DOCKERD_VALUE_TYPES only as the data says: every wrong JSON type stops it, and crilint says so at the value', () => {
+    const GOOD = { bool: 'true', int: '1', string: '"10.0.0.1"', strings: '["10.0.0.1"]', 'object-of-strings': '{"a": "b"}', 'object-of-bools': '{"a": true}', object: '{}' };
+    const BAD = { bool: '"true"', int: '1.0', string: '1', strings: '"10.0.0.1"', 'object-of-strings': '{"a": 1}', 'object-of-bools': '{"a": "true"}', object: '[]' };
+    // max-concurrent-downloads is the oracle's own stop; keys that 20.10 refuses as unknown never get decoded.
+    const keys = Object.keys(DOCKERD_VALUE_TYPES).filter((k) => dockerdReadsKey(k, '20.10') && k !== 'max-concurrent-downloads');
+    expect(keys.length).toBeGreaterThan(60);
+    expect(decodeError(`{${keys.map((k) => `"${k}": ${GOOD[DOCKERD_VALUE_TYPES[k]!]}`).join(', ')}}`)).toBe(null);
+    const verdicts = keys.map((k) => {
+      const json = `{"${k}": ${BAD[DOCKERD_VALUE_TYPES[k]!]}}`;
+      const f = lintRoot(node(json), { kubernetes: parseVersion('1.34')! }).findings.filter((x) => x.rule === 'invalid-value');
+      return { key: k, dockerd: decodeError(json) !== null, crilint: f.map((x) => json.slice(x.range!.start.offset, x.range!.end.offset)) };
+    });
+    expect(verdicts.filter((v) => !v.dockerd || v.crilint.length !== 1)).toEqual([]);
+    expect(decodeError('{"mtu": 1e3}')).toContain('cannot unmarshal number 1e3 into Go struct field Config.mtu of type int');
+  });
 
   it('a running dockerd: the keys inside an object it does not read are dropped, except an on/off flag of the config', async () => {
     const json = '{"foo": {"labels": ["crilint=dropped"], "debug": true, "live-restore": true}}';

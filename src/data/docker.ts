@@ -281,6 +281,40 @@ export const DOCKERD_IGNORED: Sourced = {
     'moby/moby daemon/config/config.go getConflictFreeConfiguration (after findConfigurationConflicts only boolValue flags are Set from the file; then json decoding into Config) and the json tags of Config, CommonConfig and the structs they embed (daemon/config/*.go, registry ServiceOptions), against the flags of cmd/dockerd (daemon/command from 29.0), at each commit of DOCKERD_KEY_RELEASES; none of these keys is read through ValuesSet/IsValueSet; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts: exec-opt and label have no effect, exec-opts and labels do)',
 };
 
+/**
+ * The JSON value dockerd decodes each daemon.json key into (the Go type of its field in Config):
+ * `bool` (also `*bool`), `int` (a whole number: int, int64, *int), `string` (also net.IP, which
+ * decodes from text), `strings` (a list of strings: []string, []net.IP, []netip.Addr), and objects:
+ * `object-of-strings` (map[string]string), `object-of-bools` (map[string]bool), `object` (a map of
+ * structs, or of maps: only the object itself is checked). A value of another JSON type stops dockerd
+ * ("json: cannot unmarshal string into Go struct field … of type []string"); `null` is always fine.
+ * Keys with a decoder of their own (default-address-pools, default-shm-size, builder, nri-opts,
+ * proxies, log-format) are not listed, nor keys that are no flag name (dockerd refuses them first).
+ */
+export const DOCKERD_VALUE_TYPES: Readonly<Record<string, 'bool' | 'int' | 'string' | 'strings' | 'object-of-strings' | 'object-of-bools' | 'object'>> = {
+  'allow-direct-routing': 'bool', 'cri-containerd': 'bool', debug: 'bool', experimental: 'bool', icc: 'bool', init: 'bool', 'ip-forward': 'bool',
+  'ip-forward-no-drop': 'bool', 'ip-masq': 'bool', ip6tables: 'bool', iptables: 'bool', ipv6: 'bool', 'live-restore': 'bool', 'no-new-privileges': 'bool',
+  'raw-logs': 'bool', rootless: 'bool', 'selinux-enabled': 'bool', tls: 'bool', tlsverify: 'bool', 'userland-proxy': 'bool',
+  'cpu-rt-period': 'int', 'cpu-rt-runtime': 'int', 'max-concurrent-downloads': 'int', 'max-concurrent-uploads': 'int', 'max-download-attempts': 'int',
+  mtu: 'int', 'network-control-plane-mtu': 'int', 'network-diagnostic-port': 'int', 'oom-score-adjust': 'int', 'shutdown-timeout': 'int',
+  'api-cors-header': 'string', bip: 'string', bip6: 'string', bridge: 'string', 'bridge-accept-fwmark': 'string', 'cgroup-parent': 'string',
+  'cluster-advertise': 'string', 'cluster-store': 'string', containerd: 'string', 'containerd-namespace': 'string', 'data-root': 'string',
+  'default-cgroupns-mode': 'string', 'default-gateway': 'string', 'default-gateway-v6': 'string', 'default-ipc-mode': 'string', 'default-runtime': 'string',
+  'deprecated-key-path': 'string', 'exec-root': 'string', 'firewall-backend': 'string', 'fixed-cidr': 'string', 'fixed-cidr-v6': 'string', graph: 'string',
+  group: 'string', 'host-gateway-ip': 'string', 'init-path': 'string', ip: 'string', 'log-driver': 'string', 'log-level': 'string', 'metrics-addr': 'string',
+  'min-api-version': 'string', pidfile: 'string', 'seccomp-profile': 'string', 'storage-driver': 'string', 'swarm-default-advertise-addr': 'string',
+  tlscacert: 'string', tlscert: 'string', tlskey: 'string', 'userland-proxy-path': 'string', 'userns-remap': 'string',
+  'allow-nondistributable-artifacts': 'strings', 'authorization-plugins': 'strings', 'cdi-spec-dirs': 'strings', dns: 'strings', 'dns-opts': 'strings',
+  'dns-search': 'strings', 'exec-opts': 'strings', 'host-gateway-ips': 'strings', hosts: 'strings', 'insecure-registries': 'strings', labels: 'strings',
+  'node-generic-resources': 'strings', 'registry-mirrors': 'strings', 'storage-opts': 'strings',
+  'log-opts': 'object-of-strings', 'cluster-store-opts': 'object-of-strings', features: 'object-of-bools',
+  'default-network-opts': 'object', 'default-ulimits': 'object', runtimes: 'object',
+};
+export const DOCKERD_VALUE_TYPES_SOURCE: Sourced = {
+  source:
+    'moby/moby the json-tagged fields of Config and the structs it embeds (daemon/config/*.go, registry ServiceOptions), Linux files, at each commit of DOCKERD_KEY_RELEASES (the type of each key is the same JSON type in every release that has it); encoding/json Unmarshal; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts)',
+};
+
 /** The entry of DOCKERD_IGNORED_KEYS when dockerd `v` accepts `key` and ignores it, else null. */
 export function dockerdIgnoresKey(key: string, v: string): { instead: string | null; removed?: true } | null {
   const e = Object.hasOwn(DOCKERD_IGNORED_KEYS, key) ? DOCKERD_IGNORED_KEYS[key]! : null;

@@ -6,14 +6,14 @@
  * 'opt=value'"). dockerd does not start either way.
  */
 import type { Finding } from '../core/types.js';
-import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_STRUCT_OBJECTS, DOCKERD_UNCLAIMED_BOOL_FLAGS, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
+import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_STRUCT_OBJECTS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
-import { get, type MapEntry, type MapNode } from '../model/tree.js';
+import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
 
 export function dockerProblems(model: DockerModel): Finding[] {
   const out: Finding[] = [];
-  if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root));
+  if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root), ...valueTypes(model.daemonJson.root));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
     for (const it of opts.items) {
@@ -182,4 +182,65 @@ function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: strin
     ? undefined
     : { safety: 'unsafe', description: `rename "${e.key}" to "${target}" (dockerd then reads the object)`, changes: [{ file: at.file, edits: [{ start: e.keyRange.start.offset, end: e.keyRange.end.offset, text: JSON.stringify(target) }] }] };
   return { rule: 'unknown-key', severity: 'error', message, ...at, related, ...(fix ? { fix } : {}) };
+}
+
+type JsonKind = 'null' | 'bool' | 'number' | 'string' | 'array' | 'object';
+function kindOf(n: VNode): JsonKind {
+  if (n.kind === 'map') return 'object';
+  if (n.kind === 'array') return 'array';
+  return n.value === null ? 'null' : typeof n.value === 'boolean' ? 'bool' : typeof n.value === 'number' ? 'number' : 'string';
+}
+const SAID: Record<JsonKind, string> = { null: 'null', bool: 'true or false', number: 'a number', string: 'a string', array: 'a list', object: 'an object' };
+
+/**
+ * daemon.json values of a JSON type that dockerd cannot decode into the key's field (data
+ * DOCKERD_VALUE_TYPES): `"mtu": "1500"`, `"labels": "a=b"`, `"log-opts": {"max-file": 3}`. dockerd
+ * does not start. A list or an object is checked item by item, at the first bad one.
+ */
+function valueTypes(root: MapNode): Finding[] {
+  const out: Finding[] = [];
+  for (const e of root.entries) {
+    const want = Object.hasOwn(DOCKERD_VALUE_TYPES, e.key) ? DOCKERD_VALUE_TYPES[e.key]! : null;
+    if (!want) continue;
+    const bad = badValue(e.value, want);
+    if (!bad) continue;
+    const k = kindOf(bad.node);
+    const what = bad.node === e.value ? `"${e.key}" in daemon.json is ${k === 'null' ? 'null' : `${SAID[k]} (${bad.node.kind === 'scalar' ? bad.node.raw : k === 'array' ? '[…]' : '{…}'})`}` : `${bad.where} of "${e.key}" in daemon.json is ${SAID[k]} (${bad.node.kind === 'scalar' ? bad.node.raw : k === 'array' ? '[…]' : '{…}'})`;
+    // encoding/json names the number only when it is no whole number for an integer field.
+    const go = k === 'number' && bad.expected === EXPECTED.int && bad.node.kind === 'scalar' ? `number ${bad.node.raw}` : k;
+    out.push({ rule: 'invalid-value', severity: 'error', message: `${what}, but dockerd reads ${bad.expected}: it does not start ("json: cannot unmarshal ${go} into Go struct field …")`, file: bad.node.file, range: bad.node.range, related: [] });
+  }
+  return out;
+}
+
+const EXPECTED = { bool: 'true or false', int: 'a whole number', string: 'a string', strings: 'a list of strings', 'object-of-strings': 'an object of strings', 'object-of-bools': 'an object of true/false values', object: 'an object' } as const;
+
+/** The first part of `n` that does not decode as `want`, with what was expected there; null when it decodes. */
+function badValue(n: VNode, want: keyof typeof EXPECTED): { node: VNode; expected: string; where?: string } | null {
+  const k = kindOf(n);
+  if (k === 'null') return null;
+  const whole = { node: n, expected: EXPECTED[want] };
+  switch (want) {
+    case 'bool':
+      return k === 'bool' ? null : whole;
+    case 'int':
+      // As Go's strconv.ParseInt reads the literal: 1e3 and 1.0 are no whole numbers.
+      return k === 'number' && /^-?(?:0|[1-9]\d*)$/.test((n as { raw: string }).raw) ? null : whole;
+    case 'string':
+      return k === 'string' ? null : whole;
+    case 'strings': {
+      if (n.kind !== 'array') return whole;
+      const i = n.items.findIndex((it) => kindOf(it) !== 'string' && kindOf(it) !== 'null');
+      return i < 0 ? null : { node: n.items[i]!, expected: 'a string', where: `item ${i + 1}` };
+    }
+    case 'object-of-strings':
+    case 'object-of-bools': {
+      if (n.kind !== 'map') return whole;
+      const item = want === 'object-of-strings' ? 'string' : 'bool';
+      const e = n.entries.find((x) => kindOf(x.value) !== item && kindOf(x.value) !== 'null');
+      return e ? { node: e.value, expected: item === 'string' ? 'a string' : 'true or false', where: `"${e.key}"` } : null;
+    }
+    case 'object':
+      return k === 'object' ? null : whole;
+  }
 }
