@@ -53,6 +53,7 @@ describe('usage', () => {
         '  --kubernetes      Target Kubernetes X.Y (default: newest known)                           [string]',
         '  --containerd      Target containerd X.Y (default: from config version)                    [string]',
         '  --runtime         Node runtime (default: detected)      [choices: "containerd", "cri-o", "docker"]',
+        '  --docker          Target Docker Engine X.Y (default: any release 20.10-29.5)              [string]',
         '  --format          Output format [choices: "stylish", "json", "sarif", "github"] [default: stylish]',
         '  --max-warnings    Exit 1 when there are more than N warnings                              [number]',
         '  --quiet           Report errors only                                    [boolean] [default: false]',
@@ -90,8 +91,15 @@ describe('usage', () => {
     [['lint', '--runtime', 'podman', NODE], 'crilint: Invalid values:\n  Argument: runtime, Given: "podman", Choices: "containerd", "cri-o", "docker" (see crilint --help)\n'],
     [['lint', '--max-warnings', '1.5', NODE], 'crilint: --max-warnings takes a whole number >= 0\n'],
     [['lint', '--kubernetes', 'latest', NODE], 'crilint: --kubernetes latest: expected a version such as 1.34 or 1.34.2\n'],
+    [['lint', '--docker', 'moby', NODE], 'crilint: --docker moby: expected a version such as 27.1 or 27.1.2\n'],
   ])('a usage error exits 2 with one line and no stack: %j', (args, stderr) => {
     expect(crilint(args)).toEqual({ stdout: '', stderr, code: 2 });
+  });
+
+  it('--docker is in the JSON target, and crilint.config.yaml target.docker gives it too', () => {
+    const json = (args: string[], cwd?: string) => JSON.parse(crilint(['lint', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json', ...args], cwd ? { cwd } : {}).stdout).target;
+    expect(json(['--docker', '27.1'])).toEqual({ kubernetes: '1.34', containerd: '2.1', assumed: [], docker: '27.1' });
+    expect(json([])).toEqual({ kubernetes: '1.34', containerd: '2.1', assumed: [] });
   });
 
   it('accepts --no-color and --debug', () => {

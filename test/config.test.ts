@@ -81,10 +81,12 @@ describe('crilint.config.yaml: contents', () => {
     expect(problems(() => cfg('rules:\n  unknown-key: [off\n'))).toEqual(['crilint.config.yaml:3:1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']);
     expect(problems(() => cfg('rules: {}\n---\nrules: {}\n'))).toEqual(['crilint.config.yaml:2:1: expected one YAML document, found several']);
     expect(problems(() => cfg('- rules\n'))).toEqual(['crilint.config.yaml:1:1: expected a mapping with the keys rules, target, profiles, nodes, ignore']);
-    expect(problems(() => cfg('target:\n  kubernets: "1.34"\n'))).toEqual(['crilint.config.yaml:2:3: unknown key "kubernets" (did you mean "kubernetes"?); expected kubernetes, containerd, runtime']);
+    expect(problems(() => cfg('target:\n  kubernets: "1.34"\n'))).toEqual(['crilint.config.yaml:2:3: unknown key "kubernets" (did you mean "kubernetes"?); expected kubernetes, containerd, docker, runtime']);
     expect(problems(() => cfg('target: {kubernetes: 1.34}\n'))).toEqual(['crilint.config.yaml:1:22: target.kubernetes: write the version as a string: "1.34"']);
     expect(cfg('target: {runtime: cri-o}\n').target).toEqual({ runtime: 'crio' });
     expect(cfg('target: {runtime: docker}\n').target).toEqual({ runtime: 'cri-dockerd' });
+    expect(cfg('target: {docker: "27.1"}\n').target).toEqual({ docker: { major: 27, minor: 1 } });
+    expect(problems(() => cfg('target: {docker: 27.1}\n'))[0]).toMatch(/^crilint\.config\.yaml:1:18: target\.docker: /);
     expect(problems(() => cfg('target: {runtime: podman}\n'))).toEqual(['crilint.config.yaml:1:19: target.runtime: expected one of "containerd", "cri-o", "docker"']);
   });
 

@@ -257,6 +257,37 @@ describe('rules', () => {
     expect(fixed(f[3]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"proxy"', '"proxies"') });
   });
 
+  it('--docker: the keys of that release decide (of its minor line, else the two read around it), with a note outside the releases known', () => {
+    const json = '{\n  "bip6": "fd00::1/64",\n  "graph": "/var/lib/docker",\n  "exec-opt": ["native.cgroupdriver=systemd"],\n  "deprecated-key-path": "/etc/docker/key.json"\n}\n';
+    const at = (docker?: string) => {
+      const r = lintRoot(root({ ...NODE, 'etc/docker/daemon.json': json }), { kubernetes: parseVersion('1.34')!, ...(docker ? { docker: parseVersion(docker)! } : {}) });
+      return { findings: r.findings.filter((x) => x.rule === 'unknown-key').map((x) => `${pos(x)} ${x.severity} ${x.message}`), notes: r.target.notes, docker: r.target.docker };
+    };
+    // Any release: bip6 is read by the newest ones, graph and deprecated-key-path only by older ones.
+    expect(at().findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:3:3-3:10 warning', 'etc/docker/daemon.json:4:3-4:13 error', 'etc/docker/daemon.json:5:3-5:24 warning']);
+    // 24.0.7 is checked as 24.0, the release of its minor line.
+    expect(at('24.0.7')).toEqual({
+      findings: [
+        `etc/docker/daemon.json:2:3-2:9 error unknown key "bip6" in daemon.json; it is a key of dockerd 28.0 and later; did you mean "bip"? dockerd 24.0 does not start ("the following directives don't match any configuration option: bip6")`,
+        `etc/docker/daemon.json:3:3-3:10 error unknown key "graph" in daemon.json; dockerd 24.0 removed it; did you mean "data-root"? dockerd 24.0 does not start ("the following directives don't match any configuration option: graph")`,
+        `etc/docker/daemon.json:4:3-4:13 error "exec-opt" in daemon.json has no effect: it is the name of dockerd's --exec-opt flag, and dockerd 24.0 accepts a flag's name as a key but reads it only for an on/off flag; the key is "exec-opts"`,
+        `etc/docker/daemon.json:5:3-5:24 error "deprecated-key-path" in daemon.json has no effect on dockerd 24.0, which dropped the setting but still accepts the key; remove it`,
+      ],
+      notes: [],
+      docker: { major: 24, minor: 0, patch: 7 },
+    });
+    // 28.2 lies between the releases read (28.0, 28.5): a key is refused when both refuse it.
+    expect(at('28.2').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:3:3-3:10 error', 'etc/docker/daemon.json:4:3-4:13 error', 'etc/docker/daemon.json:5:3-5:24 error']);
+    // 27.3, between 27.1 and 28.0, which added bip6: not reported (the lines between were not read).
+    expect(at('27.3').findings.some((l) => l.includes('"bip6"'))).toBe(false);
+    expect(at('28.2').findings[0]).toContain('dockerd 28.2 does not start');
+    // 23.0 still reads graph and the trust key, and not bip6.
+    expect(at('23.0').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:2:3-2:9 error', 'etc/docker/daemon.json:4:3-4:13 error']);
+    expect(at('19.03').notes).toEqual(['dockerd 19.3 is older than the releases crilint knows (20.10–29.5): daemon.json is checked as for 20.10']);
+    expect(at('30.1').notes).toEqual(['dockerd 30.1 is newer than the releases crilint knows (20.10–29.5): daemon.json is checked as for 29.5']);
+    expect(at('29.5.2').notes).toEqual([]);
+  });
+
   it('a daemon.json value of a JSON type dockerd cannot decode stops it: at the value, or at the first bad item', () => {
     const json = '{"labels": "a=b", "live-restore": "true", "mtu": 1e3, "dns": ["1.1.1.1", 8], "features": {"buildkit": "true"}, "runtimes": [], "debug": null, "shutdown-timeout": 15, "log-opts": {"max-size": "10m"}}';
     const f = lint({ ...NODE, 'etc/docker/daemon.json': json }, '1.34').filter((x) => x.rule === 'invalid-value');

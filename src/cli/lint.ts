@@ -16,7 +16,7 @@ import type { Finding } from '../core/types.js';
 import type { Version } from '../core/version.js';
 import { fmtVersion } from '../core/version.js';
 import { discover, type NodeSetSpec } from '../discover/index.js';
-import { parseTargetVersion } from '../engine/target.js';
+import { parseTargetVersion, type GivenTarget } from '../engine/target.js';
 import type { Rule, Target } from '../engine/rule.js';
 import { lintSpec } from '../engine/pipeline.js';
 import { runFixes } from '../engine/fix-run.js';
@@ -43,6 +43,8 @@ export interface LintArgs {
   containerd?: Version;
   /** `--runtime`: the node's CRI runtime (default: detected from the files present). */
   runtime?: CriRuntime;
+  /** `--docker`: the dockerd release daemon.json is checked against (default: every release crilint knows). */
+  docker?: Version;
   format: Format;
   maxWarnings?: number;
   quiet: boolean;
@@ -109,7 +111,7 @@ export interface NodeOutcome {
 
 /** What lintNode() needs besides the spec; `settings` is plain data (a fleet worker gets it as is). */
 export interface NodeSettings {
-  given: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime };
+  given: GivenTarget;
   profiles?: string[];
   format: Format;
   fleet: boolean;
@@ -228,7 +230,7 @@ export async function lint(args: LintArgs, sink?: LintSink): Promise<LintOutcome
   for (const s of d.skipped) line(`crilint: ${s.path}: skipped: ${s.reason}`);
 
   const settings: NodeSettings = {
-    given: { kubernetes: args.kubernetes, containerd: args.containerd, ...(args.runtime ? { runtime: args.runtime } : {}) },
+    given: { kubernetes: args.kubernetes, containerd: args.containerd, ...(args.runtime ? { runtime: args.runtime } : {}), ...(args.docker ? { docker: args.docker } : {}) },
     profiles: args.profiles,
     format: args.format,
     fleet: d.fleet,
@@ -420,6 +422,7 @@ export function lintCommand(status: { code: number }) {
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
         .option('runtime', { choices: Object.keys(RUNTIME_NAMES), requiresArg: true, describe: 'Node runtime (default: detected)' })
+        .option('docker', { type: 'string', requiresArg: true, describe: 'Target Docker Engine X.Y (default: any release 20.10-29.5)' })
         .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, defaultDescription: 'stylish', describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
@@ -452,6 +455,7 @@ export function lintCommand(status: { code: number }) {
           kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
           containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
           ...(a.runtime !== undefined ? { runtime: RUNTIME_NAMES[String(a.runtime)] } : {}),
+          ...(a.docker !== undefined ? { docker: parseTargetVersion('docker', String(a.docker)) } : {}),
           format: a.format as Format,
           maxWarnings: mw,
           quiet: Boolean(a.quiet),

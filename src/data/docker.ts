@@ -315,6 +315,26 @@ export const DOCKERD_VALUE_TYPES_SOURCE: Sourced = {
     'moby/moby the json-tagged fields of Config and the structs it embeds (daemon/config/*.go, registry ServiceOptions), Linux files, at each commit of DOCKERD_KEY_RELEASES (the type of each key is the same JSON type in every release that has it); encoding/json Unmarshal; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts)',
 };
 
+/**
+ * The releases of DOCKERD_KEY_RELEASES whose daemon.json keys stand for dockerd `v` (`--docker`):
+ * the one of its minor line (its patch releases are taken to have the same keys), else the two read
+ * releases around it (27.3: 27.1 and 28.0; a key is refused only when both refuse it, since the
+ * minor lines between were not read), else, outside 20.10–29.5, the nearest end with a note.
+ * `label` is the version as given, for messages.
+ */
+export function clampDocker(v: Version): { releases: string[]; label: string; note: string | null } {
+  const all = DOCKERD_KEY_RELEASES.map((r) => r.version);
+  const minor = { major: v.major, minor: v.minor };
+  const label = `${v.major}.${v.minor}`;
+  const newest = all[all.length - 1]!;
+  if (cmpVersion(minor, ver(all[0]!)) < 0) return { releases: [all[0]!], label, note: `dockerd ${label} is older than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${all[0]}` };
+  if (cmpVersion(minor, ver(newest)) > 0) return { releases: [newest], label, note: `dockerd ${label} is newer than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${newest}` };
+  const exact = all.find((r) => cmpVersion(ver(r), minor) === 0);
+  if (exact) return { releases: [exact], label, note: null };
+  const above = all.findIndex((r) => cmpVersion(ver(r), minor) > 0);
+  return { releases: [all[above - 1]!, all[above]!], label, note: null };
+}
+
 /** The entry of DOCKERD_IGNORED_KEYS when dockerd `v` accepts `key` and ignores it, else null. */
 export function dockerdIgnoresKey(key: string, v: string): { instead: string | null; removed?: true } | null {
   const e = Object.hasOwn(DOCKERD_IGNORED_KEYS, key) ? DOCKERD_IGNORED_KEYS[key]! : null;

@@ -2,7 +2,7 @@
  * crilint's own configuration file, `crilint.config.yaml` (or `.crilint.yaml`):
  *
  *   rules: { cgroup-driver-mismatch: error, sandbox-image-mismatch: off }   # severity or off
- *   target: { kubernetes: "1.34", containerd: "2.1", runtime: cri-o }        # flags win
+ *   target: { kubernetes: "1.34", containerd: "2.1", runtime: cri-o, docker: "27.1" }   # flags win
  *   profiles: [cis]                                                          # opt-in rule sets
  *   nodes: [{ name: pool-a, root: nodes/pool-a }]                            # explicit node sets
  *   ignore: ["**\/*.bak", legacy/]                                           # findings not reported
@@ -19,6 +19,7 @@
  * ConfigError (a UsageError: exit 2) with one `file:line:col: message` line per problem.
  */
 import type { CriRuntime } from '../data/kubernetes.js';
+import type { GivenTarget } from './target.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/errors.js';
@@ -52,7 +53,7 @@ export interface CrilintConfig {
   /** Directory relative paths are resolved against. */
   dir: string;
   rules: Record<string, RuleSetting>;
-  target: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime };
+  target: GivenTarget;
   profiles: string[];
   nodes: NodeDecl[];
   /** Patterns as written. */
@@ -168,7 +169,7 @@ export function parseConfig(src: SourceFile, knownRules: readonly string[]): Cri
     }
   }
 
-  for (const which of ['kubernetes', 'containerd'] as const) {
+  for (const which of ['kubernetes', 'containerd', 'docker'] as const) {
     const v = getPath(root, ['target', which]);
     if (v?.kind === 'scalar' && typeof v.value === 'string') {
       const parsed = parseVersion(v.value);

@@ -16,6 +16,7 @@ import { discover } from '../discover/index.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta, Target } from './rule.js';
+import type { GivenTarget } from './target.js';
 import { SYNTAX, UNUSED_SUPPRESSION } from './suppress.js';
 
 /** Sections every page has, in this order (others may follow them). */
@@ -62,7 +63,7 @@ export interface Example {
   /** Line of the example's first block. */
   line: number;
   files: ExampleFile[];
-  target: { kubernetes?: Version; containerd?: Version };
+  target: { kubernetes?: Version; containerd?: Version; docker?: Version };
   /** Expected findings, normalised to `path:line:col rule message` (or `- rule message` for node-level ones). */
   expect: string[];
 }
@@ -222,8 +223,8 @@ function examplesOf(s: Section, problem: (line: number, msg: string) => void): E
       }
       const target: Example['target'] = {};
       for (const [k, v] of Object.entries(b.attrs)) {
-        if (k !== 'kubernetes' && k !== 'containerd') {
-          problem(b.line, `unknown expect attribute "${k}" (expected kubernetes=X.Y, containerd=X.Y)`);
+        if (k !== 'kubernetes' && k !== 'containerd' && k !== 'docker') {
+          problem(b.line, `unknown expect attribute "${k}" (expected kubernetes=X.Y, containerd=X.Y, docker=X.Y)`);
           continue;
         }
         const ver = parseVersion(v);
@@ -284,7 +285,7 @@ export interface LintRootResult {
  * Lint one node root as `crilint lint --root DIR` does, with every rule at its default severity
  * and the suppression stage: the pipeline examples and fixtures are checked with.
  */
-export function lintRoot(root: string, given: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime } = {}, profiles: readonly string[] = []): LintRootResult {
+export function lintRoot(root: string, given: GivenTarget = {}, profiles: readonly string[] = []): LintRootResult {
   const d = discover([], [root]);
   if (d.errors.length || d.specs.length !== 1) throw new Error(`cannot lint ${root}: ${d.errors.map((e) => e.message).join('; ') || `${d.specs.length} node sets`}`);
   const { node, ioErrors, target, findings } = lintSpec(d.specs[0]!, { given, profiles });
@@ -407,7 +408,7 @@ export interface FixtureCase {
   dir: string;
   /** Parsed expected.json, or null when it is missing. */
   expected: FixtureFinding[] | null;
-  target: { kubernetes?: Version; containerd?: Version };
+  target: { kubernetes?: Version; containerd?: Version; docker?: Version };
   /** fixed/ exists. */
   fixed: boolean;
   /** target.json has `"unsafeFixes": true`: fixed/ is what `--fix --unsafe-fixes` gives. */
@@ -444,7 +445,7 @@ export function fixtureCases(fixturesDir: string, rule: string): FixtureCase[] {
           continue;
         }
         const ver = typeof v === 'string' ? parseVersion(v) : null;
-        if ((k !== 'kubernetes' && k !== 'containerd') || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y", "unsafeFixes": true}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+        if ((k !== 'kubernetes' && k !== 'containerd' && k !== 'docker') || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y", "docker": "X.Y", "unsafeFixes": true}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
         target[k] = ver;
       }
     }

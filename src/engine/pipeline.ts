@@ -14,13 +14,13 @@ import type { CrilintConfig } from './config.js';
 import type { Rule, RuleMeta, Target } from './rule.js';
 import { runRules } from './run.js';
 import { activeRuleIds, applySuppressions, ENGINE_RULES } from './suppress.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget, type GivenTarget } from './target.js';
 import type { CriRuntime } from '../data/kubernetes.js';
 import type { Trace } from '../model/trace.js';
 
 export interface PipelineOptions {
   /** Versions given on the command line (they win over the config file's `target`). */
-  given?: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime };
+  given?: GivenTarget;
   config?: CrilintConfig | null;
   /** Profiles enabled on the command line, added to the config file's. */
   profiles?: readonly string[];
@@ -61,6 +61,7 @@ export function lintSpec(spec: NodeSetSpec, opts: PipelineOptions = {}): Pipelin
     kubernetes: opts.given?.kubernetes ?? config?.target.kubernetes,
     containerd: opts.given?.containerd ?? config?.target.containerd,
     ...(opts.given?.runtime ?? config?.target.runtime ? { runtime: opts.given?.runtime ?? config?.target.runtime } : {}),
+    ...(opts.given?.docker ?? config?.target.docker ? { docker: opts.given?.docker ?? config?.target.docker } : {}),
   });
   const metas = catalog(rules);
   let findings = runRules(node, target, { rules, severity, profiles });

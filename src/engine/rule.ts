@@ -21,6 +21,11 @@ export interface Target {
    * with several, the one the kubelet dials): rules/shared/endpoints.ts kubeletRuntime.
    */
   runtime?: CriRuntime;
+  /**
+   * `--docker`: the dockerd release whose daemon.json keys are checked (the nearest release of
+   * data DOCKERD_KEY_RELEASES at or below it). Without it, every release crilint knows.
+   */
+  docker?: Version;
 }
 
 export interface RuleMeta {

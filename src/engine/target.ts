@@ -8,6 +8,7 @@ import { parseVersion, type Version } from '../core/version.js';
 import { NEWEST_KUBERNETES, NEWEST_CONTAINERD } from '../data/versions.js';
 import { containerdForConfigVersion } from '../data/containerd.js';
 import { clampContainerd, clampKubernetes } from '../data/lookup.js';
+import { clampDocker } from '../data/docker.js';
 import type { NodeSet } from '../model/nodeset.js';
 import type { Target } from './rule.js';
 import type { CriRuntime } from '../data/kubernetes.js';
@@ -16,11 +17,19 @@ export class TargetError extends Error {}
 
 export function parseTargetVersion(flag: string, s: string): Version {
   const v = parseVersion(s);
-  if (!v) throw new TargetError(`--${flag} ${s}: expected a version such as 1.34 or 1.34.2`);
+  if (!v) throw new TargetError(`--${flag} ${s}: expected a version such as ${flag === 'docker' ? '27.1 or 27.1.2' : '1.34 or 1.34.2'}`);
   return v;
 }
 
-export function resolveTarget(node: NodeSet, given: { kubernetes?: Version; containerd?: Version; runtime?: CriRuntime }): Target {
+/** The versions (and runtime) given on the command line or in the config file's `target`. */
+export interface GivenTarget {
+  kubernetes?: Version;
+  containerd?: Version;
+  runtime?: CriRuntime;
+  docker?: Version;
+}
+
+export function resolveTarget(node: NodeSet, given: GivenTarget): Target {
   const notes: string[] = [];
   const kubernetes = given.kubernetes ?? parseVersion(NEWEST_KUBERNETES)!;
   let containerd = given.containerd;
@@ -32,5 +41,16 @@ export function resolveTarget(node: NodeSet, given: { kubernetes?: Version; cont
   if (k.note) notes.push(k.note);
   const c = clampContainerd(containerd);
   if (c.note) notes.push(c.note);
-  return { kubernetes, containerd, assumed: { kubernetes: !given.kubernetes, containerd: !given.containerd }, notes, ...(given.runtime ? { runtime: given.runtime } : {}) };
+  if (given.docker) {
+    const d = clampDocker(given.docker);
+    if (d.note) notes.push(d.note);
+  }
+  return {
+    kubernetes,
+    containerd,
+    assumed: { kubernetes: !given.kubernetes, containerd: !given.containerd },
+    notes,
+    ...(given.runtime ? { runtime: given.runtime } : {}),
+    ...(given.docker ? { docker: given.docker } : {}),
+  };
 }

@@ -11,6 +11,7 @@
  *   null (with null positions) for a finding about the node as a whole.
  * - `target.assumed` names the versions that were not given (and were assumed).
  * - `target.runtime` is present only when `--runtime` / `target.runtime` named the runtime (containerd, cri-o, docker).
+ * - `target.docker` is present only when `--docker` / `target.docker` named the Docker Engine release.
  * - Fleet runs (several node sets, or node roots found in a directory) add `node` to each
  *   finding (the root as reported, `null` for the loose files) and a `nodes` list with every
  *   node linted, findings or not, and its own target. When the nodes' targets differ (the
@@ -28,6 +29,8 @@ export interface JsonTarget {
   assumed: string[];
   /** Only with `--runtime` / `target.runtime`: the runtime as given (containerd, cri-o, docker). */
   runtime?: string | null;
+  /** Only with `--docker` / `target.docker`: the Docker Engine release as given. */
+  docker?: string | null;
 }
 
 const RUNTIME_NAME: Readonly<Record<string, string>> = { containerd: 'containerd', crio: 'cri-o', 'cri-dockerd': 'docker' };
@@ -60,18 +63,20 @@ export function targetJson(t: Target): JsonTarget {
     containerd: fmtVersion(t.containerd),
     assumed: (['kubernetes', 'containerd'] as const).filter((k) => t.assumed[k]),
     ...(t.runtime ? { runtime: RUNTIME_NAME[t.runtime]! } : {}),
+    ...(t.docker ? { docker: fmtVersion(t.docker) } : {}),
   };
 }
 
 /** The run's target: each field as the nodes agree on it, null where they differ (or when no node was linted). */
 export function mergeTargets(targets: readonly JsonTarget[]): JsonTarget {
-  const one = (k: 'kubernetes' | 'containerd' | 'runtime') => {
+  const one = (k: 'kubernetes' | 'containerd' | 'runtime' | 'docker') => {
     const vals = new Set(targets.map((t) => t[k] ?? null));
     return vals.size === 1 ? [...vals][0]! : null;
   };
   const assumed = (['kubernetes', 'containerd'] as const).filter((k) => targets.some((t) => t.assumed.includes(k)));
   const runtime = targets.some((t) => t.runtime !== undefined) ? { runtime: one('runtime') } : {};
-  return { kubernetes: one('kubernetes'), containerd: one('containerd'), assumed, ...runtime };
+  const docker = targets.some((t) => t.docker !== undefined) ? { docker: one('docker') } : {};
+  return { kubernetes: one('kubernetes'), containerd: one('containerd'), assumed, ...runtime, ...docker };
 }
 
 export function formatJson(results: readonly NodeResult[], fleet: boolean): string {

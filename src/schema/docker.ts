@@ -6,14 +6,17 @@
  * 'opt=value'"). dockerd does not start either way.
  */
 import type { Finding } from '../core/types.js';
+import { cmpVersion } from '../core/version.js';
+import { ver } from '../data/lookup.js';
 import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_STRUCT_OBJECTS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
 
-export function dockerProblems(model: DockerModel): Finding[] {
+/** `docker`: the releases of DOCKERD_KEY_RELEASES that stand for the one that runs (`--docker`, data clampDocker); null: any of them. */
+export function dockerProblems(model: DockerModel, docker: { releases: string[]; label: string } | null = null): Finding[] {
   const out: Finding[] = [];
-  if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root), ...valueTypes(model.daemonJson.root));
+  if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
     for (const it of opts.items) {
@@ -45,16 +48,18 @@ function refusedBy(root: MapNode, v: string): Set<MapEntry> {
   return refused;
 }
 
-/** The keys the newest release reads: what a near miss is compared with. */
-let newestKeys: string[] | null = null;
+/** The keys a release reads: what a near miss is compared with. */
+const keysOf = new Map<string, string[]>();
 
 /**
  * daemon.json keys dockerd refuses. Which Docker release runs is in no file, so a key is an error
  * when every release crilint knows refuses it, and a warning when only the newest ones do (a key
- * they removed); a key that only older releases refuse is not reported.
+ * they removed); a key that only older releases refuse is not reported. With `--docker`, the one
+ * release given decides.
  */
-function unknownKeys(root: MapNode): Finding[] {
-  const releases = DOCKERD_KEY_RELEASES.map((r) => r.version);
+function unknownKeys(root: MapNode, docker: { releases: string[]; label: string } | null): Finding[] {
+  const releases = docker ? docker.releases : DOCKERD_KEY_RELEASES.map((r) => r.version);
+  const who = docker ? `dockerd ${docker.label}` : 'dockerd';
   const newest = releases[releases.length - 1]!;
   const byRelease = releases.map((v) => refusedBy(root, v));
   const out: Finding[] = [];
@@ -65,19 +70,22 @@ function unknownKeys(root: MapNode): Finding[] {
       if (f) out.push(f);
       continue;
     }
-    const f = ignoredKey(root, e, releases, byRelease);
+    const f = ignoredKey(root, e, releases, byRelease, docker?.label ?? null);
     if (f) out.push(f);
   }
   for (const e of byRelease[byRelease.length - 1]!) {
     if (covered.has(e) || releases.some((v) => dockerdIgnoresKey(e.key, v))) continue; // reported above
     const reads = releases.filter((_, i) => !byRelease[i]!.has(e));
-    newestKeys ??= [...DOCKERD_KEYS_ALL, ...Object.keys(DOCKERD_KEYS_RANGED)].filter((k) => dockerdReadsKey(k, newest));
+    let known = keysOf.get(newest);
+    if (!known) keysOf.set(newest, (known = [...DOCKERD_KEYS_ALL, ...Object.keys(DOCKERD_KEYS_RANGED)].filter((k) => dockerdReadsKey(k, newest))));
     const long = DOCKERD_SHORTHANDS[e.key];
-    const gone = DOCKERD_KEYS_RANGED[e.key];
-    const s = long ? (DOCKERD_NAMED_OPTIONS[long] ?? long) : (gone?.instead ?? suggest(e.key, newestKeys));
-    const hint = long ? `-${e.key} is the shorthand of --${long}; the key is "${s}". ` : s ? `did you mean "${s}"? ` : '';
+    const gone = Object.hasOwn(DOCKERD_KEYS_RANGED, e.key) ? DOCKERD_KEYS_RANGED[e.key] : undefined;
+    const s = long ? (DOCKERD_NAMED_OPTIONS[long] ?? long) : (gone?.instead ?? suggest(e.key, known));
+    // With --docker: a key of other releases says which.
+    const when = docker && gone ? (gone.since && cmpVersion(ver(newest), ver(gone.since)) < 0 ? `it is a key of dockerd ${gone.since} and later; ` : gone.until && cmpVersion(ver(releases[0]!), ver(gone.until)) >= 0 ? `dockerd ${gone.until} removed it; ` : '') : '';
+    const hint = long ? `-${e.key} is the shorthand of --${long}; the key is "${s}". ` : `${when}${s ? `did you mean "${s}"? ` : ''}`;
     if (reads.length === 0) {
-      out.push({ rule: 'unknown-key', severity: 'error', message: `unknown key "${e.key}" in daemon.json; ${hint}dockerd does not start ("${DIRECTIVES}: ${e.key}")`, file: e.value.file, range: e.keyRange, related: [] });
+      out.push({ rule: 'unknown-key', severity: 'error', message: `unknown key "${e.key}" in daemon.json; ${hint}${who} does not start ("${DIRECTIVES}: ${e.key}")`, file: e.value.file, range: e.keyRange, related: [] });
     } else {
       const until = gone?.until;
       out.push({
@@ -94,7 +102,8 @@ function unknownKeys(root: MapNode): Finding[] {
 }
 
 /** A range of releases, as "25.0 and later", "20.10–23.0" or "24.0". */
-function span(vs: string[], all: string[]): string {
+function span(vs: string[], all: string[], label: string | null): string {
+  if (label !== null && vs.length === all.length) return `dockerd ${label}`;
   if (vs[vs.length - 1] === all[all.length - 1]) return vs[0] === all[0] ? `every dockerd release (${all[0]}–${all[all.length - 1]})` : `dockerd ${vs[0]} and later`;
   return `dockerd ${vs[0]}${vs.length > 1 ? `–${vs[vs.length - 1]}` : ''}`;
 }
@@ -104,17 +113,17 @@ function span(vs: string[], all: string[]): string {
  * whose key is another one, or a setting dockerd dropped. An error when no release acts on the key
  * (it is refused or ignored everywhere), a warning when older releases still read it.
  */
-function ignoredKey(root: MapNode, e: MapEntry, releases: string[], byRelease: Set<MapEntry>[]): Finding | null {
+function ignoredKey(root: MapNode, e: MapEntry, releases: string[], byRelease: Set<MapEntry>[], label: string | null): Finding | null {
   const ignoring = releases.filter((v) => dockerdIgnoresKey(e.key, v));
   if (ignoring.length === 0) return null;
   const entry = dockerdIgnoresKey(e.key, ignoring[0]!)!;
   const refusing = releases.filter((_, i) => byRelease[i]!.has(e));
   const newest = releases[releases.length - 1]!;
   const one = (vs: string[]) => vs.length === releases.length || (vs.length === 1 && vs[0] !== newest);
-  const where = `${span(ignoring, releases)} ${one(ignoring) ? 'accepts' : 'accept'} a flag's name as a key but ${one(ignoring) ? 'reads' : 'read'} it only for an on/off flag${refusing.length ? `, and ${span(refusing, releases)} ${one(refusing) ? 'refuses' : 'refuse'} this key` : ''}`;
+  const where = `${span(ignoring, releases, label)} ${one(ignoring) ? 'accepts' : 'accept'} a flag's name as a key but ${one(ignoring) ? 'reads' : 'read'} it only for an on/off flag${refusing.length ? `, and ${span(refusing, releases, label)} ${one(refusing) ? 'refuses' : 'refuse'} this key` : ''}`;
   if (entry.removed) {
     const readers = releases.filter((v) => !ignoring.includes(v) && !refusing.includes(v));
-    return { rule: 'unknown-key', severity: readers.length ? 'warning' : 'error', message: `"${e.key}" in daemon.json has no effect on dockerd ${ignoring[0]} and later, which dropped the setting but still accept the key${readers.length ? ` (${span(readers, releases)} read it)` : ''}; remove it`, file: e.value.file, range: e.keyRange, related: [] };
+    return { rule: 'unknown-key', severity: readers.length ? 'warning' : 'error', message: `"${e.key}" in daemon.json has no effect on ${label !== null && ignoring.length === releases.length ? `dockerd ${label}, which dropped the setting but still accepts` : `dockerd ${ignoring[0]} and later, which dropped the setting but still accept`} the key${readers.length ? ` (${span(readers, releases, label)} read it)` : ''}; remove it`, file: e.value.file, range: e.keyRange, related: [] };
   }
   const flag = `it is the name of dockerd's --${e.key} flag${e.key === 'config-file' ? ', which names this file' : ''}`;
   let fix: Finding['fix'];
