@@ -21,6 +21,8 @@
  *    no debug, but live restore (an on/off flag of its config; data DOCKERD_CONFIG_BOOL_FLAGS).
  * 5. The JSON type of each value (data DOCKERD_VALUE_TYPES): a right value of every key decodes, a
  *    wrong one stops dockerd with "json: cannot unmarshal …", and crilint reports it (invalid-value).
+ * 6. With `--docker 20.10`, the keys crilint reports as refused are exactly those dockerd refuses, in
+ *    every case and fixture.
  *
  * Outside CI the suite is skipped (with a message) when dockerd is not installed; under CI a
  * missing dockerd fails it (.ci/run installs docker.io).
@@ -88,11 +90,11 @@ function node(json: string): string {
  * refuses (errors, and warnings for keys later releases removed), and the keys it says dockerd
  * accepts but does not read (data DOCKERD_IGNORED_KEYS).
  */
-function crilint(json: string): { errors: string[]; warnings: string[]; ignored: string[] } {
+function crilint(json: string, docker?: string): { errors: string[]; warnings: string[]; ignored: string[] } {
   const root = join(tmp, String(n++));
   mkdirSync(join(root, 'etc/docker'), { recursive: true });
   writeFileSync(join(root, 'etc/docker/daemon.json'), json);
-  const found = lintRoot(root, { kubernetes: parseVersion('1.34')! }).findings.filter((f) => f.rule === 'unknown-key');
+  const found = lintRoot(root, { kubernetes: parseVersion('1.34')!, ...(docker ? { docker: parseVersion(docker)! } : {}) }).findings.filter((f) => f.rule === 'unknown-key');
   const key = (f: { range?: (typeof found)[number]['range'] }) => JSON.parse(json.slice(f.range!.start.offset, f.range!.end.offset)) as string;
   const ignored = found.filter((f) => f.message.includes('" in daemon.json has no effect'));
   const refusals = found.filter((f) => !ignored.includes(f));
@@ -168,6 +170,26 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     }
     expect(checked).toContain('unknown-key/docker-daemon-json');
     expect(checked).toContain('unknown-key/docker-flag-name-keys');
+  });
+
+  it('with --docker 20.10, the keys crilint says dockerd refuses are exactly the ones it refuses, in every case and fixture', () => {
+    const texts = [...Object.values(CASES)];
+    for (const rule of ruleCatalog().map((r) => r.id))
+      for (const c of fixtureCases(join(REPO, 'fixtures'), rule)) {
+        try {
+          const json = readFileSync(join(c.dir, 'etc/docker/daemon.json'), 'utf8');
+          JSON.parse(json);
+          texts.push(json);
+        } catch {
+          continue;
+        }
+      }
+    expect(texts.length).toBeGreaterThan(8);
+    const verdicts = texts.map((j) => ({ json: j, ours: crilint(j, '20.10'), theirs: refused(j) }));
+    // No refusal is left a warning (the one warning of the cases is an empty unknown object, which dockerd ignores).
+    expect(verdicts.filter((v) => v.ours.warnings.some((k) => v.theirs.includes(k)) || v.ours.errors.join() !== v.theirs.join())).toEqual([]);
+    expect(verdicts.flatMap((v) => v.ours.warnings)).toEqual(['foo']);
+    expect(verdicts.flatMap((v) => v.theirs)).toContain('bip6');
   });
 
   it('every key the data says 20.10 accepts and ignores, it accepts', () => {
