@@ -100,6 +100,8 @@ describe('usage', () => {
     const json = (args: string[], cwd?: string) => JSON.parse(crilint(['lint', '--root', 'examples/clean-node', '--kubernetes', '1.34', '--containerd', '2.1', '--format', 'json', ...args], cwd ? { cwd } : {}).stdout).target;
     expect(json(['--docker', '27.1'])).toEqual({ kubernetes: '1.34', containerd: '2.1', assumed: [], docker: '27.1' });
     expect(json([])).toEqual({ kubernetes: '1.34', containerd: '2.1', assumed: [] });
+    // Docker wrote year.month before 23.0.
+    expect(json(['--docker', '19.03.15']).docker).toBe('19.03.15');
   });
 
   it('accepts --no-color and --debug', () => {

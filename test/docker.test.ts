@@ -236,7 +236,7 @@ describe('rules', () => {
       '  "runtime": {},',
       '  "runtimes": {"crun": {"path": "/usr/bin/crun"}},',
       '  "foo": {},',
-      '  "opts": {"live-restore": true},',
+      '  "opts": {"live-restore": true, "exec-opt": ["native.cgroupdriver=systemd"]},',
       '  "labels": ["a=b"]',
       '}',
       '',
@@ -247,11 +247,12 @@ describe('rules', () => {
       '  related etc/docker/daemon.json:2:15-2:25 dockerd refuses "max-size"',
       '  related etc/docker/daemon.json:2:34-2:44 dockerd refuses "max-file"',
       `etc/docker/daemon.json:3:3-3:8 error unknown-key [-] "log" in daemon.json has no effect: dockerd reads the objects of "builder", "default-network-opts", "default-ulimits", "features", "log-opts", "nri-opts", "proxies" and "runtimes" only: it checks the keys inside any other as top-level keys, then ignores the object, so "log-driver" and "debug" in it are not applied; move them to the top level`,
-      // "bar" inside "log": refused as a top-level key, on its own. "live-restore" inside "opts" applies (an on/off flag of the config).
+      // "bar" inside "log": refused as a top-level key, on its own. "live-restore" inside "opts" applies (an on/off flag of the config), "exec-opt" would not even at the top level.
       `etc/docker/daemon.json:3:53-3:58 error unknown-key [-] unknown key "bar" in daemon.json; did you mean "bip"? dockerd does not start ("the following directives don't match any configuration option: bar")`,
       `etc/docker/daemon.json:4:3-4:10 error unknown-key [unsafe] "proxy" in daemon.json has no effect: dockerd does not read this object (it checks the keys inside as top-level keys, then ignores it), so "http-proxy" in it is not applied; did you mean "proxies"?`,
       `etc/docker/daemon.json:5:3-5:12 error unknown-key [-] "runtime" in daemon.json has no effect: dockerd does not read this object (it checks the keys inside as top-level keys, then ignores it); did you mean "runtimes"? It is empty: remove it`,
       `etc/docker/daemon.json:7:3-7:8 warning unknown-key [-] "foo" in daemon.json is not a key of dockerd, which ignores this empty object; remove it`,
+      `etc/docker/daemon.json:8:3-8:9 error unknown-key [-] "opts" in daemon.json has no effect: dockerd reads the objects of "builder", "default-network-opts", "default-ulimits", "features", "log-opts", "nri-opts", "proxies" and "runtimes" only: it checks the keys inside any other as top-level keys, then ignores the object, so "exec-opt" in it is not applied; move it to the top level ("exec-opt" as "exec-opts")`,
     ]);
     expect(fixed(f[0]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"log-opt"', '"log-opts"') });
     expect(fixed(f[3]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"proxy"', '"proxies"') });
@@ -283,7 +284,7 @@ describe('rules', () => {
     expect(at('28.2').findings[0]).toContain('dockerd 28.2 does not start');
     // 23.0 still reads graph and the trust key, and not bip6.
     expect(at('23.0').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:2:3-2:9 error', 'etc/docker/daemon.json:4:3-4:13 error']);
-    expect(at('19.03').notes).toEqual(['dockerd 19.3 is older than the releases crilint knows (20.10–29.5): daemon.json is checked as for 20.10']);
+    expect(at('19.03').notes).toEqual(['dockerd 19.03 is older than the releases crilint knows (20.10–29.5): daemon.json is checked as for 20.10']);
     expect(at('30.1').notes).toEqual(['dockerd 30.1 is newer than the releases crilint knows (20.10–29.5): daemon.json is checked as for 29.5']);
     expect(at('29.5.2').notes).toEqual([]);
   });

@@ -315,6 +315,12 @@ export const DOCKERD_VALUE_TYPES_SOURCE: Sourced = {
     'moby/moby the json-tagged fields of Config and the structs it embeds (daemon/config/*.go, registry ServiceOptions), Linux files, at each commit of DOCKERD_KEY_RELEASES (the type of each key is the same JSON type in every release that has it); encoding/json Unmarshal; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts)',
 };
 
+/** A Docker Engine version as Docker writes it: year.month before 23.0 (19.03), major.minor from 23.0 on. */
+export function fmtDockerVersion(v: Version): string {
+  const minor = v.major < 23 ? String(v.minor).padStart(2, '0') : String(v.minor);
+  return `${v.major}.${minor}${v.patch !== undefined ? `.${v.patch}` : ''}`;
+}
+
 /**
  * The releases of DOCKERD_KEY_RELEASES whose daemon.json keys stand for dockerd `v` (`--docker`):
  * the one of its minor line (its patch releases are taken to have the same keys), else the two read
@@ -325,7 +331,7 @@ export const DOCKERD_VALUE_TYPES_SOURCE: Sourced = {
 export function clampDocker(v: Version): { releases: string[]; label: string; note: string | null } {
   const all = DOCKERD_KEY_RELEASES.map((r) => r.version);
   const minor = { major: v.major, minor: v.minor };
-  const label = `${v.major}.${v.minor}`;
+  const label = fmtDockerVersion({ major: v.major, minor: v.minor });
   const newest = all[all.length - 1]!;
   if (cmpVersion(minor, ver(all[0]!)) < 0) return { releases: [all[0]!], label, note: `dockerd ${label} is older than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${all[0]}` };
   if (cmpVersion(minor, ver(newest)) > 0) return { releases: [newest], label, note: `dockerd ${label} is newer than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${newest}` };

@@ -19,6 +19,7 @@
  *   the top-level `target` is null: read `nodes[].target` then.
  */
 import { fmtVersion } from '../core/version.js';
+import { fmtDockerVersion } from '../data/docker.js';
 import type { Finding } from '../core/types.js';
 import type { Target } from '../engine/rule.js';
 import { addCounts, countFindings, summaryOf, zeroCounts, type Counts, type NodeResult } from './types.js';
@@ -63,7 +64,7 @@ export function targetJson(t: Target): JsonTarget {
     containerd: fmtVersion(t.containerd),
     assumed: (['kubernetes', 'containerd'] as const).filter((k) => t.assumed[k]),
     ...(t.runtime ? { runtime: RUNTIME_NAME[t.runtime]! } : {}),
-    ...(t.docker ? { docker: fmtVersion(t.docker) } : {}),
+    ...(t.docker ? { docker: fmtDockerVersion(t.docker) } : {}),
   };
 }
 

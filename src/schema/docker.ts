@@ -173,7 +173,13 @@ function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: strin
   const notApplied = dropped.length ? `, so ${keyList(dropped.map((c) => c.key))} in it ${dropped.length > 1 ? 'are' : 'is'} not applied` : '';
   if (!target) {
     const how = `dockerd reads the objects of ${keyList(objects)} only: it checks the keys inside any other as top-level keys`;
-    if (dropped.length) return { rule: 'unknown-key', severity: 'error', message: `"${e.key}" in daemon.json has no effect: ${how}, then ignores the object${notApplied}; move ${dropped.length > 1 ? 'them' : 'it'} to the top level`, ...at, related: [] };
+    // A flag's name among them is moved under its key (`exec-opt` as `exec-opts`), or it would do nothing there either.
+    const renames = dropped.flatMap((c) => {
+      const to = dockerdIgnoresKey(c.key, newest)?.instead;
+      return to && !to.includes('.') ? [`"${c.key}" as "${to}"`] : [];
+    });
+    const move = `move ${dropped.length > 1 ? 'them' : 'it'} to the top level${renames.length ? ` (${renames.join(', ')})` : ''}`;
+    if (dropped.length) return { rule: 'unknown-key', severity: 'error', message: `"${e.key}" in daemon.json has no effect: ${how}, then ignores the object${notApplied}; ${move}`, ...at, related: [] };
     if (value.entries.length === 0 && !dockerdReadsKey(e.key, newest)) return { rule: 'unknown-key', severity: 'warning', message: `"${e.key}" in daemon.json is not a key of dockerd, which ignores this empty object; remove it`, ...at, related: [] };
     return null;
   }
