@@ -275,13 +275,14 @@ describe('rules', () => {
         `etc/docker/daemon.json:5:3-5:24 error "deprecated-key-path" in daemon.json has no effect on dockerd 24.0, which dropped the setting but still accepts the key; remove it`,
       ],
       notes: [],
-      docker: { major: 24, minor: 0, patch: 7 },
+      docker: { version: { major: 24, minor: 0, patch: 7 }, releases: ['24.0'], label: '24.0' },
     });
     // 28.2 lies between the releases read (28.0, 28.5): a key is refused when both refuse it.
     expect(at('28.2').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:3:3-3:10 error', 'etc/docker/daemon.json:4:3-4:13 error', 'etc/docker/daemon.json:5:3-5:24 error']);
     // 27.3, between 27.1 and 28.0, which added bip6: not reported (the lines between were not read).
     expect(at('27.3').findings.some((l) => l.includes('"bip6"'))).toBe(false);
     expect(at('28.2').findings[0]).toContain('dockerd 28.2 does not start');
+    expect(at('28.2').docker).toEqual({ version: { major: 28, minor: 2 }, releases: ['28.0', '28.5'], label: '28.2' });
     // 23.0 still reads graph and the trust key, and not bip6.
     expect(at('23.0').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:2:3-2:9 error', 'etc/docker/daemon.json:4:3-4:13 error']);
     expect(at('19.03').notes).toEqual(['dockerd 19.03 is older than the releases crilint knows (20.10–29.5): daemon.json is checked as for 20.10']);

@@ -49,15 +49,20 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const STOP = '"max-concurrent-downloads": -1';
 let n = 0;
 
-/** The keys dockerd refuses as unknown in a daemon.json text (an object), or [] when it passes that check. */
-function refused(json: string): string[] {
+/** What dockerd prints for a daemon.json text (an object) with the oracle's stop added. */
+function dockerdSays(json: string): string {
   const dir = join(tmp, String(n++));
   mkdirSync(dir);
   const body = json.trim().replace(/^\{/, '').replace(/\}$/, '').trim();
   writeFileSync(join(dir, 'daemon.json'), `{${body ? `${body},\n` : ''}${STOP}}`);
   // No other flag: a flag that a key of the file also sets stops dockerd with a conflict (docker-flag-conflict).
   const r = spawnSync('dockerd', ['--config-file', join(dir, 'daemon.json')], { encoding: 'utf8', timeout: 30_000 });
-  const out = `${r.stdout}${r.stderr}`;
+  return `${r.stdout}${r.stderr}`;
+}
+
+/** The keys dockerd refuses as unknown in a daemon.json text (an object), or [] when it passes that check. */
+function refused(json: string): string[] {
+  const out = dockerdSays(json);
   const m = /the following directives don't match any configuration option: (.*)/.exec(out);
   if (m) return m[1]!.split(', ').map((k) => k.trim()).sort();
   // The keys passed; decoding them into the config failed (invalid-value), which dockerd does after this check.
@@ -69,12 +74,7 @@ function refused(json: string): string[] {
 
 /** dockerd's decoding error for a daemon.json text (an object), or null when it decodes. */
 function decodeError(json: string): string | null {
-  const dir = join(tmp, String(n++));
-  mkdirSync(dir);
-  const body = json.trim().replace(/^\{/, '').replace(/\}$/, '').trim();
-  writeFileSync(join(dir, 'daemon.json'), `{${body ? `${body},\n` : ''}${STOP}}`);
-  const r = spawnSync('dockerd', ['--config-file', join(dir, 'daemon.json')], { encoding: 'utf8', timeout: 30_000 });
-  return /json: cannot unmarshal .*/.exec(`${r.stdout}${r.stderr}`)?.[0] ?? null;
+  return /json: cannot unmarshal .*/.exec(dockerdSays(json))?.[0] ?? null;
 }
 
 /** A node root holding only this daemon.json. */
@@ -91,10 +91,7 @@ function node(json: string): string {
  * accepts but does not read (data DOCKERD_IGNORED_KEYS).
  */
 function crilint(json: string, docker?: string): { errors: string[]; warnings: string[]; ignored: string[] } {
-  const root = join(tmp, String(n++));
-  mkdirSync(join(root, 'etc/docker'), { recursive: true });
-  writeFileSync(join(root, 'etc/docker/daemon.json'), json);
-  const found = lintRoot(root, { kubernetes: parseVersion('1.34')!, ...(docker ? { docker: parseVersion(docker)! } : {}) }).findings.filter((f) => f.rule === 'unknown-key');
+  const found = lintRoot(node(json), { kubernetes: parseVersion('1.34')!, ...(docker ? { docker: parseVersion(docker)! } : {}) }).findings.filter((f) => f.rule === 'unknown-key');
   const key = (f: { range?: (typeof found)[number]['range'] }) => JSON.parse(json.slice(f.range!.start.offset, f.range!.end.offset)) as string;
   const ignored = found.filter((f) => f.message.includes('" in daemon.json has no effect'));
   const refusals = found.filter((f) => !ignored.includes(f));
@@ -232,7 +229,7 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     expect([base.Labels, base.Debug, base.LiveRestoreEnabled]).toEqual([[], false, false]);
     expect([nested.Labels, nested.Debug, nested.LiveRestoreEnabled]).toEqual([[], false, true]);
     expect(crilint(json)).toEqual({ errors: [], warnings: [], ignored: ['foo'] });
-    const f = lintRoot(join(tmp, String(n - 1)), { kubernetes: parseVersion('1.34')! }).findings;
+    const f = lintRoot(node(json), { kubernetes: parseVersion('1.34')! }).findings;
     expect(f.map((x) => x.message.slice(x.message.indexOf(', so ')))).toEqual([', so "labels" and "debug" in it are not applied; move them to the top level']);
   }, 120_000);
 });

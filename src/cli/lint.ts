@@ -455,7 +455,7 @@ export function lintCommand(status: { code: number }) {
           kubernetes: a.kubernetes !== undefined ? parseTargetVersion('kubernetes', String(a.kubernetes)) : undefined,
           containerd: a.containerd !== undefined ? parseTargetVersion('containerd', String(a.containerd)) : undefined,
           ...(a.runtime !== undefined ? { runtime: RUNTIME_NAMES[String(a.runtime)] } : {}),
-          ...(a.docker !== undefined ? { docker: parseTargetVersion('docker', String(a.docker)) } : {}),
+          ...(a.docker !== undefined ? { docker: parseTargetVersion('docker', String(a.docker), '27.1') } : {}),
           format: a.format as Format,
           maxWarnings: mw,
           quiet: Boolean(a.quiet),

@@ -231,6 +231,17 @@ export const DOCKERD_OBJECTS: Sourced = {
     'moby/moby daemon/config/config.go (configValuesSet, getConflictFreeConfiguration: boolValue flags Set from the flattened keys; MergeDaemonConfigurations: mergo.Merge of the flag config into the file config), the json tags of Config (Proxies since 23.0), and the Bool* flag definitions of cmd/dockerd (daemon/command from 29.0; &conf.… or &o.…) at each commit of DOCKERD_KEY_RELEASES; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts: "labels" and "debug" inside an unknown object change nothing, "live-restore" inside it turns live restore on)',
 };
 
+/**
+ * dockerd `v` flattens the object under `key` for its key check and then drops it: neither kept whole
+ * (DOCKERD_FLAT_OPTIONS) nor decoded as a struct (DOCKERD_STRUCT_OBJECTS), and no key dockerd decodes
+ * (an object under one, `"labels": {…}`, is a type error instead) unless the key is a flag's name it
+ * ignores (DOCKERD_IGNORED_KEYS).
+ */
+export function dockerdDropsObject(key: string, v: string): boolean {
+  const struct = Object.hasOwn(DOCKERD_STRUCT_OBJECTS, key) && inRange(DOCKERD_STRUCT_OBJECTS[key]!, v);
+  return !dockerdKeepsWhole(key, v) && !struct && (!dockerdReadsKey(key, v) || dockerdIgnoresKey(key, v) !== null);
+}
+
 /** The keys whose object dockerd `v` reads (kept whole, or decoded as a struct): what a misnamed object is compared with. */
 export function dockerdObjectKeys(v: string): string[] {
   return [...Object.keys(DOCKERD_FLAT_OPTIONS).filter((k) => dockerdKeepsWhole(k, v) && dockerdReadsKey(k, v)), ...Object.keys(DOCKERD_STRUCT_OBJECTS).filter((k) => inRange(DOCKERD_STRUCT_OBJECTS[k]!, v))].sort();
@@ -328,17 +339,26 @@ export function fmtDockerVersion(v: Version): string {
  * minor lines between were not read), else, outside 20.10–29.5, the nearest end with a note.
  * `label` is the version as given, for messages.
  */
-export function clampDocker(v: Version): { releases: string[]; label: string; note: string | null } {
+export interface DockerTarget {
+  /** The version given. */
+  version: Version;
+  /** The releases of DOCKERD_KEY_RELEASES that stand for it (one, or the two around it). */
+  releases: string[];
+  /** Its minor line as Docker writes it, for messages. */
+  label: string;
+}
+
+export function clampDocker(v: Version): DockerTarget & { note: string | null } {
   const all = DOCKERD_KEY_RELEASES.map((r) => r.version);
   const minor = { major: v.major, minor: v.minor };
-  const label = fmtDockerVersion({ major: v.major, minor: v.minor });
+  const label = fmtDockerVersion(minor);
   const newest = all[all.length - 1]!;
-  if (cmpVersion(minor, ver(all[0]!)) < 0) return { releases: [all[0]!], label, note: `dockerd ${label} is older than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${all[0]}` };
-  if (cmpVersion(minor, ver(newest)) > 0) return { releases: [newest], label, note: `dockerd ${label} is newer than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${newest}` };
+  if (cmpVersion(minor, ver(all[0]!)) < 0) return { version: v, releases: [all[0]!], label, note: `dockerd ${label} is older than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${all[0]}` };
+  if (cmpVersion(minor, ver(newest)) > 0) return { version: v, releases: [newest], label, note: `dockerd ${label} is newer than the releases crilint knows (${all[0]}–${newest}): daemon.json is checked as for ${newest}` };
   const exact = all.find((r) => cmpVersion(ver(r), minor) === 0);
-  if (exact) return { releases: [exact], label, note: null };
+  if (exact) return { version: v, releases: [exact], label, note: null };
   const above = all.findIndex((r) => cmpVersion(ver(r), minor) > 0);
-  return { releases: [all[above - 1]!, all[above]!], label, note: null };
+  return { version: v, releases: [all[above - 1]!, all[above]!], label, note: null };
 }
 
 /** The entry of DOCKERD_IGNORED_KEYS when dockerd `v` accepts `key` and ignores it, else null. */

@@ -11,13 +11,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize, posix } from 'node:path';
 import type { Finding } from '../core/types.js';
 import { parseVersion, type Version } from '../core/version.js';
-import type { CriRuntime } from '../data/kubernetes.js';
 import { discover } from '../discover/index.js';
 import type { NodeSet } from '../model/nodeset.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta, Target } from './rule.js';
 import type { GivenTarget } from './target.js';
 import { SYNTAX, UNUSED_SUPPRESSION } from './suppress.js';
+
+/** The versions a rule page's `expect` block or a fixture's target.json may give. */
+type VersionTargets = Pick<GivenTarget, 'kubernetes' | 'containerd' | 'docker'>;
+const isVersionKey = (k: string): k is keyof VersionTargets => k === 'kubernetes' || k === 'containerd' || k === 'docker';
 
 /** Sections every page has, in this order (others may follow them). */
 export const REQUIRED_SECTIONS = ['What it checks', 'Why', 'Bad', 'Good', 'How to fix', 'Suppress'] as const;
@@ -63,7 +66,7 @@ export interface Example {
   /** Line of the example's first block. */
   line: number;
   files: ExampleFile[];
-  target: { kubernetes?: Version; containerd?: Version; docker?: Version };
+  target: VersionTargets;
   /** Expected findings, normalised to `path:line:col rule message` (or `- rule message` for node-level ones). */
   expect: string[];
 }
@@ -223,7 +226,7 @@ function examplesOf(s: Section, problem: (line: number, msg: string) => void): E
       }
       const target: Example['target'] = {};
       for (const [k, v] of Object.entries(b.attrs)) {
-        if (k !== 'kubernetes' && k !== 'containerd' && k !== 'docker') {
+        if (!isVersionKey(k)) {
           problem(b.line, `unknown expect attribute "${k}" (expected kubernetes=X.Y, containerd=X.Y, docker=X.Y)`);
           continue;
         }
@@ -408,7 +411,7 @@ export interface FixtureCase {
   dir: string;
   /** Parsed expected.json, or null when it is missing. */
   expected: FixtureFinding[] | null;
-  target: { kubernetes?: Version; containerd?: Version; docker?: Version };
+  target: VersionTargets;
   /** fixed/ exists. */
   fixed: boolean;
   /** target.json has `"unsafeFixes": true`: fixed/ is what `--fix --unsafe-fixes` gives. */
@@ -445,7 +448,7 @@ export function fixtureCases(fixturesDir: string, rule: string): FixtureCase[] {
           continue;
         }
         const ver = typeof v === 'string' ? parseVersion(v) : null;
-        if ((k !== 'kubernetes' && k !== 'containerd' && k !== 'docker') || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y", "docker": "X.Y", "unsafeFixes": true}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+        if (!isVersionKey(k) || !ver) throw new Error(`${tgt}: expected {"kubernetes": "X.Y", "containerd": "X.Y", "docker": "X.Y", "unsafeFixes": true}, found ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
         target[k] = ver;
       }
     }

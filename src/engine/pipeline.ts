@@ -4,7 +4,6 @@
  * sees is what a user sees.
  */
 import type { Finding, Severity } from '../core/types.js';
-import type { Version } from '../core/version.js';
 import type { NodeSetSpec } from '../discover/index.js';
 import type { IoError } from '../discover/read.js';
 import { loadNodeSet } from '../model/load.js';
@@ -15,7 +14,6 @@ import type { Rule, RuleMeta, Target } from './rule.js';
 import { runRules } from './run.js';
 import { activeRuleIds, applySuppressions, ENGINE_RULES } from './suppress.js';
 import { resolveTarget, type GivenTarget } from './target.js';
-import type { CriRuntime } from '../data/kubernetes.js';
 import type { Trace } from '../model/trace.js';
 
 export interface PipelineOptions {

@@ -3,6 +3,7 @@
  * create, but project-wide like actionlint). One file per rule under src/rules/<id>.ts, its page
  * at rules/<id>.md, its fixtures at fixtures/<id>/.
  */
+import type { DockerTarget } from '../data/docker.js';
 import type { FileKind } from '../core/source.js';
 import type { Finding, Fix, FixSafety, Location, RelatedLocation, Severity } from '../core/types.js';
 import type { Version } from '../core/version.js';
@@ -22,10 +23,10 @@ export interface Target {
    */
   runtime?: CriRuntime;
   /**
-   * `--docker`: the dockerd release whose daemon.json keys are checked (the nearest release of
-   * data DOCKERD_KEY_RELEASES at or below it). Without it, every release crilint knows.
+   * `--docker`: the dockerd release whose daemon.json keys are checked, with the releases of data
+   * DOCKERD_KEY_RELEASES that stand for it (data clampDocker). Without it, every release crilint knows.
    */
-  docker?: Version;
+  docker?: DockerTarget;
 }
 
 export interface RuleMeta {

@@ -15,9 +15,9 @@ import type { CriRuntime } from '../data/kubernetes.js';
 
 export class TargetError extends Error {}
 
-export function parseTargetVersion(flag: string, s: string): Version {
+export function parseTargetVersion(flag: string, s: string, example = '1.34'): Version {
   const v = parseVersion(s);
-  if (!v) throw new TargetError(`--${flag} ${s}: expected a version such as ${flag === 'docker' ? '27.1 or 27.1.2' : '1.34 or 1.34.2'}`);
+  if (!v) throw new TargetError(`--${flag} ${s}: expected a version such as ${example} or ${example}.2`);
   return v;
 }
 
@@ -41,16 +41,14 @@ export function resolveTarget(node: NodeSet, given: GivenTarget): Target {
   if (k.note) notes.push(k.note);
   const c = clampContainerd(containerd);
   if (c.note) notes.push(c.note);
-  if (given.docker) {
-    const d = clampDocker(given.docker);
-    if (d.note) notes.push(d.note);
-  }
+  const d = given.docker ? clampDocker(given.docker) : null;
+  if (d?.note) notes.push(d.note);
   return {
     kubernetes,
     containerd,
     assumed: { kubernetes: !given.kubernetes, containerd: !given.containerd },
     notes,
     ...(given.runtime ? { runtime: given.runtime } : {}),
-    ...(given.docker ? { docker: given.docker } : {}),
+    ...(d ? { docker: { version: d.version, releases: d.releases, label: d.label } } : {}),
   };
 }

@@ -12,7 +12,7 @@
  */
 import { posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
-import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_KEY_RELEASES, DOCKERD_STRUCT_OBJECTS, SYSTEMD_UNIT_DIRS, dockerdKeepsWhole, unitOfPath } from '../data/docker.js';
+import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_KEY_RELEASES, SYSTEMD_UNIT_DIRS, dockerdDropsObject, unitOfPath } from '../data/docker.js';
 import { syntaxFinding } from '../parse/common.js';
 import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -215,17 +215,19 @@ export interface DockerCgroupDriver {
  * key lower-cased and trimmed, the value trimmed; the last one wins): from daemon.json `exec-opts`,
  * else from `--exec-opt` on dockerd's command line (both at once stop dockerd: docker-flag-conflict).
  */
+/** The driver an exec-opt sets (`native.cgroupdriver=systemd`: key case-insensitive, blanks trimmed), or null for another option. */
+function cgroupDriverOpt(raw: string): string | null {
+  const i = raw.indexOf('=');
+  return i >= 0 && raw.slice(0, i).trim().toLowerCase() === 'native.cgroupdriver' ? raw.slice(i + 1).trim() : null;
+}
+
 export function dockerCgroupDriver(model: DockerModel): DockerCgroupDriver {
-  const pick = (raw: string): string | null => {
-    const i = raw.indexOf('=');
-    return i >= 0 && raw.slice(0, i).trim().toLowerCase() === 'native.cgroupdriver' ? raw.slice(i + 1).trim() : null;
-  };
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
     for (let i = opts.items.length - 1; i >= 0; i--) {
       const it = opts.items[i]!;
       if (it.kind === 'scalar' && typeof it.value === 'string') {
-        const v = pick(it.value);
+        const v = cgroupDriverOpt(it.value);
         if (v !== null) return { value: v, node: it, flag: null };
       }
     }
@@ -235,7 +237,7 @@ export function dockerCgroupDriver(model: DockerModel): DockerCgroupDriver {
     for (let i = cmd.flags.length - 1; i >= 0; i--) {
       const f = cmd.flags[i]!;
       if (f.name === 'exec-opt' && f.value !== null) {
-        const v = pick(f.value);
+        const v = cgroupDriverOpt(f.value);
         if (v !== null) return { value: v, node: null, flag: f };
       }
     }
@@ -246,8 +248,8 @@ export function dockerCgroupDriver(model: DockerModel): DockerCgroupDriver {
 /**
  * A native.cgroupdriver that daemon.json sets where dockerd does not read it (unknown-key says why):
  * under the flag name `exec-opt` (data DOCKERD_IGNORED_KEYS), or as `exec-opts`/`exec-opt` inside an
- * object the newest dockerd drops (neither kept whole nor decoded, DOCKERD_STRUCT_OBJECTS). The last
- * one in the file; null when there is none.
+ * object the newest dockerd drops (data dockerdDropsObject). The last one in the file; null when
+ * there is none.
  */
 export function dockerUnreadCgroupDriver(model: DockerModel): { node: ScalarNode; key: string; inside: string | null } | null {
   const root = model.daemonJson?.root;
@@ -257,8 +259,8 @@ export function dockerUnreadCgroupDriver(model: DockerModel): { node: ScalarNode
   const scan = (m: MapNode, inside: string | null) => {
     for (const e of m.entries) {
       if ((e.key === 'exec-opt' || (inside !== null && e.key === 'exec-opts')) && e.value.kind === 'array') {
-        for (const it of e.value.items) if (it.kind === 'scalar' && typeof it.value === 'string' && /^\s*native\.cgroupdriver\s*=/i.test(it.value)) found = { node: it, key: e.key, inside };
-      } else if (inside === null && e.value.kind === 'map' && !dockerdKeepsWhole(e.key, newest) && !Object.hasOwn(DOCKERD_STRUCT_OBJECTS, e.key)) {
+        for (const it of e.value.items) if (it.kind === 'scalar' && typeof it.value === 'string' && cgroupDriverOpt(it.value) !== null) found = { node: it, key: e.key, inside };
+      } else if (inside === null && e.value.kind === 'map' && dockerdDropsObject(e.key, newest)) {
         scan(e.value, e.key);
       }
     }

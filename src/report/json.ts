@@ -64,7 +64,7 @@ export function targetJson(t: Target): JsonTarget {
     containerd: fmtVersion(t.containerd),
     assumed: (['kubernetes', 'containerd'] as const).filter((k) => t.assumed[k]),
     ...(t.runtime ? { runtime: RUNTIME_NAME[t.runtime]! } : {}),
-    ...(t.docker ? { docker: fmtDockerVersion(t.docker) } : {}),
+    ...(t.docker ? { docker: fmtDockerVersion(t.docker.version) } : {}),
   };
 }
 

@@ -287,7 +287,7 @@ function checkDocker(ctx: RuleContext): void {
   if (d.value === null) {
     if (fromRuntime || !at) return; // the kubelet follows Docker, whatever the host makes it
     const unread = dockerUnreadCgroupDriver(model);
-    const where = unread?.inside ? `"${unread.key}" inside "${unread.inside}", an object dockerd does not read` : `"${unread?.key}", the name of the --exec-opt flag, which dockerd does not read as a key`;
+    const where = !unread ? '' : unread.inside ? `"${unread.key}" inside "${unread.inside}", an object dockerd does not read` : `"${unread.key}", the name of the --exec-opt flag, which dockerd does not read as a key`;
     ctx.report({
       ...(unread ? { file: unread.node.file, range: unread.node.range } : at),
       severity: 'warning',

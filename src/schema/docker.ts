@@ -8,13 +8,13 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { DOCKER_CGROUP_DRIVER, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_STRUCT_OBJECTS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
+import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
 
 /** `docker`: the releases of DOCKERD_KEY_RELEASES that stand for the one that runs (`--docker`, data clampDocker); null: any of them. */
-export function dockerProblems(model: DockerModel, docker: { releases: string[]; label: string } | null = null): Finding[] {
+export function dockerProblems(model: DockerModel, docker: DockerTarget | null = null): Finding[] {
   const out: Finding[] = [];
   if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
@@ -57,7 +57,7 @@ const keysOf = new Map<string, string[]>();
  * they removed); a key that only older releases refuse is not reported. With `--docker`, the one
  * release given decides.
  */
-function unknownKeys(root: MapNode, docker: { releases: string[]; label: string } | null): Finding[] {
+function unknownKeys(root: MapNode, docker: DockerTarget | null): Finding[] {
   const releases = docker ? docker.releases : DOCKERD_KEY_RELEASES.map((r) => r.version);
   const who = docker ? `dockerd ${docker.label}` : 'dockerd';
   const newest = releases[releases.length - 1]!;
@@ -66,7 +66,8 @@ function unknownKeys(root: MapNode, docker: { releases: string[]; label: string 
   const covered = new Set<MapEntry>();
   for (const e of root.entries) {
     if (e.value.kind === 'map' && !dockerdKeepsWhole(e.key, newest)) {
-      const f = droppedObject(root, e, e.value, newest, byRelease[byRelease.length - 1]!, covered);
+      // Its keys are checked as top-level keys (refusedBy); the object itself, when dockerd drops it, here.
+      const f = dockerdDropsObject(e.key, newest) ? droppedObject(root, e, e.value, newest, byRelease[byRelease.length - 1]!, covered) : null;
       if (f) out.push(f);
       continue;
     }
@@ -151,17 +152,14 @@ function keyList(keys: string[]): string {
 }
 
 /**
- * An object in daemon.json that dockerd `newest` neither keeps whole (a flat option) nor decodes
- * (data DOCKERD_STRUCT_OBJECTS): it checks the keys inside as top-level keys, then the decoder drops
+ * An object in daemon.json that dockerd `newest` drops (data dockerdDropsObject): it checks the keys inside as top-level keys, then the decoder drops
  * the object, so a key in it that passes has no effect unless it is an on/off flag of the config
  * (DOCKERD_CONFIG_BOOL_FLAGS). When the object's
  * name is a near miss of one dockerd reads (`log-opt` for `log-opts`: the name of the --log-opt flag;
  * `runtime`), one finding on the name covers the keys dockerd refuses in it (`covered`), with the
  * rename; otherwise each refused key is reported on its own and this says only what is not applied.
- * An object under a key dockerd decodes as something else (`"labels": {…}`) is a type error, not this.
  */
 function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: string, refusedNewest: Set<MapEntry>, covered: Set<MapEntry>): Finding | null {
-  if (Object.hasOwn(DOCKERD_STRUCT_OBJECTS, e.key) || (dockerdReadsKey(e.key, newest) && !dockerdIgnoresKey(e.key, newest))) return null;
   const refused = value.entries.filter((c) => refusedNewest.has(c));
   const dropped = value.entries.filter((c) => !refusedNewest.has(c) && !DOCKERD_CONFIG_BOOL_FLAGS.has(c.key) && !DOCKERD_UNCLAIMED_BOOL_FLAGS.has(c.key));
   const objects = dockerdObjectKeys(newest);
@@ -220,9 +218,10 @@ function valueTypes(root: MapNode): Finding[] {
     const bad = badValue(e.value, want);
     if (!bad) continue;
     const k = kindOf(bad.node);
-    const what = bad.node === e.value ? `"${e.key}" in daemon.json is ${k === 'null' ? 'null' : `${SAID[k]} (${bad.node.kind === 'scalar' ? bad.node.raw : k === 'array' ? '[…]' : '{…}'})`}` : `${bad.where} of "${e.key}" in daemon.json is ${SAID[k]} (${bad.node.kind === 'scalar' ? bad.node.raw : k === 'array' ? '[…]' : '{…}'})`;
+    const shown = `${SAID[k]} (${bad.node.kind === 'scalar' ? bad.node.raw : k === 'array' ? '[…]' : '{…}'})`;
+    const what = `${bad.where ? `${bad.where} of ` : ''}"${e.key}" in daemon.json is ${shown}`;
     // encoding/json names the number only when it is no whole number for an integer field.
-    const go = k === 'number' && bad.expected === EXPECTED.int && bad.node.kind === 'scalar' ? `number ${bad.node.raw}` : k;
+    const go = k === 'number' && want === 'int' && bad.node.kind === 'scalar' ? `number ${bad.node.raw}` : k;
     out.push({ rule: 'invalid-value', severity: 'error', message: `${what}, but dockerd reads ${bad.expected}: it does not start ("json: cannot unmarshal ${go} into Go struct field …")`, file: bad.node.file, range: bad.node.range, related: [] });
   }
   return out;

@@ -10,7 +10,6 @@ import { kubeletProblems } from '../../schema/kubelet.js';
 import { crictlProblems } from '../../schema/crictl.js';
 import { crioProblems } from '../../schema/crio.js';
 import { dockerProblems } from '../../schema/docker.js';
-import { clampDocker } from '../../data/docker.js';
 
 const cache = new WeakMap<NodeSet, { target: Target; findings: Finding[] }>();
 
@@ -20,7 +19,7 @@ export function fileProblems(node: NodeSet, target: Target): Finding[] {
   const findings: Finding[] = [];
   if (node.containerd) findings.push(...containerdSchemaProblems(node.containerd, target));
   if (node.crio) findings.push(...crioProblems(node.crio));
-  if (node.docker) findings.push(...dockerProblems(node.docker, target.docker ? clampDocker(target.docker) : null));
+  if (node.docker) findings.push(...dockerProblems(node.docker, target.docker ?? null));
   if (node.kubelet) findings.push(...kubeletProblems(node.kubelet, target));
   // crictl releases follow Kubernetes minors (cri-tools v1.N ships with Kubernetes 1.N).
   if (node.crictl) findings.push(...crictlProblems(node.crictl, { crictl: target.kubernetes }));
