@@ -53,7 +53,7 @@ describe('usage', () => {
         '  --kubernetes      Target Kubernetes X.Y (default: newest known)                           [string]',
         '  --containerd      Target containerd X.Y (default: from config version)                    [string]',
         '  --runtime         Node runtime (default: detected)      [choices: "containerd", "cri-o", "docker"]',
-        '  --docker          Target Docker Engine X.Y (default: any release 20.10-29.5)              [string]',
+        '  --docker          Target Docker Engine X.Y (default: any release 20.10-29.7)              [string]',
         '  --format          Output format [choices: "stylish", "json", "sarif", "github"] [default: stylish]',
         '  --max-warnings    Exit 1 when there are more than N warnings                              [number]',
         '  --quiet           Report errors only                                    [boolean] [default: false]',

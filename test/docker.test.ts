@@ -207,10 +207,10 @@ describe('rules', () => {
     const all = lintRoot(root({ ...NODE, 'etc/docker/daemon.json': json }), { kubernetes: parseVersion('1.30')! }).findings;
     const f = all.filter((x) => x.rule === 'unknown-key');
     expect(f.flatMap(show)).toEqual([
-      `etc/docker/daemon.json:2:3-2:13 error unknown-key [unsafe] "exec-opt" in daemon.json has no effect: it is the name of dockerd's --exec-opt flag, and every dockerd release (20.10–29.5) accepts a flag's name as a key but reads it only for an on/off flag; the key is "exec-opts"`,
-      `etc/docker/daemon.json:3:3-3:12 error unknown-key [-] "dns-opt" in daemon.json has no effect: it is the name of dockerd's --dns-opt flag, and every dockerd release (20.10–29.5) accepts a flag's name as a key but reads it only for an on/off flag; the key is "dns-opts", which this file also sets; merge the values into it and remove "dns-opt"`,
+      `etc/docker/daemon.json:2:3-2:13 error unknown-key [unsafe] "exec-opt" in daemon.json has no effect: it is the name of dockerd's --exec-opt flag, and every dockerd release (20.10–29.7) accepts a flag's name as a key but reads it only for an on/off flag; the key is "exec-opts"`,
+      `etc/docker/daemon.json:3:3-3:12 error unknown-key [-] "dns-opt" in daemon.json has no effect: it is the name of dockerd's --dns-opt flag, and every dockerd release (20.10–29.7) accepts a flag's name as a key but reads it only for an on/off flag; the key is "dns-opts", which this file also sets; merge the values into it and remove "dns-opt"`,
       `etc/docker/daemon.json:5:3-5:13 error unknown-key [-] "no-proxy" in daemon.json has no effect: it is the name of dockerd's --no-proxy flag, and dockerd 23.0 and later accept a flag's name as a key but read it only for an on/off flag, and dockerd 20.10 refuses this key; set it inside "proxies": {"no-proxy": …}`,
-      `etc/docker/daemon.json:7:3-7:37 warning unknown-key [-] "allow-nondistributable-artifacts" in daemon.json has no effect on dockerd 28.5 and later, which dropped the setting but still accept the key (dockerd 20.10–28.0 read it); remove it`,
+      `etc/docker/daemon.json:7:3-7:37 warning unknown-key [-] "allow-nondistributable-artifacts" in daemon.json has no effect on dockerd 28.1 and later, which dropped the setting but still accept the key (dockerd 20.10–28.0 read it); remove it`,
     ]);
     expect(fixed(f[0]!)).toEqual({ 'etc/docker/daemon.json': json.replace('"exec-opt"', '"exec-opts"') });
     // dockerd reads no cgroup driver from "exec-opt": the driver stays undecided.
@@ -277,17 +277,52 @@ describe('rules', () => {
       notes: [],
       docker: { version: { major: 24, minor: 0, patch: 7 }, releases: ['24.0'], label: '24.0' },
     });
-    // 28.2 lies between the releases read (28.0, 28.5): a key is refused when both refuse it.
+    // Every minor line is read: 28.2 is checked as 28.2, and 27.3 (before 28.0 added bip6) refuses bip6.
     expect(at('28.2').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:3:3-3:10 error', 'etc/docker/daemon.json:4:3-4:13 error', 'etc/docker/daemon.json:5:3-5:24 error']);
-    // 27.3, between 27.1 and 28.0, which added bip6: not reported (the lines between were not read).
-    expect(at('27.3').findings.some((l) => l.includes('"bip6"'))).toBe(false);
-    expect(at('28.2').findings[0]).toContain('dockerd 28.2 does not start');
-    expect(at('28.2').docker).toEqual({ version: { major: 28, minor: 2 }, releases: ['28.0', '28.5'], label: '28.2' });
+    expect(at('28.2').docker).toEqual({ version: { major: 28, minor: 2 }, releases: ['28.2'], label: '28.2' });
+    expect(at('27.3').findings[0]).toBe(
+      `etc/docker/daemon.json:2:3-2:9 error unknown key "bip6" in daemon.json; it is a key of dockerd 28.0 and later; did you mean "bip"? dockerd 27.3 does not start ("the following directives don't match any configuration option: bip6")`,
+    );
+    // 22.06, a minor line Docker never released, lies between 20.10 and 23.0: a key is refused when both refuse it.
+    expect(at('22.06').docker).toEqual({ version: { major: 22, minor: 6 }, releases: ['20.10', '23.0'], label: '22.06' });
+    expect(at('22.06').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:2:3-2:9 error', 'etc/docker/daemon.json:4:3-4:13 error']);
+    expect(at('22.06').findings[0]).toContain('dockerd 22.06 does not start');
     // 23.0 still reads graph and the trust key, and not bip6.
     expect(at('23.0').findings.map((l) => l.slice(0, l.indexOf(' ', l.indexOf(' ') + 1)))).toEqual(['etc/docker/daemon.json:2:3-2:9 error', 'etc/docker/daemon.json:4:3-4:13 error']);
-    expect(at('19.03').notes).toEqual(['dockerd 19.03 is older than the releases crilint knows (20.10–29.5): daemon.json is checked as for 20.10']);
-    expect(at('30.1').notes).toEqual(['dockerd 30.1 is newer than the releases crilint knows (20.10–29.5): daemon.json is checked as for 29.5']);
-    expect(at('29.5.2').notes).toEqual([]);
+    expect(at('19.03').notes).toEqual(['dockerd 19.03 is older than the releases crilint knows (20.10–29.7): daemon.json is checked as for 20.10']);
+    expect(at('30.1').notes).toEqual(['dockerd 30.1 is newer than the releases crilint knows (20.10–29.7): daemon.json is checked as for 29.7']);
+    expect(at('29.7.2').notes).toEqual([]);
+  });
+
+  it('--docker at the minor lines where a key came or went (read from moby at every minor line, not only the majors)', () => {
+    const refused = (json: string, docker: string) =>
+      lintRoot(root({ ...NODE, 'etc/docker/daemon.json': json }), { kubernetes: parseVersion('1.34')!, docker: parseVersion(docker)! })
+        .findings.filter((x) => x.rule === 'unknown-key' || x.rule === 'invalid-value')
+        .map((x) => `${pos(x)} ${x.severity} ${x.message.split(';')[0]}`);
+    // allow-direct-routing came in 28.2, the `feature` flag in 27.3, nri-opts in 29.2, default-stop-timeout in 29.7.
+    const adr = '{\n  "allow-direct-routing": true\n}\n';
+    expect(refused(adr, '28.1')).toEqual(['etc/docker/daemon.json:2:3-2:25 error unknown key "allow-direct-routing" in daemon.json']);
+    expect(refused(adr, '28.2')).toEqual([]);
+    const feature = '{\n  "feature": "containerd-snapshotter=true"\n}\n';
+    expect(refused(feature, '27.2')).toEqual(['etc/docker/daemon.json:2:3-2:12 error unknown key "feature" in daemon.json']);
+    expect(refused(feature, '27.3')).toEqual(['etc/docker/daemon.json:2:3-2:12 error "feature" in daemon.json has no effect: it is the name of dockerd\'s --feature flag, and dockerd 27.3 accepts a flag\'s name as a key but reads it only for an on/off flag']);
+    // Before 29.2 nri-opts is no key, and its object is flattened for the check: one finding on its name, the refused key inside related.
+    const nri = '{\n  "nri-opts": {"enable": true}\n}\n';
+    const at291 = lintRoot(root({ ...NODE, 'etc/docker/daemon.json': nri }), { kubernetes: parseVersion('1.34')!, docker: parseVersion('29.1')! }).findings.filter((x) => x.rule === 'unknown-key');
+    expect(at291.map((x) => `${pos(x)} ${x.message} | ${x.related.map((r) => `${r.range!.start.line}:${r.range!.start.column} ${r.message}`).join()}`)).toEqual([
+      `etc/docker/daemon.json:2:3-2:13 unknown key "nri-opts" in daemon.json; it is an object of dockerd 29.2 and later: dockerd 29.1 checks the keys inside as top-level keys and refuses "enable", so it does not start ("the following directives don't match any configuration option: enable") | 2:16 dockerd refuses "enable"`,
+    ]);
+    expect(refused(nri, '29.2')).toEqual([]);
+    const stop = '{\n  "default-stop-timeout": "30"\n}\n';
+    expect(refused(stop, '29.6')).toEqual(['etc/docker/daemon.json:2:3-2:25 error unknown key "default-stop-timeout" in daemon.json']);
+    expect(refused(stop, '29.7')).toEqual(['etc/docker/daemon.json:2:27-2:31 error "default-stop-timeout" in daemon.json is a string ("30"), but dockerd reads a whole number: it does not start ("json: cannot unmarshal string into Go struct field …")']);
+    // A value is checked only where the key is decoded: with 28.1, the dropped key's list of numbers is not read.
+    expect(refused('{\n  "allow-nondistributable-artifacts": [5000]\n}\n', '28.1').map((l) => l.slice(0, l.indexOf(' error')))).toEqual(['etc/docker/daemon.json:2:3-2:37']);
+    expect(refused('{\n  "allow-nondistributable-artifacts": [5000]\n}\n', '28.0')).toEqual(['etc/docker/daemon.json:2:40-2:44 error item 1 of "allow-nondistributable-artifacts" in daemon.json is a number (5000), but dockerd reads a string: it does not start ("json: cannot unmarshal number into Go struct field …")']);
+    // allow-nondistributable-artifacts: 28.1 dropped the setting and kept the key.
+    const ana = '{\n  "allow-nondistributable-artifacts": ["registry.local:5000"]\n}\n';
+    expect(refused(ana, '28.0')).toEqual([]);
+    expect(refused(ana, '28.1')).toEqual(['etc/docker/daemon.json:2:3-2:37 error "allow-nondistributable-artifacts" in daemon.json has no effect on dockerd 28.1, which dropped the setting but still accepts the key']);
   });
 
   it('a daemon.json value of a JSON type dockerd cannot decode stops it: at the value, or at the first bad item', () => {

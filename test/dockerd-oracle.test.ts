@@ -105,6 +105,7 @@ const CASES: Record<string, string> = {
   'objects flattened one level (proxies, an unknown object) and flat ones (log-opts) left whole': '{"proxies": {"htps-proxy": "http://p:3128", "no-proxy": "localhost"}, "foo": {"debug": true}, "log-opts": {"max-size": "10m", "anything": "x"}}',
   'keys later releases removed, and ones only later releases read': '{"graph": "/var/lib/docker", "cluster-store": "consul://c:8500", "bip6": "fd00::1/64", "log-format": "json"}',
   'objects dockerd does not read: a flag name for log-opts, a near miss of runtimes, an unknown object, an empty one': '{"log-opt": {"max-size": "10m"}, "runtime": {"nvidia": {"path": "/usr/bin/nvidia-container-runtime"}}, "log": {"log-driver": "json-file", "debug": true}, "foo": {}}',
+  'objects only later releases read: proxies (23.0) with flag names inside, default-network-opts (24.0) with one': '{"proxies": {"http-proxy": "http://p:3128"}, "default-network-opts": {"bridge": {"com.docker.network.driver.mtu": "1400"}}}',
   'a kubeadm-style daemon.json': '{"exec-opts": ["native.cgroupdriver=systemd"], "log-driver": "json-file", "log-opts": {"max-size": "100m"}, "storage-driver": "overlay2", "live-restore": true, "default-address-pools": [{"base": "172.80.0.0/16", "size": 24}]}',
 };
 
@@ -143,6 +144,8 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
       [{ errors: [], warnings: ['cluster-store', 'graph'], ignored: [] }, ['bip6', 'log-format']],
       // "log" is accepted (its keys are flag names) and dropped; the running dockerd below shows it.
       [{ errors: ['max-size', 'nvidia'], warnings: ['foo'], ignored: ['log'] }, ['max-size', 'nvidia']],
+      // The newest releases read both objects; 20.10 refuses http-proxy and takes "bridge" (a flag name) as a top-level key.
+      [{ errors: [], warnings: [], ignored: [] }, ['http-proxy']],
       [{ errors: [], warnings: [], ignored: [] }, []],
     ]);
   });
@@ -187,6 +190,8 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     expect(verdicts.filter((v) => v.ours.warnings.some((k) => v.theirs.includes(k)) || v.ours.errors.join() !== v.theirs.join())).toEqual([]);
     expect(verdicts.flatMap((v) => v.ours.warnings)).toEqual(['foo']);
     expect(verdicts.flatMap((v) => v.theirs)).toContain('bip6');
+    // proxies is one finding on its name (http-proxy its related refusal); default-network-opts passes and has no effect.
+    expect(crilint(CASES['objects only later releases read: proxies (23.0) with flag names inside, default-network-opts (24.0) with one']!, '20.10')).toEqual({ errors: ['http-proxy'], warnings: [], ignored: ['default-network-opts'] });
   });
 
   it('every key the data says 20.10 accepts and ignores, it accepts', () => {

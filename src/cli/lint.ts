@@ -32,6 +32,7 @@ import { lintInWorkers, workersAvailable } from './fleet.js';
 import { Progress } from './progress.js';
 import { cachePath, LintCache } from './cache.js';
 import type { CriRuntime } from '../data/kubernetes.js';
+import { DOCKERD_KEY_RELEASES } from '../data/docker.js';
 import { Trace, type StoredTrace } from '../model/trace.js';
 
 export type { Format } from '../report/stream.js';
@@ -422,7 +423,7 @@ export function lintCommand(status: { code: number }) {
         .option('kubernetes', { type: 'string', requiresArg: true, describe: 'Target Kubernetes X.Y (default: newest known)' })
         .option('containerd', { type: 'string', requiresArg: true, describe: 'Target containerd X.Y (default: from config version)' })
         .option('runtime', { choices: Object.keys(RUNTIME_NAMES), requiresArg: true, describe: 'Node runtime (default: detected)' })
-        .option('docker', { type: 'string', requiresArg: true, describe: 'Target Docker Engine X.Y (default: any release 20.10-29.5)' })
+        .option('docker', { type: 'string', requiresArg: true, describe: `Target Docker Engine X.Y (default: any release ${DOCKERD_KEY_RELEASES[0]!.version}-${DOCKERD_KEY_RELEASES[DOCKERD_KEY_RELEASES.length - 1]!.version})` })
         .option('format', { choices: ['stylish', 'json', 'sarif', 'github'] as const, default: 'stylish' as Format, defaultDescription: 'stylish', describe: 'Output format' })
         .option('max-warnings', { type: 'number', requiresArg: true, describe: 'Exit 1 when there are more than N warnings' })
         .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })

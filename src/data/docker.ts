@@ -63,7 +63,7 @@ export const DOCKERD_CONFLICTS: Sourced = {
 /**
  * dockerd flag shorthands and their long names (daemon/command config.go pidfile/p, log-level/l,
  * restart/r; config_unix.go group/G, storage-driver/s, bridge/b; options.go debug/D, host/H; at
- * the 29.5 commit of DOCKERD_KEY_RELEASES). A shorthand is never a daemon.json key.
+ * the 29.5 and 29.7 commits of DOCKERD_KEY_RELEASES). A shorthand is never a daemon.json key.
  */
 export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge', D: 'debug', G: 'group', H: 'host', l: 'log-level', p: 'pidfile', r: 'restart', s: 'storage-driver' };
 
@@ -112,8 +112,11 @@ export function criDockerdDefaultPause(v: Version): string {
 
 /**
  * The dockerd releases whose daemon.json keys crilint knows, oldest first, with the moby/moby commit
- * each was read at. A key's `since`/`until` below names the first of these releases that reads it
- * or no longer reads it; the change may have come in a release between two of them.
+ * each was read at: every minor line from 20.10 to 29.7 (Docker went from 20.10 to 23.0), each at
+ * its first release (tag vX.Y.0, docker-vX.Y.0 from 29.0; 27.0 at v27.0.1, as 27.0.0 was never
+ * tagged; 29.5 at docker-v29.5.1). A key's `since`/`until` below names the first of these releases
+ * that reads it or no longer reads it, so it is exact to the minor line; patch releases are taken
+ * to have the keys of their line's first release.
  */
 export const DOCKERD_KEY_RELEASES: readonly { version: string; commit: string }[] = [
   { version: '20.10', commit: 'eeddea2f9026b9b3e6a14b8bdb40bafec81ef10a' },
@@ -122,11 +125,26 @@ export const DOCKERD_KEY_RELEASES: readonly { version: string; commit: string }[
   { version: '25.0', commit: '615dfdf67264ed5b08dd5e86657bf0e580731cea' },
   { version: '26.0', commit: '8b79278316b532d396048bc8c2fa015a85d53a53' },
   { version: '26.1', commit: 'c8af8ebe4a8984d808f2071788dd1f00a4da78c5' },
+  { version: '27.0', commit: 'ff1e2c0de72a1bbbe4cdbe1558da57d327899df5' },
   { version: '27.1', commit: 'a21b1a2d12e2c01542cb191eb526d7bfad0641e3' },
+  { version: '27.2', commit: '3ab5c7d0036ca8fc43141e83b167456ec79828aa' },
+  { version: '27.3', commit: '41ca978a0a5400cc24b274137efa9f25517fcc0b' },
+  { version: '27.4', commit: '92a83937d0280dcbea92099b01e01aa4251c1777' },
+  { version: '27.5', commit: '38b84dce32c45732606fe09ffebef8b29a783644' },
   { version: '28.0', commit: 'af898abe44662d9554fb15ee4d4a7307f1b8e315' },
+  { version: '28.1', commit: '3f46cadf398abdf3196230fea41dac96b5d4016e' },
+  { version: '28.2', commit: '0e2cc22d36ae3013f83863c8da2e1b808f25e78e' },
+  { version: '28.3', commit: '265f709647947fb5a1adf7e4f96f2113dcc377bd' },
+  { version: '28.4', commit: '249d679a6baf8a32bb6d72d6ac5cc7ab9c90b4ea' },
   { version: '28.5', commit: 'cd048300a48700294339c9c91d2dcc691cb8f63b' },
   { version: '29.0', commit: 'd105562beff448ae44d6e3a2f7738b235fd197b5' },
+  { version: '29.1', commit: '710302ecf2e958db92cb7d92f8838ea063a31765' },
+  { version: '29.2', commit: '9c623849a9e6ce2add344fa1453c454dce75340f' },
+  { version: '29.3', commit: '83bca512aa7ffc1bb4f37ce1107e0d3e3489ad43' },
+  { version: '29.4', commit: 'daa0cb7f23594cdbcce5002e370027d3fd36ffd7' },
   { version: '29.5', commit: 'dd24a3adc1db4c762fb1b26b35c08ffd936f2d8f' },
+  { version: '29.6', commit: '70eaf5ef6f274623ddcca8eb634ccf7cba15cbc5' },
+  { version: '29.7', commit: '4b5cb715735a1b7000093bb2ab54295dfedfebfe' },
 ];
 
 /**
@@ -158,9 +176,9 @@ export const DOCKERD_KEYS_ALL: readonly string[] = [
   'userland-proxy-path', 'userns-remap', 'version',
 ];
 
-/** Keys only some releases read: the first release that reads it (absent: 20.10 already did), the first that no longer does (absent: 29.5 still does), and the key that replaces it (`--graph` was deprecated for `--data-root`). */
+/** Keys only some releases read: the first release that reads it (absent: 20.10 already did), the first that no longer does (absent: 29.7 still does), and the key that replaces it (`--graph` was deprecated for `--data-root`). */
 export const DOCKERD_KEYS_RANGED: Readonly<Record<string, { since?: string; until?: string; instead?: string }>> = {
-  'allow-direct-routing': { since: '28.5' },
+  'allow-direct-routing': { since: '28.2' },
   'api-cors-header': { until: '29.0' },
   bip6: { since: '28.0' },
   'bridge-accept-fwmark': { since: '29.0' },
@@ -172,7 +190,8 @@ export const DOCKERD_KEYS_RANGED: Readonly<Record<string, { since?: string; unti
   'cluster-store-opts': { until: '24.0' },
   'default-network-opt': { since: '24.0' },
   'default-network-opts': { since: '24.0' },
-  feature: { since: '28.0' },
+  'default-stop-timeout': { since: '29.7' },
+  feature: { since: '27.3' },
   'firewall-backend': { since: '29.0' },
   graph: { until: '24.0', instead: 'data-root' },
   'host-gateway-ips': { since: '28.0' },
@@ -182,7 +201,7 @@ export const DOCKERD_KEYS_RANGED: Readonly<Record<string, { since?: string; unti
   'log-format': { since: '25.0' },
   'min-api-version': { since: '29.0' },
   'no-proxy': { since: '23.0' },
-  'nri-opts': { since: '29.5' },
+  'nri-opts': { since: '29.2' },
   'oom-score-adjust': { until: '26.0' },
   validate: { since: '23.0' },
 };
@@ -195,7 +214,7 @@ export const DOCKERD_FLAT_OPTIONS: Readonly<Record<string, { since?: string }>> 
   'default-ulimits': {},
   features: {},
   'log-opts': {},
-  'nri-opts': { since: '29.5' },
+  'nri-opts': { since: '29.2' },
   runtimes: {},
 };
 
@@ -242,6 +261,12 @@ export function dockerdDropsObject(key: string, v: string): boolean {
   return !dockerdKeepsWhole(key, v) && !struct && (!dockerdReadsKey(key, v) || dockerdIgnoresKey(key, v) !== null);
 }
 
+/** The first release that reads the object under `key` (keeps it whole or decodes it as a struct) when dockerd `v` is older, else null: `nri-opts` on 29.1 gives 29.2. */
+export function dockerdObjectSince(key: string, v: string): string | null {
+  const e = Object.hasOwn(DOCKERD_FLAT_OPTIONS, key) ? DOCKERD_FLAT_OPTIONS[key]! : Object.hasOwn(DOCKERD_STRUCT_OBJECTS, key) ? DOCKERD_STRUCT_OBJECTS[key]! : null;
+  return e?.since && cmpVersion(ver(v), ver(e.since)) < 0 ? e.since : null;
+}
+
 /** The keys whose object dockerd `v` reads (kept whole, or decoded as a struct): what a misnamed object is compared with. */
 export function dockerdObjectKeys(v: string): string[] {
   return [...Object.keys(DOCKERD_FLAT_OPTIONS).filter((k) => dockerdKeepsWhole(k, v) && dockerdReadsKey(k, v)), ...Object.keys(DOCKERD_STRUCT_OBJECTS).filter((k) => inRange(DOCKERD_STRUCT_OBJECTS[k]!, v))].sort();
@@ -283,9 +308,9 @@ export const DOCKERD_IGNORED_KEYS: Readonly<Record<string, { instead: string | n
   'node-generic-resource': { instead: 'node-generic-resources' },
   'registry-mirror': { instead: 'registry-mirrors' },
   'storage-opt': { instead: 'storage-opts' },
-  // Kept in skipValidateOptions after their field went: 24.0 dropped the trust key, 28.5 non-distributable artifacts.
+  // Kept in skipValidateOptions after their field went: 24.0 dropped the trust key, 28.1 non-distributable artifacts.
   'deprecated-key-path': { instead: null, since: '24.0', removed: true },
-  'allow-nondistributable-artifacts': { instead: null, since: '28.5', removed: true },
+  'allow-nondistributable-artifacts': { instead: null, since: '28.1', removed: true },
 };
 export const DOCKERD_IGNORED: Sourced = {
   source:
@@ -306,7 +331,7 @@ export const DOCKERD_VALUE_TYPES: Readonly<Record<string, 'bool' | 'int' | 'stri
   'allow-direct-routing': 'bool', 'cri-containerd': 'bool', debug: 'bool', experimental: 'bool', icc: 'bool', init: 'bool', 'ip-forward': 'bool',
   'ip-forward-no-drop': 'bool', 'ip-masq': 'bool', ip6tables: 'bool', iptables: 'bool', ipv6: 'bool', 'live-restore': 'bool', 'no-new-privileges': 'bool',
   'raw-logs': 'bool', rootless: 'bool', 'selinux-enabled': 'bool', tls: 'bool', tlsverify: 'bool', 'userland-proxy': 'bool',
-  'cpu-rt-period': 'int', 'cpu-rt-runtime': 'int', 'max-concurrent-downloads': 'int', 'max-concurrent-uploads': 'int', 'max-download-attempts': 'int',
+  'cpu-rt-period': 'int', 'cpu-rt-runtime': 'int', 'default-stop-timeout': 'int', 'max-concurrent-downloads': 'int', 'max-concurrent-uploads': 'int', 'max-download-attempts': 'int',
   mtu: 'int', 'network-control-plane-mtu': 'int', 'network-diagnostic-port': 'int', 'oom-score-adjust': 'int', 'shutdown-timeout': 'int',
   'api-cors-header': 'string', bip: 'string', bip6: 'string', bridge: 'string', 'bridge-accept-fwmark': 'string', 'cgroup-parent': 'string',
   'cluster-advertise': 'string', 'cluster-store': 'string', containerd: 'string', 'containerd-namespace': 'string', 'data-root': 'string',
@@ -334,9 +359,9 @@ export function fmtDockerVersion(v: Version): string {
 
 /**
  * The releases of DOCKERD_KEY_RELEASES whose daemon.json keys stand for dockerd `v` (`--docker`):
- * the one of its minor line (its patch releases are taken to have the same keys), else the two read
- * releases around it (27.3: 27.1 and 28.0; a key is refused only when both refuse it, since the
- * minor lines between were not read), else, outside 20.10–29.5, the nearest end with a note.
+ * the one of its minor line (its patch releases are taken to have the same keys), else, for a minor
+ * line Docker never released (21.x, 26.2), the two read releases around it (a key is refused only
+ * when both refuse it), else, outside the releases read (20.10–29.7), the nearest end with a note.
  * `label` is the version as given, for messages.
  */
 export interface DockerTarget {

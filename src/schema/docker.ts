@@ -8,7 +8,7 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdReadsKey } from '../data/docker.js';
+import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
@@ -16,7 +16,7 @@ import { suggest } from './validate.js';
 /** `docker`: the releases of DOCKERD_KEY_RELEASES that stand for the one that runs (`--docker`, data clampDocker); null: any of them. */
 export function dockerProblems(model: DockerModel, docker: DockerTarget | null = null): Finding[] {
   const out: Finding[] = [];
-  if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root));
+  if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root, docker));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
     for (const it of opts.items) {
@@ -67,7 +67,7 @@ function unknownKeys(root: MapNode, docker: DockerTarget | null): Finding[] {
   for (const e of root.entries) {
     if (e.value.kind === 'map' && !dockerdKeepsWhole(e.key, newest)) {
       // Its keys are checked as top-level keys (refusedBy); the object itself, when dockerd drops it, here.
-      const f = dockerdDropsObject(e.key, newest) ? droppedObject(root, e, e.value, newest, byRelease[byRelease.length - 1]!, covered) : null;
+      const f = dockerdDropsObject(e.key, newest) ? droppedObject(root, e, e.value, newest, byRelease[byRelease.length - 1]!, covered, docker ? who : null) : null;
       if (f) out.push(f);
       continue;
     }
@@ -159,16 +159,26 @@ function keyList(keys: string[]): string {
  * `runtime`), one finding on the name covers the keys dockerd refuses in it (`covered`), with the
  * rename; otherwise each refused key is reported on its own and this says only what is not applied.
  */
-function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: string, refusedNewest: Set<MapEntry>, covered: Set<MapEntry>): Finding | null {
+function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: string, refusedNewest: Set<MapEntry>, covered: Set<MapEntry>, who: string | null): Finding | null {
   const refused = value.entries.filter((c) => refusedNewest.has(c));
   const dropped = value.entries.filter((c) => !refusedNewest.has(c) && !DOCKERD_CONFIG_BOOL_FLAGS.has(c.key) && !DOCKERD_UNCLAIMED_BOOL_FLAGS.has(c.key));
+  const related = refused.map((c) => ({ file: c.value.file, range: c.keyRange, message: `dockerd refuses "${c.key}"` }));
+  const notApplied = dropped.length ? `, so ${keyList(dropped.map((c) => c.key))} in it ${dropped.length > 1 ? 'are' : 'is'} not applied` : '';
+  // With --docker, an object only newer releases read (`nri-opts` on 29.1): one finding on its name says so.
+  const since = who !== null ? dockerdObjectSince(e.key, newest) : null;
+  if (since) {
+    for (const c of refused) covered.add(c);
+    const message = refused.length
+      ? `unknown key "${e.key}" in daemon.json; it is an object of dockerd ${since} and later: ${who} checks the keys inside as top-level keys and refuses ${keyList(refused.map((c) => c.key))}, so it does not start ("${DIRECTIVES}: ${refused.map((c) => c.key).sort().join(', ')}")`
+      : `"${e.key}" in daemon.json has no effect: it is an object of dockerd ${since} and later, and ${who} checks the keys inside as top-level keys, then ignores the object${notApplied}`;
+    return { rule: 'unknown-key', severity: 'error', message, file: e.value.file, range: e.keyRange, related };
+  }
   const objects = dockerdObjectKeys(newest);
   const flagName = dockerdIgnoresKey(e.key, newest)?.instead;
   // `"proxy": {"http-proxy": …}`: a key that belongs inside an object names it.
   const inner = dropped.map((c) => dockerdIgnoresKey(c.key, newest)?.instead?.split('.')).find((p) => p?.length === 2 && objects.includes(p[0]!))?.[0];
   const target = flagName && objects.includes(flagName) ? flagName : (suggest(e.key, objects) ?? inner);
   const at = { file: e.value.file, range: e.keyRange };
-  const notApplied = dropped.length ? `, so ${keyList(dropped.map((c) => c.key))} in it ${dropped.length > 1 ? 'are' : 'is'} not applied` : '';
   if (!target) {
     const how = `dockerd reads the objects of ${keyList(objects)} only: it checks the keys inside any other as top-level keys`;
     // A flag's name among them is moved under its key (`exec-opt` as `exec-opts`), or it would do nothing there either.
@@ -190,7 +200,6 @@ function droppedObject(root: MapNode, e: MapEntry, value: MapNode, newest: strin
   const message = refused.length
     ? `"${e.key}" in daemon.json is not an object dockerd reads: ${how} and refuses ${keyList(refused.map((c) => c.key))}, so it does not start ("${DIRECTIVES}: ${refused.map((c) => c.key).sort().join(', ')}"); ${why}${use}`
     : `"${e.key}" in daemon.json has no effect: dockerd does not read this object (${how}, then ignores it)${notApplied}; ${why}${use}`;
-  const related = refused.map((c) => ({ file: c.value.file, range: c.keyRange, message: `dockerd refuses "${c.key}"` }));
   const fix: Finding['fix'] = taken
     ? undefined
     : { safety: 'unsafe', description: `rename "${e.key}" to "${target}" (dockerd then reads the object)`, changes: [{ file: at.file, edits: [{ start: e.keyRange.start.offset, end: e.keyRange.end.offset, text: JSON.stringify(target) }] }] };
@@ -208,13 +217,16 @@ const SAID: Record<JsonKind, string> = { null: 'null', bool: 'true or false', nu
 /**
  * daemon.json values of a JSON type that dockerd cannot decode into the key's field (data
  * DOCKERD_VALUE_TYPES): `"mtu": "1500"`, `"labels": "a=b"`, `"log-opts": {"max-file": 3}`. dockerd
- * does not start. A list or an object is checked item by item, at the first bad one.
+ * does not start. A list or an object is checked item by item, at the first bad one. Only a key
+ * that one of the releases in play decodes is checked (with `--docker 29.6`, `default-stop-timeout`
+ * is refused as unknown before any value is read).
  */
-function valueTypes(root: MapNode): Finding[] {
+function valueTypes(root: MapNode, docker: DockerTarget | null): Finding[] {
   const out: Finding[] = [];
+  const releases = docker ? docker.releases : DOCKERD_KEY_RELEASES.map((r) => r.version);
   for (const e of root.entries) {
     const want = Object.hasOwn(DOCKERD_VALUE_TYPES, e.key) ? DOCKERD_VALUE_TYPES[e.key]! : null;
-    if (!want) continue;
+    if (!want || !releases.some((v) => dockerdReadsKey(e.key, v) && dockerdIgnoresKey(e.key, v) === null)) continue;
     const bad = badValue(e.value, want);
     if (!bad) continue;
     const k = kindOf(bad.node);
