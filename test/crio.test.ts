@@ -102,6 +102,20 @@ describe('files', () => {
     expect([m.configFiles.map((f) => f.location), m.extra.map((f) => f.location)]).toEqual([[join(dir, 'some.toml')], [join(dir, 'crio.conf')]]);
   });
 
+  it("crio's --config/-c and --config-dir (or CONTAINER_CONFIG/CONTAINER_CONFIG_DIR) in crio.service choose the files; --config=\"\" reads no main file", () => {
+    const unit = (args: string) => `[Service]\nEnvironmentFile=-/etc/sysconfig/crio\nExecStart=/usr/bin/crio ${args}\n`;
+    const files = { 'etc/crio/crio.conf': '', 'etc/crio/custom.conf': '', 'etc/crio/crio.conf.d/10-crio.conf': '', 'opt/crio.d/a.conf': '', 'opt/crio.d/b/c.conf': '' };
+    const read = (f: Files) => model({ ...files, ...f }).configFiles.map((x) => x.location);
+    expect(read({})).toEqual(['/etc/crio/crio.conf', '/etc/crio/crio.conf.d/10-crio.conf']);
+    expect(read({ 'etc/systemd/system/crio.service': unit('-c /etc/crio/custom.conf --config-dir=/opt/crio.d') })).toEqual(['/etc/crio/custom.conf', '/opt/crio.d/a.conf', '/opt/crio.d/b/c.conf']);
+    expect(read({ 'etc/systemd/system/crio.service': unit('--config=""') })).toEqual(['/etc/crio/crio.conf.d/10-crio.conf']);
+    // The variable counts when the flag is not given; the flag wins over it.
+    expect(read({ 'etc/systemd/system/crio.service': unit('$CRIO_CONFIG_OPTIONS'), 'etc/sysconfig/crio': 'CONTAINER_CONFIG_DIR=/opt/crio.d\nCRIO_CONFIG_OPTIONS=--config=/etc/crio/custom.conf\n' })).toEqual(['/etc/crio/custom.conf', '/opt/crio.d/a.conf', '/opt/crio.d/b/c.conf']);
+    const m = model({ ...files, 'etc/systemd/system/crio.service': unit('--cgroup-manager=cgroupfs'), 'etc/sysconfig/crio': 'CONTAINER_CGROUP_MANAGER=systemd\n' });
+    expect(m.files.map((f) => f.display)).toEqual(['etc/crio/crio.conf', 'etc/crio/crio.conf.d/10-crio.conf', 'etc/systemd/system/crio.service', 'etc/sysconfig/crio']);
+    expect(crioSettings(m).cgroupManager).toMatchObject({ value: 'cgroupfs', node: null, cli: { kind: 'flag', text: '--cgroup-manager=cgroupfs' } });
+  });
+
   it('a file of a node root given as a PATH brings the root along', () => {
     const dir = root({ 'etc/crio/crio.conf.d/10-crio.conf': PACKAGED });
     const d = discover([join(dir, 'etc/crio/crio.conf.d/10-crio.conf')], []);

@@ -159,3 +159,54 @@ describe('--runtime', () => {
     expect(fixed(f[0]!)).toEqual({ 'var/lib/kubelet/config.yaml': KUBELET('cgroupDriver: systemd\ncontainerRuntimeEndpoint: unix:///run/cri-dockerd.sock\n') });
   });
 });
+
+describe("crio's command line (crio.service, /etc/sysconfig/crio)", () => {
+  // The packaged unit: flags come from the $CRIO_*_OPTIONS variables of /etc/sysconfig/crio.
+  const UNIT = '[Service]\nType=notify\nEnvironmentFile=-/etc/sysconfig/crio\nExecStart=/usr/bin/crio \\\n          $CRIO_CONFIG_OPTIONS \\\n          $CRIO_RUNTIME_OPTIONS \\\n          $CRIO_METRICS_OPTIONS\n';
+  const SVC = 'usr/lib/systemd/system/crio.service';
+  const CGROUPFS_KUBELET = KUBELET(`cgroupDriver: cgroupfs\n${CRIO_EP}`);
+
+  it('--cgroup-manager wins over the files: no false alarm when it agrees with the kubelet, the error points at the flag when it does not', () => {
+    const sysconfig = 'CRIO_RUNTIME_OPTIONS="--enable-metrics --cgroup-manager cgroupfs --conmon-cgroup=pod"\n';
+    const node = { ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': sysconfig, 'var/lib/kubelet/config.yaml': CGROUPFS_KUBELET };
+    // The files say systemd (the default), crio runs with cgroupfs, and so does the kubelet: consistent.
+    expect(lint(node, '1.30').flatMap(show)).toEqual([]);
+    const f = lint({ ...node, 'var/lib/kubelet/config.yaml': KUBELET(`cgroupDriver: systemd\n${CRIO_EP}`) }, '1.30').filter((x) => x.rule === 'cgroup-driver-mismatch');
+    expect(f.flatMap(show)).toEqual([
+      'etc/sysconfig/crio:1:57-1:65 error cgroup-driver-mismatch [unsafe] CRI-O runs with the cgroupfs cgroup manager (--cgroup-manager cgroupfs on crio\'s command line (crio.service)), but the kubelet uses systemd (cgroupDriver: systemd): the kubelet of Kubernetes 1.30 does not take the driver from the runtime (KubeletCgroupDriverFromCRI is on by default from 1.31); pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (--cgroup-manager=systemd, cgroupDriver: systemd)',
+      "  related var/lib/kubelet/config.yaml:3:15-3:22 the kubelet's cgroupDriver: systemd",
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'etc/sysconfig/crio': sysconfig.replace('--cgroup-manager cgroupfs', '--cgroup-manager=systemd') });
+  });
+
+  it('a flag in a drop-in that replaces ExecStart=, Go flag syntax (-flag=value), and CONTAINER_* variables; the flag beats the variable', () => {
+    const dropIn = '[Service]\nExecStart=\nExecStart=/usr/bin/crio -cgroup-manager=cgroupfs\n';
+    const m = lintRoot(root({ ...CLEAN, [SVC]: UNIT, 'etc/systemd/system/crio.service.d/10-flags.conf': dropIn, 'etc/sysconfig/crio': 'CONTAINER_CGROUP_MANAGER=systemd\nCONTAINER_LISTEN=/run/crio/other.sock\n', 'var/lib/kubelet/config.yaml': CGROUPFS_KUBELET }), { kubernetes: parseVersion('1.30')! });
+    const mine = m.findings.filter((x) => MINE.includes(x.rule)).flatMap(show);
+    // cgroupfs from the drop-in's flag (over the variable's systemd) agrees with the kubelet; the socket moved by CONTAINER_LISTEN does not.
+    expect(mine.filter((l) => l.includes('cgroup-driver-mismatch'))).toEqual([]);
+    expect(mine.find((l) => l.startsWith('var/lib/kubelet/config.yaml') && l.includes('cri-socket-mismatch'))).toBe(
+      'var/lib/kubelet/config.yaml:4:27-4:57 error cri-socket-mismatch [safe] the kubelet dials /run/crio/crio.sock (containerRuntimeEndpoint unix:///var/run/crio/crio.sock), but CRI-O listens on /run/crio/other.sock: the kubelet cannot reach the runtime and exits ("validate service connection: validate CRI v1 runtime API for endpoint …: connect: no such file or directory"), and the node stays NotReady',
+    );
+    expect(mine).toContain('  related etc/sysconfig/crio:2:18-2:38 CRI-O listens on /run/crio/other.sock (CONTAINER_LISTEN=/run/crio/other.sock in the environment of crio.service)');
+  });
+
+  it('--pause-image: compared with kubeadm and fixed in place; an invalid --cgroup-manager and a relative --listen stop CRI-O', () => {
+    const pause = 'CRIO_CONFIG_OPTIONS="--pause-image=registry.k8s.io/pause:3.9"\n';
+    const p = lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': pause }, '1.34');
+    expect(p.flatMap(show)).toEqual([
+      "etc/sysconfig/crio:1:36-1:61 warning sandbox-image-mismatch [safe] CRI-O's pause image is registry.k8s.io/pause:3.9 (--pause-image=registry.k8s.io/pause:3.9 on crio's command line (crio.service)), but kubeadm for Kubernetes 1.34 expects pause:3.10.1: kubeadm warns that the sandbox image of the container runtime is inconsistent with the one it uses, and the node pulls and keeps both; use registry.k8s.io/pause:3.10.1",
+    ]);
+    expect(fixed(p[0]!)).toEqual({ 'etc/sysconfig/crio': pause.replace('pause:3.9', 'pause:3.10.1') });
+    const bad = 'CRIO_RUNTIME_OPTIONS="--cgroup-manager=cgroups --listen=crio.sock"\n';
+    expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': bad }, '1.34').flatMap(show)).toEqual([
+      'etc/sysconfig/crio:1:40-1:47 error invalid-value [-] --cgroup-manager=cgroups on crio\'s command line (crio.service): CRI-O refuses to start ("invalid cgroup manager: cgroups"); use systemd or cgroupfs',
+      'etc/sysconfig/crio:1:57-1:66 error invalid-value [-] --listen=crio.sock on crio\'s command line (crio.service) is not an absolute path: CRI-O creates its socket at the path as written (net.Listen("unix", …); it is not an endpoint URL), so the socket is not where the kubelet and crictl look; write an absolute path such as "/var/run/crio/crio.sock"',
+    ]);
+    // The conmon cgroup from the command line, against the manager of the files (systemd by default), and the related location of that manager.
+    expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS=--conmon-cgroup=conmon.scope\n', 'etc/crio/crio.conf.d/20-mgr.conf': '[crio.runtime]\ncgroup_manager = "systemd"\n' }, '1.34').flatMap(show)).toEqual([
+      'etc/sysconfig/crio:1:38-1:50 error invalid-value [-] --conmon-cgroup=conmon.scope on crio\'s command line (crio.service) does not fit the systemd cgroup manager (cgroup_manager = "systemd"): CRI-O refuses to start ("conmon cgroup should be \'pod\' or a systemd slice"); use "pod" or a systemd slice such as "system.slice"',
+      '  related etc/crio/crio.conf.d/20-mgr.conf:2:18-2:27 cgroup_manager = "systemd"',
+    ]);
+  });
+});

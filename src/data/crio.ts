@@ -17,6 +17,53 @@ export const CRIO_CONFIG_PATH = '/etc/crio/crio.conf';
 export const CRIO_DROPIN_DIR = '/etc/crio/crio.conf.d';
 
 /**
+ * CRI-O's systemd unit, as packaged (cri-o/packaging templates/latest/cri-o/bundle/crio.service, the
+ * same in cri-o/cri-o contrib/systemd/crio.service): `EnvironmentFile=-/etc/sysconfig/crio` and
+ * `ExecStart=…/crio $CRIO_CONFIG_OPTIONS $CRIO_RUNTIME_OPTIONS $CRIO_STORAGE_OPTIONS
+ * $CRIO_NETWORK_OPTIONS $CRIO_METRICS_OPTIONS`, so flags come from the unit, its drop-ins and the
+ * variables of that file. (`cri-o.service` is an Alias= of it, a link made when it is enabled.)
+ */
+export const CRIO_UNIT: { name: string } & Sourced = {
+  name: 'crio.service',
+  source: 'cri-o/packaging templates/latest/cri-o/bundle/crio.service @ b111fe95; cri-o/cri-o contrib/systemd/crio.service @ f954a17e',
+};
+
+/**
+ * The settings crilint reads that crio's command line overrides (internal/criocli/criocli.go
+ * mergeConfig: `if ctx.IsSet("cgroup-manager") { config.CgroupManagerName = … }`, after every file
+ * is decoded). urfave/cli counts a flag as set when it is given or when its environment variable is
+ * (EnvVars), so the flag wins over the variable, and both over the files. The same flags and
+ * variables in every release read (v1.28.0 to v1.36.0 and f954a17e).
+ */
+export const CRIO_CLI_SETTINGS: Readonly<Record<'cgroupManager' | 'conmonCgroup' | 'pauseImage' | 'listen' | 'config' | 'configDir', { flag: string; env: string; key: string | null }>> = {
+  cgroupManager: { flag: 'cgroup-manager', env: 'CONTAINER_CGROUP_MANAGER', key: 'cgroup_manager' },
+  conmonCgroup: { flag: 'conmon-cgroup', env: 'CONTAINER_CONMON_CGROUP', key: 'conmon_cgroup' },
+  pauseImage: { flag: 'pause-image', env: 'CONTAINER_PAUSE_IMAGE', key: 'pause_image' },
+  listen: { flag: 'listen', env: 'CONTAINER_LISTEN', key: 'listen' },
+  config: { flag: 'config', env: 'CONTAINER_CONFIG', key: null },
+  configDir: { flag: 'config-dir', env: 'CONTAINER_CONFIG_DIR', key: null },
+};
+export const CRIO_CLI: Sourced = {
+  source: 'cri-o/cri-o internal/criocli/criocli.go (getCrioFlags: Name, Aliases, EnvVars; mergeConfig: ctx.IsSet) @ v1.28.0–v1.36.0, f954a17e; urfave/cli v2 (flag.FlagSet: one or two dashes, `--name=value` or `--name value`; a boolean flag takes no separate value)',
+};
+
+/** crio's flag aliases (one-letter and `tz`), to their names. */
+export const CRIO_FLAG_ALIASES: Readonly<Record<string, string>> = { c: 'config', d: 'config-dir', l: 'log-level', r: 'root', s: 'storage-driver', tz: 'timezone' };
+
+/**
+ * crio's boolean flags (never followed by a separate value), union of v1.28.0–v1.36.0 and f954a17e
+ * (`nri-disable-connections` took a value before v1.32.0).
+ */
+export const CRIO_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
+  'add-inheritable-capabilities', 'auto-reload-registries', 'blockio-reload', 'device-ownership-from-security-context', 'disable-hostport-mapping',
+  'drop-infra-ctr', 'enable-criu-support', 'enable-metrics', 'enable-nri', 'enable-pod-events', 'enable-profile-unix-socket', 'enable-tracing',
+  'hostnetwork-disable-selinux', 'internal-repair', 'internal-wipe', 'log-journald', 'no-pivot', 'nri-disable-connections', 'nri-enable-default-validator',
+  'nri-validator-reject-custom-seccomp-adjustment', 'nri-validator-reject-namespace-adjustment', 'nri-validator-reject-oci-hook-adjustment',
+  'nri-validator-reject-runtime-default-seccomp-adjustment', 'nri-validator-reject-unconfined-seccomp-adjustment', 'oci-artifact-mount-support', 'profile',
+  'read-only', 'seccomp-use-default-when-empty', 'selinux', 'stream-enable-tls',
+]);
+
+/**
  * How CRI-O combines its files (internal/criocli/criocli.go: UpdateFromFile(config) then
  * UpdateFromPath(config-dir); pkg/config/config.go UpdateFromDropInFile / UpdateFromPath @ f954a17e):
  */

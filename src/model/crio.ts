@@ -14,15 +14,22 @@
  *   decoded into a fresh value: re-declaring a handler drops every field an earlier file gave it
  *   (`resets` records each such loss).
  * - Struct fields match case-insensitively (BurntSushi/toml); map keys (handler names) do not.
+ * - crio's command line wins over every file (src/data/crio.ts CRIO_CLI): the flags of crio.service's
+ *   ExecStart= (its drop-ins and the `$CRIO_*_OPTIONS` variables of its EnvironmentFile=, packaged as
+ *   /etc/sysconfig/crio), and the CONTAINER_* variables of those files; `--config`/`--config-dir`
+ *   (or CONTAINER_CONFIG/CONTAINER_CONFIG_DIR) choose the files read.
  * The views are computed on demand and memoised per model.
  */
-import { normalize as hostNormalize } from 'node:path';
+import { normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
-import { CRIO_CONFIG_PATH, CRIO_DROPIN_DIR, CRIO_MAP_TABLES } from '../data/crio.js';
+import type { Range } from '../core/types.js';
+import { CRIO_BOOLEAN_FLAGS, CRIO_CLI_SETTINGS, CRIO_CONFIG_PATH, CRIO_DROPIN_DIR, CRIO_FLAG_ALIASES, CRIO_MAP_TABLES, CRIO_UNIT } from '../data/crio.js';
+import { envOf, type EnvAssignment, type FlagToken } from '../parse/flags.js';
 import { parseTomlSource } from '../parse/toml.js';
 import type { Valued } from './containerd.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
+import { execStart, loadUnit, unitDirsOf, type Unit } from './units.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { toJS } from './tree.js';
 
@@ -38,8 +45,26 @@ export interface CrioFile {
   location: string;
 }
 
+/** A setting given on crio's command line: the flag, or its CONTAINER_* variable in the unit's environment. */
+export interface CrioCli {
+  kind: 'flag' | 'env';
+  value: string;
+  /** As written, for messages: `--cgroup-manager=cgroupfs`, `CONTAINER_CGROUP_MANAGER=cgroupfs`. */
+  text: string;
+  file: SourceFile;
+  range: Range;
+  flag: FlagToken | null;
+  env: EnvAssignment | null;
+}
+
+export type CrioCliName = keyof typeof CRIO_CLI_SETTINGS;
+
 export interface CrioModel {
   files: SourceFile[];
+  /** crio.service with its drop-ins and EnvironmentFile= files (root mode), or null. */
+  unit: Unit | null;
+  /** The settings crio's command line gives (a name is absent when neither its flag nor its variable is set). */
+  cli: Partial<Record<CrioCliName, CrioCli>>;
   /** The files CRI-O decodes, in its order: crio.conf (when present), then the drop-ins. */
   configFiles: CrioFile[];
   /** Loose mode: further CRI-O files given after the first; each is checked on its own, not merged. */
@@ -71,17 +96,24 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
     }
     return { source, root, location };
   };
+  let unit: Unit | null = null;
+  let cli: CrioModel['cli'] = {};
   if (ctx.root !== null) {
-    const main = ctx.hostPath(CRIO_CONFIG_PATH);
-    if (ctx.isRegular(main)) {
-      const f = load(main, CRIO_CONFIG_PATH);
+    unit = loadUnit(ctx, CRIO_UNIT.name, unitDirsOf(ctx));
+    cli = crioCli(unit);
+    // `--config=""` reads no main file; a relative path is taken from crio's working directory, / under systemd.
+    const mainPath = cli.config ? posix.resolve('/', cli.config.value) : CRIO_CONFIG_PATH;
+    const dropInDir = cli.configDir ? posix.resolve('/', cli.configDir.value) : CRIO_DROPIN_DIR;
+    const main = ctx.hostPath(mainPath);
+    if ((!cli.config || cli.config.value !== '') && ctx.isRegular(main)) {
+      const f = load(main, mainPath);
       if (f) files.push(f);
     }
     const walk = (nodeDir: string, depth: number) => {
       if (depth > MAX_CRIO_DEPTH) return;
       for (const name of ctx.list(ctx.hostPath(nodeDir))) {
         if (files.length >= MAX_CRIO_FILES) return;
-        const location = `${nodeDir}/${name}`;
+        const location = `${nodeDir === '/' ? '' : nodeDir}/${name}`;
         const host = ctx.hostPath(location);
         if (ctx.isDir(host)) walk(location, depth + 1);
         else {
@@ -90,7 +122,7 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
         }
       }
     };
-    if (ctx.isDir(ctx.hostPath(CRIO_DROPIN_DIR))) walk(CRIO_DROPIN_DIR, 1);
+    if ((!cli.configDir || cli.configDir.value !== '') && ctx.isDir(ctx.hostPath(dropInDir))) walk(dropInDir, 1);
   } else {
     const given = ctx.given('crio').map((p) => hostNormalize(p));
     given.forEach((p, i) => {
@@ -101,7 +133,31 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
   if (files.length === 0 && extra.length === 0) return null;
   const all = [...files, ...extra];
   const bySource = new Map(all.map((f) => [f.source, f]));
-  return { files: all.map((f) => f.source), configFiles: files, extra, fileOf: (s) => bySource.get(s) };
+  const unitFiles = unit ? [...unit.files.map((f) => f.file), ...unit.env.map((e) => e.file)] : [];
+  return { files: [...all.map((f) => f.source), ...unitFiles], unit, cli, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
+}
+
+/**
+ * What crio's command line sets (data CRIO_CLI_SETTINGS): the last occurrence of each flag in the
+ * unit's ExecStart= (Go's flag syntax; an alias such as `-c` counts as its flag), else its
+ * CONTAINER_* variable from the unit's EnvironmentFile= files.
+ */
+function crioCli(unit: Unit | null): CrioModel['cli'] {
+  const out: CrioModel['cli'] = {};
+  if (!unit) return out;
+  const cmd = execStart(unit, { go: true, booleans: CRIO_BOOLEAN_FLAGS });
+  const env = envOf(unit.env);
+  for (const [key, spec] of Object.entries(CRIO_CLI_SETTINGS) as [CrioCliName, (typeof CRIO_CLI_SETTINGS)[CrioCliName]][]) {
+    let flag: FlagToken | null = null;
+    for (const f of cmd?.flags ?? []) if ((CRIO_FLAG_ALIASES[f.name] ?? f.name) === spec.flag && f.value !== null) flag = f;
+    if (flag) {
+      out[key] = { kind: 'flag', value: flag.value!, text: flag.file.text.slice(flag.range.start.offset, flag.range.end.offset), file: flag.file, range: flag.range, flag, env: null };
+      continue;
+    }
+    const a = env.get(spec.env);
+    if (a) out[key] = { kind: 'env', value: a.value, text: a.file.text.slice(a.range.start.offset, a.range.end.offset), file: a.file, range: a.range, flag: null, env: a };
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,17 +296,25 @@ export interface CrioRuntime {
   monitorCgroup: Valued<string>;
 }
 
+/**
+ * A setting of the files that crio's command line may override: `value` is what CRI-O runs with
+ * (the command line's when `cli` is set), `node` the files' assignment (which then loses).
+ */
+export interface CrioSetting extends Valued<string | null> {
+  cli: CrioCli | null;
+}
+
 export interface CrioSettings {
   merged: CrioMergedView;
-  /** `[crio.runtime] cgroup_manager`; node null = not set (the default, systemd). */
-  cgroupManager: Valued<string | null>;
-  conmonCgroup: Valued<string | null>;
+  /** `[crio.runtime] cgroup_manager` or `--cgroup-manager`; value null = not set (the default, systemd). */
+  cgroupManager: CrioSetting;
+  conmonCgroup: CrioSetting;
   /** `[crio.runtime] default_runtime`; null = not set (the release default, src/data crioDefaultRuntime). */
   defaultRuntime: Valued<string | null>;
   runtimes: CrioRuntime[];
-  pauseImage: Valued<string | null>;
-  /** `[crio.api] listen`; null = not set (CRIO_DEFAULT_LISTEN). */
-  listen: Valued<string | null>;
+  pauseImage: CrioSetting;
+  /** `[crio.api] listen` or `--listen`; null = not set (CRIO_DEFAULT_LISTEN). */
+  listen: CrioSetting;
   /** The tables as merged (null when no file has them), for positions. */
   tables: { runtime: MapNode | null; image: MapNode | null; api: MapNode | null };
 }
@@ -287,16 +351,34 @@ export function crioSettings(model: CrioModel): CrioSettings {
       });
     }
   }
+  const withCli = (v: Valued<string | null>, name: CrioCliName): CrioSetting => {
+    const cli = model.cli[name] ?? null;
+    return { value: cli ? cli.value : v.value, node: v.node, cli };
+  };
   const s: CrioSettings = {
     merged,
-    cgroupManager: valuedStr(field(runtime, 'cgroup_manager')),
-    conmonCgroup: valuedStr(field(runtime, 'conmon_cgroup')),
+    cgroupManager: withCli(valuedStr(field(runtime, 'cgroup_manager')), 'cgroupManager'),
+    conmonCgroup: withCli(valuedStr(field(runtime, 'conmon_cgroup')), 'conmonCgroup'),
     defaultRuntime: valuedStr(field(runtime, 'default_runtime')),
     runtimes,
-    pauseImage: valuedStr(field(image, 'pause_image')),
-    listen: valuedStr(field(api, 'listen')),
+    pauseImage: withCli(valuedStr(field(image, 'pause_image')), 'pauseImage'),
+    listen: withCli(valuedStr(field(api, 'listen')), 'listen'),
     tables: { runtime, image, api },
   };
   settingsMemo.set(model, s);
   return s;
+}
+
+/** The value that decides the setting: the flag's (or variable's) value, else the file's; null for a default. */
+export function crioSettingSpot(s: CrioSetting): { file: SourceFile; range: Range } | null {
+  const c = s.cli;
+  if (c?.flag) return { file: c.flag.valueFile ?? c.flag.file, range: c.flag.valueRange ?? c.flag.range };
+  if (c?.env) return { file: c.env.file, range: c.env.valueRange };
+  return s.node ? { file: s.node.file, range: s.node.range } : null;
+}
+
+/** Where a setting is decided, for messages: `cgroup_manager = "cgroupfs"`, or the command line's flag or variable and where it is. */
+export function crioSettingText(s: CrioSetting, key: string): string | null {
+  if (s.cli) return s.cli.kind === 'flag' ? `${s.cli.text} on crio's command line (${CRIO_UNIT.name})` : `${s.cli.text} in the environment of ${CRIO_UNIT.name}`;
+  return s.node ? `${key} = ${s.node.raw}` : null;
 }

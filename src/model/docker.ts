@@ -2,39 +2,19 @@
  * The Docker Engine + cri-dockerd model: `/etc/docker/daemon.json` (positioned JSON), dockerd's and
  * cri-dockerd's systemd units with their drop-ins (the effective ExecStart= parsed into flags with
  * positions) and cri-dockerd's socket unit, and the settings the rules read: Docker's cgroup driver,
- * cri-dockerd's socket and pause image.
- *
- * Units are found as systemd finds them (systemd.unit(5)): the first of the unit directories
- * (src/data/docker.ts SYSTEMD_UNIT_DIRS, /etc first) that has the unit file; drop-ins
- * `<unit>.d/*.conf` from all of them, a name in a higher directory hiding the same name below,
- * read in name order after the unit. ExecStart= is a list an empty assignment resets; dockerd and
- * cri-dockerd (Type=notify) take exactly one, the last one left.
+ * cri-dockerd's socket and pause image. The units are found and read as systemd does (units.ts).
  */
-import { posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
-import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_KEY_RELEASES, SYSTEMD_UNIT_DIRS, dockerdDropsObject, unitOfPath } from '../data/docker.js';
+import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_KEY_RELEASES, dockerdDropsObject, unitOfPath } from '../data/docker.js';
 import { syntaxFinding } from '../parse/common.js';
-import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagToken, type Word } from '../parse/flags.js';
-import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
+import type { FlagToken } from '../parse/flags.js';
+import { listSetting, type UnitAssignment, type UnitFile } from '../parse/unit.js';
 import { parseYamlSource } from '../parse/yaml.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
+import { execStart, flagOf, isDropIn, loadUnit, loadUnitFile, unitDirsOf, type Unit } from './units.js';
 import type { MapNode, ScalarNode, VNode } from './tree.js';
 import { get } from './tree.js';
-
-export interface ExecCommand {
-  assignment: UnitAssignment;
-  binary: Word | null;
-  flags: FlagToken[];
-}
-
-export interface Unit {
-  name: string;
-  /** The unit file first (when there is one), then its drop-ins in the order systemd reads them. */
-  files: UnitFile[];
-  /** The EnvironmentFile= files of the [Service] section that could be read, in order (later ones win). */
-  env: EnvFile[];
-}
 
 export interface DockerModel {
   files: SourceFile[];
@@ -42,34 +22,6 @@ export interface DockerModel {
   dockerd: Unit | null;
   criDockerd: Unit | null;
   criDockerdSocket: Unit | null;
-}
-
-/** ExecStart= prefixes (systemd.service(5) "Command lines"): `-`, `@`, `:`, `+`, `!`, `!!`. */
-const EXEC_PREFIX = /^[-@:+!]+/;
-
-/** The command a service runs: its last ExecStart= after resets, split into words and flags. */
-export function execStart(unit: Unit | null): ExecCommand | null {
-  if (!unit) return null;
-  const list = listSetting(unit.files, 'Service', 'ExecStart');
-  const a = list[list.length - 1];
-  if (!a) return null;
-  const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
-  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from the
-  // EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
-  const env = envOf(unit.env);
-  const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
-    const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
-    return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
-  });
-  const [binary, ...rest] = words;
-  return { assignment: a, binary: binary ?? null, flags: parseFlagWords(rest).flags };
-}
-
-/** The last occurrence of a flag by any of its names (`host`, `H`). */
-export function flagOf(cmd: ExecCommand | null, ...names: string[]): FlagToken | null {
-  if (!cmd) return null;
-  for (let i = cmd.flags.length - 1; i >= 0; i--) if (names.includes(cmd.flags[i]!.name)) return cmd.flags[i]!;
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,61 +49,6 @@ function parseDaemonJson(ctx: LoadContext, source: SourceFile): MapNode | null {
   return root;
 }
 
-function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
-  const source = ctx.read(host, 'systemd-unit');
-  if (!source || unusable(source)) return null;
-  const u = parseUnitFile(source);
-  ctx.addComments(source, u.comments);
-  return u;
-}
-
-/**
- * A unit under the node root: the unit file from the first of `unitDirs` (the unit directories the node has) that has it, and the drop-ins.
- * A unit file linked to /dev/null is masked (systemctl mask): the service never starts, so the unit
- * counts as absent.
- */
-function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly string[]): Unit | null {
-  const files: UnitFile[] = [];
-  for (const dir of unitDirs) {
-    const host = ctx.hostPath(posix.join(dir, name));
-    if (!ctx.isRegular(host)) continue;
-    if (ctx.diskPath(host) === '/dev/null') return null;
-    const f = loadUnitFile(ctx, host);
-    if (f) files.push(f);
-    break;
-  }
-  const dropIns = new Map<string, string>();
-  for (const dir of unitDirs) {
-    const d = ctx.hostPath(posix.join(dir, `${name}.d`));
-    for (const n of ctx.list(d)) if (n.endsWith('.conf') && !dropIns.has(n)) dropIns.set(n, `${d}/${n}`);
-  }
-  for (const n of [...dropIns.keys()].sort()) {
-    const host = dropIns.get(n)!;
-    if (!ctx.isRegular(host)) continue;
-    const f = loadUnitFile(ctx, host);
-    if (f) files.push(f);
-  }
-  return files.length ? { name, files, env: envFiles(ctx, files) } : null;
-}
-
-/** EnvironmentFile= of [Service] (a list; `-` = optional), read inside the root. Loose units get none. */
-function envFiles(ctx: LoadContext, files: readonly UnitFile[]): EnvFile[] {
-  if (ctx.root === null) return [];
-  const out: EnvFile[] = [];
-  for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
-    const path = a.value.replace(/^-/, '');
-    if (!path.startsWith('/')) continue;
-    const host = ctx.hostPath(path);
-    if (!ctx.isRegular(host)) continue; // a missing file: systemd fails the unit unless `-` (not modelled)
-    const src = ctx.read(host, 'systemd-unit');
-    if (!src || unusable(src)) continue;
-    const e = parseEnvFile(src);
-    ctx.addComments(src, e.comments);
-    out.push(e);
-  }
-  return out;
-}
-
 export function loadDocker(ctx: LoadContext): DockerModel | null {
   let daemonJson: DockerModel['daemonJson'] = null;
   let dockerd: Unit | null = null;
@@ -163,9 +60,8 @@ export function loadDocker(ctx: LoadContext): DockerModel | null {
       const source = ctx.read(host, 'docker');
       if (source) daemonJson = { source, root: parseDaemonJson(ctx, source) };
     }
-    // Nothing lies under a unit directory that is not there: most nodes have one or two of the five,
-    // so the unit and drop-in lookups (three units, five directories, two paths each) are made in those only.
-    const unitDirs = SYSTEMD_UNIT_DIRS.filter((d) => ctx.isDir(ctx.hostPath(d)));
+    // Most nodes have one or two of the five unit directories: the lookups (three units, two paths each) are made in those only.
+    const unitDirs = unitDirsOf(ctx);
     dockerd = loadUnit(ctx, DOCKER_UNITS.dockerd, unitDirs);
     criDockerd = loadUnit(ctx, DOCKER_UNITS.criDockerd, unitDirs);
     criDockerdSocket = loadUnit(ctx, DOCKER_UNITS.criDockerdSocket, unitDirs);
@@ -192,10 +88,6 @@ export function loadDocker(ctx: LoadContext): DockerModel | null {
   if (!daemonJson && !dockerd && !criDockerd && !criDockerdSocket) return null;
   const files = [daemonJson?.source, ...[dockerd, criDockerd, criDockerdSocket].flatMap((u) => [...(u?.files.map((f) => f.file) ?? []), ...(u?.env.map((e) => e.file) ?? [])])].filter((f): f is SourceFile => !!f);
   return { files, daemonJson, dockerd, criDockerd, criDockerdSocket };
-}
-
-function isDropIn(f: UnitFile): boolean {
-  return posix.basename(posix.dirname(f.file.path)).endsWith('.d');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -417,6 +417,11 @@ export interface ParsedArgs {
 export interface FlagParseOptions {
   /** Normalised names of boolean flags (never take the next word as their value). */
   booleans?: ReadonlySet<string>;
+  /**
+   * Go's flag package (urfave/cli, so crio) instead of pflag: `-name` means the same as `--name` (no
+   * shorthand letters with a value glued on), and names are taken as written (no `_` → `-`).
+   */
+  go?: boolean;
 }
 
 export function normalizeFlagName(name: string): string {
@@ -426,6 +431,7 @@ export function normalizeFlagName(name: string): string {
 /** Parse words into flags as pflag does (interspersed positionals allowed, `--` ends flags). */
 export function parseFlagWords(words: readonly Word[], opts: FlagParseOptions = {}): ParsedArgs {
   const booleans = opts.booleans ?? new Set<string>();
+  const go = opts.go === true;
   const flags: FlagToken[] = [];
   const positionals: Word[] = [];
   let ended = false;
@@ -440,8 +446,9 @@ export function parseFlagWords(words: readonly Word[], opts: FlagParseOptions = 
       ended = true;
       continue;
     }
-    const long = t.startsWith('--');
-    const body = t.slice(long ? 2 : 1);
+    const dashes = t.startsWith('--') ? 2 : 1;
+    const long = dashes === 2 || go;
+    const body = t.slice(dashes);
     if (long && (body === '' || body[0] === '-' || body[0] === '=')) {
       // pflag: "bad flag syntax"
       positionals.push(w);
@@ -454,7 +461,7 @@ export function parseFlagWords(words: readonly Word[], opts: FlagParseOptions = 
       const k = body.indexOf('=');
       rawName = k >= 0 ? body.slice(0, k) : body;
       if (k >= 0) {
-        valueIdx = 2 + k + 1;
+        valueIdx = dashes + k + 1;
         value = body.slice(k + 1);
       }
     } else {
@@ -468,8 +475,8 @@ export function parseFlagWords(words: readonly Word[], opts: FlagParseOptions = 
         value = rest;
       }
     }
-    const name = normalizeFlagName(rawName);
-    const written = long ? `--${rawName}` : `-${rawName}`;
+    const name = go ? rawName : normalizeFlagName(rawName);
+    const written = `${'-'.repeat(dashes)}${rawName}`;
     const base = { name, written, file: w.file, source: w.source, index: flags.length };
     if (value !== null) {
       const nameEnd = w.offsets[written.length - 1]! + 1;

@@ -37,7 +37,7 @@
 import type { FileChange, RelatedLocation } from '../core/types.js';
 import { fmtVersion, type Version } from '../core/version.js';
 import { kubeletCgroupDriverFromRuntime, RUNTIME_CONFIG_SINCE } from '../data/containerd.js';
-import { CRIO_CGROUP_MANAGER, crioForKubernetes } from '../data/crio.js';
+import { CRIO_CGROUP_MANAGER, CRIO_CLI_SETTINGS, crioForKubernetes } from '../data/crio.js';
 import { ASSUMED_CRI_DOCKERD } from '../data/docker.js';
 import { ver } from '../data/lookup.js';
 import { atLeastLoose } from '../data/lookup.js';
@@ -45,7 +45,8 @@ import { fileStart } from '../core/source.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
 import { FixBuildError, lines, makeFix, toml, tryFix, yaml } from '../fix/index.js';
 import { criView } from '../model/containerd.js';
-import { crioSettings } from '../model/crio.js';
+import { crioSettings, crioSettingSpot, crioSettingText } from '../model/crio.js';
+import { crioSetTo } from './shared/crio.js';
 import { dockerCgroupDriver, dockerUnreadCgroupDriver } from '../model/docker.js';
 import { kubeletSetting, type KubeletModel, type KubeletSetting } from '../model/kubelet.js';
 import { CRI_V2_IDS, droppedKey } from './shared/import-drops.js';
@@ -230,34 +231,38 @@ function checkCrio(ctx: RuleContext): void {
   const k = fmtVersion(target.kubernetes);
   const c = `CRI-O ${fmtVersion(crio)}`;
   const kDesc = kubeletDescription(setting);
-  const how = mgr.node ? `cgroup_manager = ${mgr.node.raw}` : `cgroup_manager is not set; it defaults to ${CRIO_CGROUP_MANAGER.default}`;
+  const how = crioSettingText(mgr, 'cgroup_manager') ?? `cgroup_manager is not set; it defaults to ${CRIO_CGROUP_MANAGER.default}`;
   const runtimeText = `CRI-O runs with the ${crioDriver} cgroup manager (${how})`;
+  const crioSystemd = mgr.cli ? (mgr.cli.kind === 'flag' ? `--${CRIO_CLI_SETTINGS.cgroupManager.flag}=systemd` : `${CRIO_CLI_SETTINGS.cgroupManager.env}=systemd`) : 'cgroup_manager = "systemd"';
   const table = s.tables.runtime;
   const first = model.configFiles.find((f) => f.root)!.source;
-  const spot = mgr.node ? { file: mgr.node.file, range: mgr.node.range } : table && !table.implicit ? nodeSpot(table) : { file: first, range: fileStart(first) };
+  const spot = crioSettingSpot(mgr) ?? (table && !table.implicit ? nodeSpot(table) : { file: first, range: fileStart(first) });
   let message: string;
   if (fromRuntime) {
     message =
       `the kubelet's cgroup driver (${kDesc}) is ignored: Kubernetes ${k} takes it from ${c} (CRI RuntimeConfig, ${GATE}), and ${runtimeText}; ` +
       (crioDriver === 'systemd'
         ? "set the kubelet's cgroupDriver to systemd so the files say what the node does"
-        : 'the node runs with cgroupfs: set cgroup_manager = "systemd" (the recommended driver on systemd hosts), or cgroupDriver: cgroupfs so the files say what the node does');
+        : `the node runs with cgroupfs: set ${crioSystemd} (the recommended driver on systemd hosts), or cgroupDriver: cgroupfs so the files say what the node does`);
   } else {
     message =
       `${runtimeText}, but the kubelet uses ${kubeletDriver} (${kDesc}): ${notFromRuntime(gate, k8s, k, c, `CRI-O ${RUNTIME_CONFIG_SINCE.crio.since.replace(/\.0$/, '')}`)}; ` +
-      'pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (cgroup_manager = "systemd", cgroupDriver: systemd)';
+      `pod cgroups end up where the other side does not look, and sandboxes fail to start or are killed and re-created. Use systemd on both (${crioSystemd}, cgroupDriver: systemd)`;
   }
   const fix = tryFix(() => {
     const changes: FileChange[] = [];
-    if (crioDriver !== 'systemd' && mgr.node) changes.push(toml.setValue(mgr.node, 'systemd'));
+    // CRI-O's side: where the driver is decided (its command line, else the files).
+    const crioSide = crioDriver !== 'systemd' ? crioSetTo(mgr, CRIO_CLI_SETTINGS.cgroupManager.flag, 'systemd') : [];
+    if (crioDriver !== 'systemd' && crioSide.length === 0) return undefined;
+    changes.push(...crioSide);
     if (kubeletDriver !== 'systemd') {
       const ch = kubeletTo(kubelet, setting, 'systemd');
-      if (ch) changes.push(ch);
+      if (!ch) return undefined;
+      changes.push(ch);
     }
-    if (changes.length !== (crioDriver !== 'systemd' ? 1 : 0) + (kubeletDriver !== 'systemd' ? 1 : 0)) return undefined;
     return fromRuntime && crioDriver === 'systemd'
       ? makeFix('safe', "set the kubelet's cgroupDriver to systemd, the driver it takes from CRI-O", changes)
-      : makeFix('unsafe', 'use the systemd cgroup driver in CRI-O (cgroup_manager = "systemd") and the kubelet (cgroupDriver: systemd)', changes);
+      : makeFix('unsafe', `use the systemd cgroup driver in CRI-O (${crioSystemd}) and the kubelet (cgroupDriver: systemd)`, changes);
   });
   ctx.report({
     ...spot,

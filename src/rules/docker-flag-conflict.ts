@@ -16,7 +16,7 @@
  */
 import { DOCKER_DAEMON_JSON, DOCKERD_FLAT_OPTIONS, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS } from '../data/docker.js';
 import { defineRule } from '../engine/rule.js';
-import { execStart } from '../model/docker.js';
+import { execStart } from '../model/units.js';
 import type { MapEntry } from '../model/tree.js';
 
 /** daemon.json objects dockerd does not flatten (flatOptions; as the newest release has them). */

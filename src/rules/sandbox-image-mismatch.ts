@@ -32,13 +32,14 @@ import { fmtVersion, type Version } from '../core/version.js';
 import { criKeyPath, defaultSandboxImage, maxConfigVersion, type ConfigVersion } from '../data/containerd.js';
 import { expectedPause, expectedPauseImage } from '../data/kubernetes.js';
 import { kubeletFlagStatus } from '../data/kubelet-flags.js';
-import { crioDefaultPauseImage, crioForKubernetes } from '../data/crio.js';
+import { CRIO_CLI_SETTINGS, crioDefaultPauseImage, crioForKubernetes } from '../data/crio.js';
 import { ASSUMED_CRI_DOCKERD, criDockerdDefaultPause } from '../data/docker.js';
 import { ver } from '../data/lookup.js';
 import { defineRule, type RuleContext } from '../engine/rule.js';
 import { FixBuildError, lines, makeFix, toml, tryFix } from '../fix/index.js';
-import { crioSettings } from '../model/crio.js';
-import { execStart, flagOf } from '../model/docker.js';
+import { crioSettings, crioSettingSpot, crioSettingText } from '../model/crio.js';
+import { crioSetTo } from './shared/crio.js';
+import { execStart, flagOf } from '../model/units.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
@@ -186,17 +187,17 @@ function checkCrio(ctx: RuleContext): void {
   const desired = tagOk ? image : parts.digest ? null : `${parts.name}:${want}`;
   const table = s.tables.image;
   const first = model.configFiles.find((f) => f.root)!;
-  const spot = pi.node ? { file: pi.node.file, range: pi.node.range } : table && !table.implicit ? nodeSpot(table) : { file: first.source, range: fileStart(first.source) };
+  const spot = crioSettingSpot(pi) ?? (table && !table.implicit ? nodeSpot(table) : { file: first.source, range: fileStart(first.source) });
   if (!tagOk) {
     const fix = tryFix(() => {
-      if (pi.node && desired) return makeFix('safe', `use the pause image ${desired}`, toml.setValue(pi.node, desired));
+      if (!isDefault && desired) return makeFix('safe', `use the pause image ${desired}`, crioSetTo(pi, CRIO_CLI_SETTINGS.pauseImage.flag, desired));
       if (!isDefault) return undefined;
       // The last file that has [crio.image] (or the last file) gets the key: it wins over the others.
       const files = model.configFiles.filter((f) => f.root);
       const target = [...files].reverse().find((f) => f.root!.entries.some((e) => e.key.toLowerCase() === 'crio')) ?? files[files.length - 1]!;
       return makeFix('safe', `use the pause image ${expectedPauseImage(k8s)}`, toml.ensureTable(target.root!, ['crio', 'image'], { pause_image: expectedPauseImage(k8s) }));
     });
-    const what = isDefault ? `CRI-O ${fmtVersion(crio)} uses its default pause image ${image} (pause_image is not set)` : `CRI-O's pause image is ${image}`;
+    const what = isDefault ? `CRI-O ${fmtVersion(crio)} uses its default pause image ${image} (pause_image is not set)` : `CRI-O's pause image is ${image}${pi.cli ? ` (${crioSettingText(pi, 'pause_image')})` : ''}`;
     ctx.report({
       ...spot,
       message:
@@ -205,7 +206,7 @@ function checkCrio(ctx: RuleContext): void {
       ...(fix ? { fix } : {}),
     });
   }
-  checkFlag(ctx, 'CRI-O', image, desired, [{ ...spot, message: pi.node ? `CRI-O's pause image ${image}` : `CRI-O's default pause image ${image}` }]);
+  checkFlag(ctx, 'CRI-O', image, desired, [{ ...spot, message: isDefault ? `CRI-O's default pause image ${image}` : `CRI-O's pause image ${image}` }]);
 }
 
 /** Where the fix for an unset --pod-infra-container-image puts cri-dockerd's command (a drop-in read after the others). */

@@ -12,7 +12,7 @@
  */
 import type { Finding, RelatedLocation } from '../core/types.js';
 import { CRIO_CGROUP_MANAGER, crioMonitorCgroupError } from '../data/crio.js';
-import { crioSettings, type CrioFile, type CrioModel } from '../model/crio.js';
+import { crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
@@ -119,21 +119,27 @@ function fileProblems(schema: CrioSchema, file: CrioFile): Finding[] {
 function monitorCgroupProblems(model: CrioModel): Finding[] {
   const s = crioSettings(model);
   const manager = s.cgroupManager.value ?? CRIO_CGROUP_MANAGER.default;
-  if (manager !== 'systemd' && manager !== 'cgroupfs') return []; // invalid-value of its own
-  const managerText = s.cgroupManager.node ? `cgroup_manager = ${s.cgroupManager.node.raw}` : `cgroup_manager is not set, so it is ${manager}`;
-  const related: RelatedLocation[] = s.cgroupManager.node ? [{ file: s.cgroupManager.node.file, range: s.cgroupManager.node.range, message: managerText }] : [];
+  if (manager !== 'systemd' && manager !== 'cgroupfs') {
+    // A file's value is checked with the file (fileProblems); a command line's here.
+    const c = s.cgroupManager.cli;
+    const at = crioSettingSpot(s.cgroupManager);
+    return c && at ? [{ rule: 'invalid-value', severity: 'error', message: `${crioSettingText(s.cgroupManager, 'cgroup_manager')}: CRI-O refuses to start ("invalid cgroup manager: ${manager}"); use systemd or cgroupfs`, ...at, related: [] }] : [];
+  }
+  const managerText = crioSettingText(s.cgroupManager, 'cgroup_manager') ?? `cgroup_manager is not set, so it is ${manager}`;
+  const managerAt = crioSettingSpot(s.cgroupManager);
+  const related: RelatedLocation[] = managerAt ? [{ ...managerAt, message: managerText }] : [];
   const want = manager === 'systemd' ? '"pod" or a systemd slice such as "system.slice"' : '"pod" (or leave it empty)';
   const out: Finding[] = [];
   const conmon = s.conmonCgroup;
-  if (conmon.node && conmon.value) {
+  const conmonAt = crioSettingSpot(conmon);
+  if (conmonAt && conmon.value) {
     const err = crioMonitorCgroupError(manager, conmon.value);
     if (err) {
       out.push({
         rule: 'invalid-value',
         severity: 'error',
-        message: `conmon_cgroup = ${conmon.node.raw} does not fit the ${manager} cgroup manager (${managerText}): CRI-O refuses to start ("${err}"); use ${want}`,
-        file: conmon.node.file,
-        range: conmon.node.range,
+        message: `${crioSettingText(conmon, 'conmon_cgroup')} does not fit the ${manager} cgroup manager (${managerText}): CRI-O refuses to start ("${err}"); use ${want}`,
+        ...conmonAt,
         related,
       });
     }
@@ -158,16 +164,16 @@ function monitorCgroupProblems(model: CrioModel): Finding[] {
 
 /** `[crio.api] listen` is a path CRI-O hands to net.Listen("unix", …) as written (cmd/crio/main.go @ f954a17e). */
 function listenProblems(model: CrioModel): Finding[] {
-  const n = crioSettings(model).listen.node;
-  if (!n || typeof n.value !== 'string' || n.value.startsWith('/')) return [];
-  const m = /^unix:\/\/(\/.*)$/.exec(n.value);
+  const listen = crioSettings(model).listen;
+  const at = crioSettingSpot(listen);
+  if (!at || listen.value === null || listen.value.startsWith('/')) return [];
+  const m = /^unix:\/\/(\/.*)$/.exec(listen.value);
   return [
     {
       rule: 'invalid-value',
       severity: 'error',
-      message: `listen = ${n.raw} is not an absolute path: CRI-O creates its socket at the path as written (net.Listen("unix", …); it is not an endpoint URL), so the socket is not where the kubelet and crictl look; write ${m ? `"${m[1]}"` : 'an absolute path such as "/var/run/crio/crio.sock"'}`,
-      file: n.file,
-      range: n.range,
+      message: `${crioSettingText(listen, 'listen')} is not an absolute path: CRI-O creates its socket at the path as written (net.Listen("unix", …); it is not an endpoint URL), so the socket is not where the kubelet and crictl look; write ${m ? (listen.cli ? m[1] : `"${m[1]}"`) : 'an absolute path such as "/var/run/crio/crio.sock"'}`,
+      ...at,
       related: [],
     },
   ];

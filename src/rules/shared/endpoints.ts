@@ -28,7 +28,7 @@ import { get, type ScalarNode } from '../../model/tree.js';
 import { CRIO_DEFAULT_LISTEN } from '../../data/crio.js';
 import { CRI_DOCKERD_SOCKET_UNIT } from '../../data/docker.js';
 import type { CriRuntime } from '../../data/kubernetes.js';
-import { crioSettings } from '../../model/crio.js';
+import { crioSettings, crioSettingSpot, crioSettingText } from '../../model/crio.js';
 import { criDockerdEndpoint } from '../../model/docker.js';
 import { kubeletSetting } from '../../model/kubelet.js';
 import { kubeletVersion } from './kubelet-settings.js';
@@ -209,7 +209,8 @@ export function crioSocket(node: NodeSet): CriSocket | null {
   const path = s.listen.value ?? CRIO_DEFAULT_LISTEN.path;
   if (!path.startsWith('/')) return null;
   let related: RelatedLocation;
-  if (s.listen.node) related = { file: s.listen.node.file, range: s.listen.node.range, message: `CRI-O listens on ${path}` };
+  const decided = crioSettingSpot(s.listen);
+  if (decided) related = { ...decided, message: `CRI-O listens on ${path}${s.listen.cli ? ` (${crioSettingText(s.listen, 'listen')})` : ''}` };
   else {
     const api = s.tables.api;
     const first = model.configFiles[0]!.source;

@@ -1,0 +1,120 @@
+/**
+ * systemd units under a node root, as systemd finds them (systemd.unit(5)): the first of the unit
+ * directories (src/data/docker.ts SYSTEMD_UNIT_DIRS, /etc first) that has the unit file; drop-ins
+ * `<unit>.d/*.conf` from all of them, a name in a higher directory hiding the same name below,
+ * read in name order after the unit; the EnvironmentFile= files of [Service]. ExecStart= is a list
+ * an empty assignment resets; the services read here (dockerd, cri-dockerd, crio: Type=notify)
+ * take exactly one, the last one left, parsed into flags with positions.
+ */
+import { posix } from 'node:path';
+import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
+import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
+import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
+import type { LoadContext } from './load.js';
+import { unusable } from './load.js';
+
+export interface ExecCommand {
+  assignment: UnitAssignment;
+  binary: Word | null;
+  flags: FlagToken[];
+}
+
+export interface Unit {
+  name: string;
+  /** The unit file first (when there is one), then its drop-ins in the order systemd reads them. */
+  files: UnitFile[];
+  /** The EnvironmentFile= files of the [Service] section that could be read, in order (later ones win). */
+  env: EnvFile[];
+}
+
+/** ExecStart= prefixes (systemd.service(5) "Command lines"): `-`, `@`, `:`, `+`, `!`, `!!`. */
+const EXEC_PREFIX = /^[-@:+!]+/;
+
+/** The command a service runs: its last ExecStart= after resets, split into words and flags. */
+export function execStart(unit: Unit | null, opts: FlagParseOptions = {}): ExecCommand | null {
+  if (!unit) return null;
+  const list = listSetting(unit.files, 'Service', 'ExecStart');
+  const a = list[list.length - 1];
+  if (!a) return null;
+  const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
+  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from the
+  // EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
+  const env = envOf(unit.env);
+  const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
+    const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
+    return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
+  });
+  const [binary, ...rest] = words;
+  return { assignment: a, binary: binary ?? null, flags: parseFlagWords(rest, opts).flags };
+}
+
+/** The last occurrence of a flag by any of its names (`host`, `H`). */
+export function flagOf(cmd: ExecCommand | null, ...names: string[]): FlagToken | null {
+  if (!cmd) return null;
+  for (let i = cmd.flags.length - 1; i >= 0; i--) if (names.includes(cmd.flags[i]!.name)) return cmd.flags[i]!;
+  return null;
+}
+
+/** The unit directories the node root has: nothing lies under one that is not there, so lookups are made in these only. */
+export function unitDirsOf(ctx: LoadContext): string[] {
+  return SYSTEMD_UNIT_DIRS.filter((d) => ctx.isDir(ctx.hostPath(d)));
+}
+
+export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
+  const source = ctx.read(host, 'systemd-unit');
+  if (!source || unusable(source)) return null;
+  const u = parseUnitFile(source);
+  ctx.addComments(source, u.comments);
+  return u;
+}
+
+/**
+ * A unit under the node root: the unit file from the first of `unitDirs` (the unit directories the node has) that has it, and the drop-ins.
+ * A unit file linked to /dev/null is masked (systemctl mask): the service never starts, so the unit
+ * counts as absent.
+ */
+export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly string[]): Unit | null {
+  const files: UnitFile[] = [];
+  for (const dir of unitDirs) {
+    const host = ctx.hostPath(posix.join(dir, name));
+    if (!ctx.isRegular(host)) continue;
+    if (ctx.diskPath(host) === '/dev/null') return null;
+    const f = loadUnitFile(ctx, host);
+    if (f) files.push(f);
+    break;
+  }
+  const dropIns = new Map<string, string>();
+  for (const dir of unitDirs) {
+    const d = ctx.hostPath(posix.join(dir, `${name}.d`));
+    for (const n of ctx.list(d)) if (n.endsWith('.conf') && !dropIns.has(n)) dropIns.set(n, `${d}/${n}`);
+  }
+  for (const n of [...dropIns.keys()].sort()) {
+    const host = dropIns.get(n)!;
+    if (!ctx.isRegular(host)) continue;
+    const f = loadUnitFile(ctx, host);
+    if (f) files.push(f);
+  }
+  return files.length ? { name, files, env: envFiles(ctx, files) } : null;
+}
+
+/** EnvironmentFile= of [Service] (a list; `-` = optional), read inside the root. Loose units get none. */
+function envFiles(ctx: LoadContext, files: readonly UnitFile[]): EnvFile[] {
+  if (ctx.root === null) return [];
+  const out: EnvFile[] = [];
+  for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
+    const path = a.value.replace(/^-/, '');
+    if (!path.startsWith('/')) continue;
+    const host = ctx.hostPath(path);
+    if (!ctx.isRegular(host)) continue; // a missing file: systemd fails the unit unless `-` (not modelled)
+    const src = ctx.read(host, 'systemd-unit');
+    if (!src || unusable(src)) continue;
+    const e = parseEnvFile(src);
+    ctx.addComments(src, e.comments);
+    out.push(e);
+  }
+  return out;
+}
+
+export function isDropIn(f: UnitFile): boolean {
+  return posix.basename(posix.dirname(f.file.path)).endsWith('.d');
+}
