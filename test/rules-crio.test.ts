@@ -14,7 +14,7 @@ import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 
 const root = tempRoots('crilint-rcrio-');
-const MINE = ['cgroup-driver-mismatch', 'cri-socket-mismatch', 'sandbox-image-mismatch', 'crictl-endpoint-unset', 'invalid-value'];
+const MINE = ['cgroup-driver-mismatch', 'cri-socket-mismatch', 'sandbox-image-mismatch', 'crictl-endpoint-unset', 'invalid-value', 'unknown-key'];
 
 function lint(files: Files, k: string, c?: string): Finding[] {
   return lintRoot(root(files), { kubernetes: parseVersion(k)!, ...(c ? { containerd: parseVersion(c)! } : {}) }).findings.filter((f) => MINE.includes(f.rule));
@@ -208,5 +208,17 @@ describe("crio's command line (crio.service, /etc/sysconfig/crio)", () => {
       'etc/sysconfig/crio:1:38-1:50 error invalid-value [-] --conmon-cgroup=conmon.scope on crio\'s command line (crio.service) does not fit the systemd cgroup manager (cgroup_manager = "systemd"): CRI-O refuses to start ("conmon cgroup should be \'pod\' or a systemd slice"); use "pod" or a systemd slice such as "system.slice"',
       '  related etc/crio/crio.conf.d/20-mgr.conf:2:18-2:27 cgroup_manager = "systemd"',
     ]);
+  });
+
+  it('a flag crio does not define (or not in this release), and one left without its value, stop crio', () => {
+    const sysconfig = 'CRIO_RUNTIME_OPTIONS="--cgroup_manager=cgroupfs --shared-cpuset=0-1"\nCRIO_METRICS_OPTIONS="--enable-metrics --metrics-port"\n';
+    const f = lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': sysconfig }, '1.28');
+    expect(f.flatMap(show)).toEqual([
+      'etc/sysconfig/crio:1:23-1:39 error unknown-key [-] unknown flag --cgroup_manager on crio\'s command line (crio.service); did you mean --cgroup-manager? CRI-O 1.28 does not start ("flag provided but not defined: -cgroup_manager")',
+      'etc/sysconfig/crio:1:49-1:64 error unknown-key [-] unknown flag --shared-cpuset on crio\'s command line (crio.service); it is a flag of CRI-O 1.29 and later; CRI-O 1.28 does not start ("flag provided but not defined: -shared-cpuset")',
+      'etc/sysconfig/crio:2:40-2:54 error invalid-value [-] --metrics-port ends crio\'s command line (crio.service) without its value: CRI-O 1.28 does not start ("flag needs an argument: -metrics-port")',
+    ]);
+    // 1.29 has --shared-cpuset; a boolean flag (--enable-metrics) takes no value, so it does not swallow the next flag.
+    expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS="--shared-cpuset=0-1 --enable-metrics -c /etc/crio/crio.conf"\n' }, '1.29').flatMap(show)).toEqual([]);
   });
 });

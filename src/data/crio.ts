@@ -5,8 +5,8 @@
  * snapshot (HEAD f954a17e505f = v1.36.0-191) and at the release tags named per entry
  * (`git show <tag>:<path>`).
  */
-import type { Version } from '../core/version.js';
-import { clampKubernetes, pickSince, type Sourced } from './lookup.js';
+import { cmpVersion, type Version } from '../core/version.js';
+import { clampKubernetes, pickSince, ver, type Sourced } from './lookup.js';
 
 // ---------------------------------------------------------------------------------------------
 // Files
@@ -62,6 +62,59 @@ export const CRIO_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
   'nri-validator-reject-runtime-default-seccomp-adjustment', 'nri-validator-reject-unconfined-seccomp-adjustment', 'oci-artifact-mount-support', 'profile',
   'read-only', 'seccomp-use-default-when-empty', 'selinux', 'stream-enable-tls',
 ]);
+
+/**
+ * The flags crio defines, read from internal/criocli/criocli.go getCrioFlags (names and aliases) at
+ * v1.28.0–v1.36.0, plus urfave/cli's own `help`/`h` and `version`/`v`. A flag crio does not define
+ * stops it: urfave/cli parses with Go's flag package, which fails with "flag provided but not
+ * defined: -NAME". Names are exact (`--cgroup_manager` is not `--cgroup-manager`).
+ */
+export const CRIO_FLAGS_ALL: readonly string[] = [
+  'absent-mount-sources-to-reject', 'add-inheritable-capabilities', 'additional-devices', 'address', 'allowed-devices', 'apparmor-profile',
+  'big-files-temporary-dir', 'bind-mount-prefix', 'blockio-config-file', 'c', 'cdi-spec-dirs', 'cgroup-manager', 'clean-shutdown-file',
+  'cni-config-dir', 'cni-default-network', 'cni-plugin-dir', 'config', 'config-dir', 'conmon', 'conmon-cgroup', 'conmon-env',
+  'container-attach-socket-dir', 'container-exits-dir', 'ctr-stop-timeout', 'd', 'decryption-keys-path', 'default-capabilities', 'default-env',
+  'default-mounts-file', 'default-runtime', 'default-sysctls', 'default-transport', 'default-ulimits', 'device-ownership-from-security-context',
+  'disable-hostport-mapping', 'drop-infra-ctr', 'enable-criu-support', 'enable-metrics', 'enable-nri', 'enable-pod-events',
+  'enable-profile-unix-socket', 'enable-tracing', 'gid-mappings', 'global-auth-file', 'grpc-max-recv-msg-size', 'grpc-max-send-msg-size',
+  'hooks-dir', 'hostnetwork-disable-selinux', 'image-volumes', 'infra-ctr-cpuset', 'insecure-registry', 'internal-repair', 'internal-wipe',
+  'irqbalance-config-file', 'irqbalance-config-restore-file', 'l', 'listen', 'log', 'log-dir', 'log-filter', 'log-format', 'log-journald',
+  'log-level', 'log-size-max', 'metrics-cert', 'metrics-collectors', 'metrics-key', 'metrics-port', 'metrics-socket', 'minimum-mappable-gid',
+  'minimum-mappable-uid', 'namespaces-dir', 'no-pivot', 'nri-disable-connections', 'nri-listen', 'nri-plugin-config-dir', 'nri-plugin-dir',
+  'nri-plugin-registration-timeout', 'nri-plugin-request-timeout', 'pause-command', 'pause-image', 'pause-image-auth-file', 'pids-limit',
+  'pinned-images', 'pinns-path', 'profile', 'profile-cpu', 'profile-mem', 'profile-port', 'r', 'rdt-config-file', 'read-only', 'registries-conf',
+  'registries-conf-dir', 'root', 'runroot', 'runtimes', 's', 'seccomp-profile', 'selinux', 'separate-pull-cgroup', 'signature-policy',
+  'signature-policy-dir', 'stats-collection-period', 'storage-driver', 'storage-opt', 'stream-address', 'stream-enable-tls', 'stream-idle-timeout',
+  'stream-port', 'stream-tls-ca', 'stream-tls-cert', 'stream-tls-key', 'tracing-endpoint', 'tracing-sampling-rate-per-million', 'uid-mappings',
+  'version-file', 'version-file-persist',
+  'h', 'help', 'v', 'version',
+];
+/** Flags of some of those releases only: the first CRI-O release that defines it, the first that no longer does. */
+export const CRIO_FLAGS_RANGED: Readonly<Record<string, { since?: string; until?: string }>> = {
+  'additional-artifact-stores': { since: '1.36' }, 'auto-reload-registries': { since: '1.30' }, 'blockio-reload': { since: '1.29' }, 'collection-period': { since: '1.30' },
+  imagestore: { since: '1.29' }, 'included-pod-metrics': { since: '1.30' }, 'metrics-host': { since: '1.30' }, 'min-injected-gomaxprocs': { since: '1.36' },
+  'namespaced-auth-dir': { since: '1.35' }, 'nri-enable-default-validator': { since: '1.34' }, 'nri-validator-reject-custom-seccomp-adjustment': { since: '1.34' },
+  'nri-validator-reject-namespace-adjustment': { since: '1.34' }, 'nri-validator-reject-oci-hook-adjustment': { since: '1.34' },
+  'nri-validator-reject-runtime-default-seccomp-adjustment': { since: '1.34' }, 'nri-validator-reject-unconfined-seccomp-adjustment': { since: '1.34' },
+  'nri-validator-required-plugins': { since: '1.34' }, 'nri-validator-tolerate-missing-plugins-annotation': { since: '1.34' }, 'oci-artifact-mount-support': { since: '1.33' },
+  'privileged-seccomp-profile': { since: '1.33' }, 'pull-progress-timeout': { since: '1.32' }, registry: { until: '1.31' }, 'seccomp-use-default-when-empty': { until: '1.30' },
+  'shared-cpuset': { since: '1.29' }, 'short-name-mode': { since: '1.34' }, timezone: { since: '1.30' }, 'tls-cipher-suites': { since: '1.36' }, 'tls-min-version': { since: '1.36' },
+  tz: { since: '1.30' },
+};
+export const CRIO_FLAGS: Sourced = {
+  source: 'cri-o/cri-o internal/criocli/criocli.go getCrioFlags (Name, Aliases) @ v1.28.0, v1.29.0, …, v1.36.0; urfave/cli v2 HelpFlag/VersionFlag; Go flag package: "flag provided but not defined"',
+};
+
+/** CRI-O `crio` (a release from 1.28 on; older ones are taken as 1.28, newer as 1.36) defines the flag `name` (as written, or an alias). */
+const FLAGS_ALL = new Set(CRIO_FLAGS_ALL);
+
+export function crioDefinesFlag(name: string, crio: Version): boolean {
+  if (FLAGS_ALL.has(name)) return true;
+  const e = Object.hasOwn(CRIO_FLAGS_RANGED, name) ? CRIO_FLAGS_RANGED[name]! : null;
+  if (!e) return false;
+  const v = cmpVersion(crio, { major: 1, minor: 28 }) < 0 ? { major: 1, minor: 28 } : cmpVersion(crio, { major: 1, minor: 36 }) > 0 ? { major: 1, minor: 36 } : crio;
+  return (!e.since || cmpVersion(v, ver(e.since)) >= 0) && (!e.until || cmpVersion(v, ver(e.until)) < 0);
+}
 
 /**
  * How CRI-O combines its files (internal/criocli/criocli.go: UpdateFromFile(config) then

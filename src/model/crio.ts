@@ -29,7 +29,7 @@ import { parseTomlSource } from '../parse/toml.js';
 import type { Valued } from './containerd.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
-import { execStart, loadUnit, unitDirsOf, type Unit } from './units.js';
+import { execStart, loadUnit, unitDirsOf, type ExecCommand, type Unit } from './units.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { toJS } from './tree.js';
 
@@ -63,6 +63,8 @@ export interface CrioModel {
   files: SourceFile[];
   /** crio.service with its drop-ins and EnvironmentFile= files (root mode), or null. */
   unit: Unit | null;
+  /** crio's command line: the unit's ExecStart= parsed as Go flags (variables expanded), or null. */
+  command: ExecCommand | null;
   /** The settings crio's command line gives (a name is absent when neither its flag nor its variable is set). */
   cli: Partial<Record<CrioCliName, CrioCli>>;
   /** The files CRI-O decodes, in its order: crio.conf (when present), then the drop-ins. */
@@ -97,10 +99,12 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
     return { source, root, location };
   };
   let unit: Unit | null = null;
+  let command: ExecCommand | null = null;
   let cli: CrioModel['cli'] = {};
   if (ctx.root !== null) {
     unit = loadUnit(ctx, CRIO_UNIT.name, unitDirsOf(ctx));
-    cli = crioCli(unit);
+    command = execStart(unit, { go: true, booleans: CRIO_BOOLEAN_FLAGS });
+    cli = crioCli(command, unit);
     // `--config=""` reads no main file; a relative path is taken from crio's working directory, / under systemd.
     const mainPath = cli.config ? posix.resolve('/', cli.config.value) : CRIO_CONFIG_PATH;
     const dropInDir = cli.configDir ? posix.resolve('/', cli.configDir.value) : CRIO_DROPIN_DIR;
@@ -134,7 +138,7 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
   const all = [...files, ...extra];
   const bySource = new Map(all.map((f) => [f.source, f]));
   const unitFiles = unit ? [...unit.files.map((f) => f.file), ...unit.env.map((e) => e.file)] : [];
-  return { files: [...all.map((f) => f.source), ...unitFiles], unit, cli, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
+  return { files: [...all.map((f) => f.source), ...unitFiles], unit, command, cli, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
 }
 
 /**
@@ -142,10 +146,9 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
  * unit's ExecStart= (Go's flag syntax; an alias such as `-c` counts as its flag), else its
  * CONTAINER_* variable from the unit's EnvironmentFile= files.
  */
-function crioCli(unit: Unit | null): CrioModel['cli'] {
+function crioCli(cmd: ExecCommand | null, unit: Unit | null): CrioModel['cli'] {
   const out: CrioModel['cli'] = {};
   if (!unit) return out;
-  const cmd = execStart(unit, { go: true, booleans: CRIO_BOOLEAN_FLAGS });
   const env = envOf(unit.env);
   for (const [key, spec] of Object.entries(CRIO_CLI_SETTINGS) as [CrioCliName, (typeof CRIO_CLI_SETTINGS)[CrioCliName]][]) {
     let flag: FlagToken | null = null;

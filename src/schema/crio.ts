@@ -8,10 +8,13 @@
  * so an unknown or misplaced key is ignored without a word (src/data/crio.ts CRIO_MERGE.unknownKeys);
  * a key that matches a known one case-insensitively is what CRI-O uses (CRIO_MERGE.caseInsensitive)
  * and is not reported. A value of the wrong type makes the file undecodable and CRI-O does not start
- * ("unable to decode configuration <path>").
+ * ("unable to decode configuration <path>"). crio's command line is checked too: a flag it does
+ * not define, or one without its value, stops it.
  */
 import type { Finding, RelatedLocation } from '../core/types.js';
-import { CRIO_CGROUP_MANAGER, crioMonitorCgroupError } from '../data/crio.js';
+import { cmpVersion, fmtVersion, type Version } from '../core/version.js';
+import { CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
+import { ver } from '../data/lookup.js';
 import { crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
@@ -179,9 +182,30 @@ function listenProblems(model: CrioModel): Finding[] {
   ];
 }
 
-export function crioProblems(model: CrioModel): Finding[] {
-  const schema = crioSchema();
+/**
+ * crio's command line (model/crio.ts): a flag this CRI-O release does not define, or a flag that
+ * needs a value at the end of it, stops crio (Go's flag package, via urfave/cli).
+ */
+function commandProblems(model: CrioModel, crio: Version): Finding[] {
   const out: Finding[] = [];
+  const v = fmtVersion(crio);
+  for (const f of model.command?.flags ?? []) {
+    const at = { file: f.file, range: f.nameRange, related: [] };
+    if (!crioDefinesFlag(f.name, crio)) {
+      const r = Object.hasOwn(CRIO_FLAGS_RANGED, f.name) ? CRIO_FLAGS_RANGED[f.name]! : null;
+      const when = r?.since && cmpVersion(crio, ver(r.since)) < 0 ? `it is a flag of CRI-O ${r.since} and later; ` : r?.until ? `CRI-O ${r.until} removed it; ` : '';
+      const near = suggest(f.name, [...CRIO_FLAGS_ALL, ...Object.keys(CRIO_FLAGS_RANGED)].filter((n) => n.length > 2 && crioDefinesFlag(n, crio)));
+      out.push({ rule: 'unknown-key', severity: 'error', message: `unknown flag ${f.written} on crio's command line (${CRIO_UNIT.name}); ${when}${near ? `did you mean --${near}? ` : ''}CRI-O ${v} does not start ("flag provided but not defined: -${f.name}")`, ...at });
+    } else if (f.missingValue) {
+      out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ends crio's command line (${CRIO_UNIT.name}) without its value: CRI-O ${v} does not start ("flag needs an argument: -${f.name}")`, ...at });
+    }
+  }
+  return out;
+}
+
+export function crioProblems(model: CrioModel, crio: Version): Finding[] {
+  const schema = crioSchema();
+  const out: Finding[] = [...commandProblems(model, crio)];
   for (const f of [...model.configFiles, ...model.extra]) out.push(...fileProblems(schema, f));
   if (model.configFiles.some((f) => f.root)) out.push(...monitorCgroupProblems(model), ...listenProblems(model));
   return out;

@@ -10,6 +10,7 @@ import { kubeletProblems } from '../../schema/kubelet.js';
 import { crictlProblems } from '../../schema/crictl.js';
 import { crioProblems } from '../../schema/crio.js';
 import { dockerProblems } from '../../schema/docker.js';
+import { crioForKubernetes } from '../../data/crio.js';
 
 const cache = new WeakMap<NodeSet, { target: Target; findings: Finding[] }>();
 
@@ -18,7 +19,7 @@ export function fileProblems(node: NodeSet, target: Target): Finding[] {
   if (hit && hit.target === target) return hit.findings;
   const findings: Finding[] = [];
   if (node.containerd) findings.push(...containerdSchemaProblems(node.containerd, target));
-  if (node.crio) findings.push(...crioProblems(node.crio));
+  if (node.crio) findings.push(...crioProblems(node.crio, crioForKubernetes(target.kubernetes)));
   if (node.docker) findings.push(...dockerProblems(node.docker, target.docker ?? null));
   if (node.kubelet) findings.push(...kubeletProblems(node.kubelet, target));
   // crictl releases follow Kubernetes minors (cri-tools v1.N ships with Kubernetes 1.N).
