@@ -93,6 +93,23 @@ describe('model', () => {
     expect(fixed(g[0]!)).toEqual({ 'etc/default/cri-dockerd': files['etc/default/cri-dockerd']!.replace('3.9', '3.10.1') });
   });
 
+  it('$VAR words expand from Environment= too (a drop-in may add it, an empty one clears it), and an EnvironmentFile= variable wins over it', () => {
+    const unit = '[Service]\nEnvironment=OPTS=--network-plugin=cni "PAUSE=--pod-infra-container-image=registry.k8s.io/pause:3.9"\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// $OPTS $PAUSE\n';
+    const flags = (files: Files) => execStart(docker(files).docker!.criDockerd)!.flags.map((x) => `${x.name}=${x.value} ${pos({ file: x.file, range: x.range })}`);
+    expect(flags({ 'lib/systemd/system/cri-docker.service': unit })).toEqual([
+      'container-runtime-endpoint=fd:// lib/systemd/system/cri-docker.service:3:32-3:66',
+      'network-plugin=cni lib/systemd/system/cri-docker.service:2:18-2:38',
+      'pod-infra-container-image=registry.k8s.io/pause:3.9 lib/systemd/system/cri-docker.service:2:46-2:99',
+    ]);
+    // A drop-in's empty Environment= clears the unit's; its own assignment is what is left.
+    expect(flags({ 'lib/systemd/system/cri-docker.service': unit, 'etc/systemd/system/cri-docker.service.d/10-env.conf': '[Service]\nEnvironment=\nEnvironment=OPTS=--cni-bin-dir=/opt/cni/bin\n' }).map((l) => l.split(' ')[0])).toEqual([
+      'container-runtime-endpoint=fd://',
+      'cni-bin-dir=/opt/cni/bin',
+    ]);
+    const withFile = { 'lib/systemd/system/cri-docker.service': unit.replace('[Service]\n', '[Service]\nEnvironmentFile=/etc/default/cri-dockerd\n'), 'etc/default/cri-dockerd': 'PAUSE=--pod-infra-container-image=registry.k8s.io/pause:3.10.1\n' };
+    expect(flags(withFile)[2]).toBe('pod-infra-container-image=registry.k8s.io/pause:3.10.1 etc/default/cri-dockerd:1:7-1:63');
+  });
+
   it('a continued ExecStart= line keeps exact positions for each flag', () => {
     const m = docker(NODE).docker!;
     const f = flagOf(execStart(m.criDockerd), 'pod-infra-container-image')!;

@@ -221,4 +221,18 @@ describe("crio's command line (crio.service, /etc/sysconfig/crio)", () => {
     // 1.29 has --shared-cpuset; a boolean flag (--enable-metrics) takes no value, so it does not swallow the next flag.
     expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS="--shared-cpuset=0-1 --enable-metrics -c /etc/crio/crio.conf"\n' }, '1.29').flatMap(show)).toEqual([]);
   });
+
+  it('Environment= of the unit and its drop-ins: its variables expand in ExecStart= and set CONTAINER_*; EnvironmentFile= overrides them; the fix keeps the quotes', () => {
+    const dropIn = '[Service]\nEnvironment="CRIO_RUNTIME_OPTIONS=--cgroup-manager=cgroupfs" "CONTAINER_PAUSE_IMAGE=registry.k8s.io/pause:3.8"\n';
+    const node = { ...CLEAN, [SVC]: UNIT, 'etc/systemd/system/crio.service.d/10-env.conf': dropIn, 'var/lib/kubelet/config.yaml': KUBELET(`cgroupDriver: systemd\n${CRIO_EP}`) };
+    const f = lint(node, '1.30');
+    expect(f.map((x) => `${pos(x)} ${x.rule} ${x.message.slice(0, x.message.indexOf(')') + 1)}`)).toEqual([
+      'etc/systemd/system/crio.service.d/10-env.conf:2:52-2:60 cgroup-driver-mismatch CRI-O runs with the cgroupfs cgroup manager (--cgroup-manager=cgroupfs on crio\'s command line (crio.service)',
+      "etc/systemd/system/crio.service.d/10-env.conf:2:85-2:110 sandbox-image-mismatch CRI-O's pause image is registry.k8s.io/pause:3.8 (CONTAINER_PAUSE_IMAGE=registry.k8s.io/pause:3.8 in the environment of crio.service)",
+    ]);
+    expect(fixed(f[0]!)).toEqual({ 'etc/systemd/system/crio.service.d/10-env.conf': dropIn.replace('--cgroup-manager=cgroupfs', '--cgroup-manager=systemd') });
+    expect(fixed(f[1]!)).toEqual({ 'etc/systemd/system/crio.service.d/10-env.conf': dropIn.replace('pause:3.8', 'pause:3.9') });
+    // The environment file wins over Environment=: its options say systemd, so the kubelet agrees.
+    expect(lint({ ...node, 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS=--cgroup-manager=systemd\n' }, '1.30').filter((x) => x.rule === 'cgroup-driver-mismatch')).toEqual([]);
+  });
 });

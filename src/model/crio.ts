@@ -24,12 +24,12 @@ import { normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import type { Range } from '../core/types.js';
 import { CRIO_BOOLEAN_FLAGS, CRIO_CLI_SETTINGS, CRIO_CONFIG_PATH, CRIO_DROPIN_DIR, CRIO_FLAG_ALIASES, CRIO_MAP_TABLES, CRIO_UNIT } from '../data/crio.js';
-import { envOf, type EnvAssignment, type FlagToken } from '../parse/flags.js';
+import type { EnvAssignment, FlagToken } from '../parse/flags.js';
 import { parseTomlSource } from '../parse/toml.js';
 import type { Valued } from './containerd.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
-import { execStart, loadUnit, unitDirsOf, type ExecCommand, type Unit } from './units.js';
+import { execStart, loadUnit, unitDirsOf, unitEnvironment, type ExecCommand, type Unit } from './units.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { toJS } from './tree.js';
 
@@ -149,7 +149,7 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
 function crioCli(cmd: ExecCommand | null, unit: Unit | null): CrioModel['cli'] {
   const out: CrioModel['cli'] = {};
   if (!unit) return out;
-  const env = envOf(unit.env);
+  const env = unitEnvironment(unit);
   for (const [key, spec] of Object.entries(CRIO_CLI_SETTINGS) as [CrioCliName, (typeof CRIO_CLI_SETTINGS)[CrioCliName]][]) {
     let flag: FlagToken | null = null;
     for (const f of cmd?.flags ?? []) if ((CRIO_FLAG_ALIASES[f.name] ?? f.name) === spec.flag && f.value !== null) flag = f;
@@ -158,7 +158,7 @@ function crioCli(cmd: ExecCommand | null, unit: Unit | null): CrioModel['cli'] {
       continue;
     }
     const a = env.get(spec.env);
-    if (a) out[key] = { kind: 'env', value: a.value, text: a.file.text.slice(a.range.start.offset, a.range.end.offset), file: a.file, range: a.range, flag: null, env: a };
+    if (a) out[key] = { kind: 'env', value: a.value, text: `${a.name}=${a.value}`, file: a.file, range: a.range, flag: null, env: a };
   }
   return out;
 }

@@ -8,7 +8,8 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
-import { envOf, expandVariables, parseEnvFile, parseFlagWords, splitWords, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
+import { rangeOf } from '../core/source.js';
+import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
@@ -39,7 +40,7 @@ export function execStart(unit: Unit | null, opts: FlagParseOptions = {}): ExecC
   const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
   // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from the
   // EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
-  const env = envOf(unit.env);
+  const env = unitEnvironment(unit);
   const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
     const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
     return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
@@ -53,6 +54,33 @@ export function flagOf(cmd: ExecCommand | null, ...names: string[]): FlagToken |
   if (!cmd) return null;
   for (let i = cmd.flags.length - 1; i >= 0; i--) if (names.includes(cmd.flags[i]!.name)) return cmd.flags[i]!;
   return null;
+}
+
+/**
+ * The variables a service sees (systemd.exec(5)): `Environment=` assignments of [Service] (a list of
+ * `NAME=value` words, quotes allowed around a whole word; later ones win; an empty one clears the
+ * list), then the EnvironmentFile= files, which override them. A word without `=` or with an
+ * invalid name is dropped, as systemd does. The value range of an Environment= word covers the value
+ * only (not a quote around the whole word), so rewriting it keeps the quotes balanced.
+ */
+export function unitEnvironment(unit: Unit): Map<string, EnvAssignment> {
+  const env = new Map<string, EnvAssignment>();
+  for (const a of listSetting(unit.files, 'Service', 'Environment')) {
+    for (const w of splitWords(a.value, a.valueOffsets, a.file, 'Environment')) {
+      const k = w.text.indexOf('=');
+      if (k <= 0) continue;
+      const name = w.text.slice(0, k);
+      if (!isEnvName(name)) continue;
+      const value = w.text.slice(k + 1);
+      const valueOffsets = w.offsets.slice(k + 1);
+      const vs = valueOffsets[0] ?? w.offsets[k]! + 1;
+      const ve = valueOffsets.length ? valueOffsets[valueOffsets.length - 1]! + 1 : vs;
+      const range = w.range;
+      env.set(name, { file: a.file, name, value, valueOffsets, valid: true, range, nameRange: rangeOf(a.file, w.offsets[0]!, w.offsets[k - 1]! + 1), valueRange: rangeOf(a.file, vs, ve), line: range.start.line });
+    }
+  }
+  for (const [name, a] of envOf(unit.env)) env.set(name, a);
+  return env;
 }
 
 /** The unit directories the node root has: nothing lies under one that is not there, so lookups are made in these only. */
