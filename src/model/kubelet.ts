@@ -22,6 +22,10 @@
  *   $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS with EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
  *   and EnvironmentFile=-/etc/default/kubelet (/etc/sysconfig/kubelet on RPM systems)
  *   (kubernetes/website kubelet-integration.md @ 00c9b643); EXTRA_ARGS come last, so they win.
+ *   That is kubeadm's unit, assumed when the node root has no kubelet.service; when it has one, the
+ *   unit's own ExecStart= (after its drop-ins, `$VAR` words from Environment= and EnvironmentFile=,
+ *   model/units.ts) is the command line, whatever the layout (kubespray: $KUBELET_ARGS from
+ *   /etc/kubernetes/kubelet.env).
  * - Flags override the config file: after loading `--config` and merging `--config-dir`, the
  *   kubelet re-parses the command line over the result (KK cmd/kubelet/app/server.go
  *   `kubeletConfigFlagPrecedence`); feature gates from flags are merged over the file's map.
@@ -50,6 +54,7 @@ import { failCgroupV1Default, kubeletRuntimeEndpoint } from '../data/kubernetes.
 import { kubeletFieldKnown } from '../data/kubelet-fields.js';
 import { atLeastLoose, clampKubernetes, ver } from '../data/lookup.js';
 import { NEWEST_KUBERNETES } from '../data/versions.js';
+import { execStart, loadUnit, unitDirsOf, unitEnvironment, type Unit } from './units.js';
 import { syntaxFinding } from '../parse/common.js';
 import {
   envOf,
@@ -78,6 +83,8 @@ export const KUBELET_CONFIG_PATH = '/var/lib/kubelet/config.yaml';
 export const KUBEADM_FLAGS_PATH = '/var/lib/kubelet/kubeadm-flags.env';
 export const KUBELET_DEFAULTS_PATHS = ['/etc/default/kubelet', '/etc/sysconfig/kubelet'] as const;
 export const KUBELET_INSTANCE_CONFIG_PATH = '/var/lib/kubelet/instance-config.yaml';
+/** The kubelet's systemd unit (the kubelet packages install it; kubeadm's package adds the 10-kubeadm.conf drop-in). */
+export const KUBELET_UNIT = 'kubelet.service';
 /** The variables of kubeadm's ExecStart that come from EnvironmentFile= files, in ExecStart order. */
 export const KUBELET_ARG_VARIABLES = ['KUBELET_KUBEADM_ARGS', 'KUBELET_EXTRA_ARGS'] as const;
 
@@ -97,10 +104,12 @@ export interface KubeletDoc {
 }
 
 export interface KubeletFlags {
+  /** kubelet.service (with its drop-ins) when the node root has it: its ExecStart= is the command line. */
+  unit?: Unit;
   files: EnvFile[];
   /** Variables as the service sees them (later files and lines win, invalid names dropped). */
   env: Map<string, EnvAssignment>;
-  /** The words of $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS after systemd's splitting. */
+  /** The words of the command line after systemd's splitting: kubelet.service's ExecStart= after the binary, else $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS. */
   words: Word[];
   args: ParsedArgs;
 }
@@ -223,12 +232,23 @@ export function loadKubelet(ctx: LoadContext): KubeletModel | null {
   };
   const sink: KubeletSink = { findings: ctx.findings, addComments: (src, c) => ctx.addComments(src, c) };
 
-  // Flags first: they name the config file and the drop-in directory.
-  const flagPaths = ctx.root
-    ? [KUBEADM_FLAGS_PATH, ...KUBELET_DEFAULTS_PATHS].map((p) => ctx.hostPath(p)).filter((p) => ctx.exists(p) && !ctx.isDir(p))
-    : ctx.given('kubelet-flags');
-  const flagSources = flagPaths.map((p) => read(p, 'kubelet-flags')).filter((x): x is SourceFile => !!x);
-  const flags = kubeletFlagsOf(flagSources, sink);
+  // Flags first: they name the config file and the drop-in directory. In a node root with
+  // kubelet.service, its ExecStart= (after drop-ins) is the command line; otherwise kubeadm's unit is
+  // assumed: $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS from its two EnvironmentFile= files.
+  let flags: KubeletFlags | null = null;
+  if (ctx.root) {
+    const unit = loadUnit(ctx, KUBELET_UNIT, unitDirsOf(ctx), 'kubelet-flags');
+    const cmd = unit ? execStart(unit, { booleans: KUBELET_BOOLEAN_FLAGS }) : null;
+    for (const f of unit ? [...unit.files.map((u) => u.file), ...unit.env.map((e) => e.file)] : []) if (!files.includes(f)) files.push(f);
+    if (unit && cmd) flags = { unit, files: unit.env, env: unitEnvironment(unit), words: cmd.words, args: { flags: cmd.flags, positionals: cmd.positionals } };
+  }
+  if (!flags) {
+    const flagPaths = ctx.root
+      ? [KUBEADM_FLAGS_PATH, ...KUBELET_DEFAULTS_PATHS].map((p) => ctx.hostPath(p)).filter((p) => ctx.exists(p) && !ctx.isDir(p))
+      : ctx.given('kubelet-flags');
+    const flagSources = flagPaths.map((p) => read(p, 'kubelet-flags')).filter((x): x is SourceFile => !!x);
+    flags = kubeletFlagsOf(flagSources, sink);
+  }
   const flagList = flags?.args.flags ?? [];
   const configFlag = lastFlag(flagList, 'config');
   const configDirFlag = lastFlag(flagList, 'config-dir');

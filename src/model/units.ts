@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
-import { rangeOf } from '../core/source.js';
+import { rangeOf, type FileKind } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
 import type { LoadContext } from './load.js';
@@ -17,7 +17,11 @@ import { unusable } from './load.js';
 export interface ExecCommand {
   assignment: UnitAssignment;
   binary: Word | null;
+  /** The words after the binary, `$VAR` words expanded. */
+  words: Word[];
   flags: FlagToken[];
+  /** Words that are not flags. */
+  positionals: Word[];
 }
 
 export interface Unit {
@@ -46,7 +50,8 @@ export function execStart(unit: Unit | null, opts: FlagParseOptions = {}): ExecC
     return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
   });
   const [binary, ...rest] = words;
-  return { assignment: a, binary: binary ?? null, flags: parseFlagWords(rest, opts).flags };
+  const args = parseFlagWords(rest, opts);
+  return { assignment: a, binary: binary ?? null, words: rest, flags: args.flags, positionals: args.positionals };
 }
 
 /** The last occurrence of a flag by any of its names (`host`, `H`). */
@@ -101,7 +106,7 @@ export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
  * A unit file linked to /dev/null is masked (systemctl mask): the service never starts, so the unit
  * counts as absent.
  */
-export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly string[]): Unit | null {
+export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly string[], envKind: FileKind = 'systemd-unit'): Unit | null {
   const files: UnitFile[] = [];
   for (const dir of unitDirs) {
     const host = ctx.hostPath(posix.join(dir, name));
@@ -122,11 +127,11 @@ export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly stri
     const f = loadUnitFile(ctx, host);
     if (f) files.push(f);
   }
-  return files.length ? { name, files, env: envFiles(ctx, files) } : null;
+  return files.length ? { name, files, env: envFiles(ctx, files, envKind) } : null;
 }
 
 /** EnvironmentFile= of [Service] (a list; `-` = optional), read inside the root. Loose units get none. */
-function envFiles(ctx: LoadContext, files: readonly UnitFile[]): EnvFile[] {
+function envFiles(ctx: LoadContext, files: readonly UnitFile[], kind: FileKind): EnvFile[] {
   if (ctx.root === null) return [];
   const out: EnvFile[] = [];
   for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
@@ -134,9 +139,10 @@ function envFiles(ctx: LoadContext, files: readonly UnitFile[]): EnvFile[] {
     if (!path.startsWith('/')) continue;
     const host = ctx.hostPath(path);
     if (!ctx.isRegular(host)) continue; // a missing file: systemd fails the unit unless `-` (not modelled)
-    const src = ctx.read(host, 'systemd-unit');
+    const src = ctx.read(host, kind);
     if (!src || unusable(src)) continue;
     const e = parseEnvFile(src);
+    ctx.findings.push(...e.findings);
     ctx.addComments(src, e.comments);
     out.push(e);
   }
