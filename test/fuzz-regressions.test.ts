@@ -186,3 +186,42 @@ describe('found while checking glob imports against containerd 1.6.20', () => {
     ]);
   });
 });
+
+describe('found by the differential suite (seed 820256719: a truncation inside a multi-byte character)', () => {
+  // containerd 1.6.20 loads a config.toml with invalid UTF-8 (go-toml v1 reads each bad sequence as
+  // U+FFFD; checked: a bad comment, a bad string, a cut-off last line all start); go-toml v2
+  // (containerd 2.x) refuses it ("invalid character in comment", pelletier/go-toml unstable/scanner.go).
+  const bytes = Buffer.concat([
+    Buffer.from('version = 2\n# containerd 2.0\u2013'),
+    Buffer.from([0xe2, 0x80]), // "–" cut in two
+    Buffer.from('\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = false\n'),
+  ]);
+  const root = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'crilint-utf8-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'etc/containerd'), { recursive: true });
+    writeFileSync(join(dir, 'etc/containerd/config.toml'), bytes);
+    mkdirSync(join(dir, 'var/lib/kubelet'), { recursive: true });
+    writeFileSync(join(dir, 'var/lib/kubelet/config.yaml'), 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n');
+    return dir;
+  };
+  const lint = (containerd: string) =>
+    lintSpec({ name: 'n', root: root(), files: [], focus: null }, { given: { kubernetes: parseVersion('1.28')!, containerd: parseVersion(containerd)! } }).findings.map(
+      (f) => `${f.file!.display}:${f.range!.start.line}:${f.range!.start.column} ${f.severity} ${f.rule}${f.rule === 'syntax' ? ` ${f.message}` : ''}`,
+    );
+
+  it('for containerd 1.x: a warning at the first bad sequence, and the file is still checked; for 2.x: the error, and nothing else in the file', () => {
+    expect(lint('1.6')).toEqual([
+      'etc/containerd/config.toml:1:1 warning sandbox-image-mismatch',
+      'etc/containerd/config.toml:2:18 warning syntax invalid UTF-8 at byte 31: containerd 1.6 reads each invalid byte sequence as U+FFFD (go-toml v1) and starts, but containerd 2.x refuses the file (go-toml v2: "invalid character"); write the file as UTF-8',
+      'etc/containerd/config.toml:4:19 error cgroup-driver-mismatch',
+    ]);
+    expect(lint('2.1')).toEqual(['etc/containerd/config.toml:2:18 error syntax invalid UTF-8 at byte 31; the file must be UTF-8 text']);
+  });
+
+  it('--fix leaves the file alone: writing it would replace the invalid bytes', () => {
+    const r = runFixes({ name: 'n', root: root(), files: [], focus: null }, { given: { kubernetes: parseVersion('1.28')!, containerd: parseVersion('1.6')! }, unsafe: true }).result;
+    expect(r.files.size).toBe(0);
+    expect(r.findings.map((f) => `${f.rule} ${f.fix?.safety ?? '-'}`)).toEqual(['sandbox-image-mismatch -', 'syntax -', 'cgroup-driver-mismatch -']);
+  });
+});

@@ -30,10 +30,16 @@ export interface ReadResult {
   source: SourceFile;
   /** A finding when the bytes cannot be used (binary, invalid UTF-8, too large); the source then holds only the text before the problem. */
   problem: Finding | null;
+  /**
+   * For invalid UTF-8 only: the whole file decoded with each bad sequence as U+FFFD, and the byte
+   * offset of the first one. Go's go-toml v1 (containerd 1.x) reads such a file that way.
+   */
+  lossy?: { source: SourceFile; at: number };
 }
 
 // ignoreBOM: keep a leading BOM in the text, so makeSource() records it and a fix can write it back.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossyDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 let devNull: Stats | null | undefined;
 function isDevNull(st: Stats): boolean {
@@ -109,7 +115,7 @@ export function decodeBytes(init: { path: string; display: string; nodePath: str
     const bad = firstInvalidUtf8(buf);
     const text = safePrefix(buf.subarray(0, bad));
     const src = makeSource(init, text);
-    return { source: src, problem: syntaxFinding(src, text.length, text.length, `invalid UTF-8 at byte ${bad}; the file must be UTF-8 text`) };
+    return { source: src, problem: syntaxFinding(src, text.length, text.length, `invalid UTF-8 at byte ${bad}; the file must be UTF-8 text`), lossy: { source: makeSource(init, lossyDecoder.decode(buf)), at: bad } };
   }
 }
 
