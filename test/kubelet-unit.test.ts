@@ -116,4 +116,11 @@ describe('kubelet.service', () => {
     });
     expect(m.flags!.args.flags.map((x) => `${x.name}=${x.value}`)).toEqual(['node-ip=10.0.0.9']);
   });
+
+  it('with no config file and no environment file, a cis-kubelet finding about an unset flag points at the unit that runs the kubelet', () => {
+    const unit = '[Service]\nExecStart=/usr/bin/kubelet --container-runtime-endpoint=unix:///run/containerd/containerd.sock\n';
+    const f = lintRoot(root({ 'etc/systemd/system/kubelet.service': unit, 'etc/containerd/config.toml': CONTAINERD }), { kubernetes: parseVersion('1.34')!, containerd: parseVersion('2.1')! }, ['cis']).findings.filter((x) => x.rule === 'cis-kubelet');
+    expect(f.length).toBeGreaterThan(0);
+    expect([...new Set(f.filter((x) => !x.message.startsWith('--')).map((x) => pos(x)))]).toEqual(['etc/systemd/system/kubelet.service:1:1-1:1']);
+  });
 });

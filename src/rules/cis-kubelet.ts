@@ -21,13 +21,13 @@ import { getPath } from '../model/tree.js';
 import { cipherAccepted, cisBenchmark, type CisBenchmark, type CisCheck } from './shared/cis.js';
 import { docStart, insertionDoc, kubeletKnown, kubeletVersion, settingPlace, type Place } from './shared/kubelet-settings.js';
 
-/** Where a finding about a setting points: its value, else the config document, else the flags file. */
+/** Where a finding about a setting points: its value, else the config document, else the flags file (or kubelet.service). */
 function placeOf(model: KubeletModel, s: KubeletSetting): Place | null {
   const p = settingPlace(s);
   if (p) return p;
   const doc = insertionDoc(model);
   if (doc) return docStart(doc);
-  const env = model.flags?.files[0]?.file;
+  const env = model.flags?.files[0]?.file ?? model.flags?.unit?.files[0]?.file;
   return env ? { file: env, range: fileStart(env) } : null;
 }
 
@@ -44,7 +44,7 @@ export default defineRule({
     id: 'cis-kubelet',
     description: "The kubelet's API hardening checks of the CIS Kubernetes Benchmark (section 4.2)",
     severity: 'warning',
-    files: ['kubelet', 'kubelet-flags'],
+    files: ['kubelet', 'kubelet-flags', 'systemd-unit'],
     profile: 'cis',
   },
   check(ctx) {

@@ -37,7 +37,7 @@ export default defineRule({
     id: 'cri-plugin-disabled',
     description: "The containerd disabled_plugins list turns off the CRI plugin on a node whose kubelet uses containerd, so the kubelet cannot run pods",
     severity: 'error',
-    files: ['containerd', 'kubelet', 'kubelet-flags'],
+    files: ['containerd', 'kubelet', 'kubelet-flags', 'systemd-unit'],
     fixable: 'safe',
   },
   check(ctx) {

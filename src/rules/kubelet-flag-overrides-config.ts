@@ -53,7 +53,7 @@ export default defineRule({
     id: 'kubelet-flag-overrides-config',
     description: 'A kubelet flag that overrides a different value of the same setting in the kubelet config file',
     severity: 'info',
-    files: ['kubelet', 'kubelet-flags'],
+    files: ['kubelet', 'kubelet-flags', 'systemd-unit'],
   },
   check(ctx) {
     const model = ctx.node.kubelet;

@@ -28,7 +28,7 @@ export default defineRule({
     id: 'kubelet-swap-config',
     description: 'A swapBehavior that uses swap needs failSwapOn: false, or the kubelet refuses to start on a node with swap',
     severity: 'warning',
-    files: ['kubelet', 'kubelet-flags'],
+    files: ['kubelet', 'kubelet-flags', 'systemd-unit'],
     fixable: 'safe',
   },
   check(ctx) {

@@ -31,7 +31,7 @@ export default defineRule({
     id: 'protect-kernel-defaults-sysctl',
     description: 'With protectKernelDefaults the kubelet refuses to start unless sysctl.d sets the kernel tunables it needs to its values',
     severity: 'error',
-    files: ['kubelet', 'kubelet-flags', 'sysctl'],
+    files: ['kubelet', 'kubelet-flags', 'systemd-unit', 'sysctl'],
     fixable: 'safe',
   },
   check(ctx) {

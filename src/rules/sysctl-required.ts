@@ -48,7 +48,7 @@ export default defineRule({
     id: 'sysctl-required',
     description: 'IP forwarding must be on after boot (net.ipv4.ip_forward = 1, and IPv6 forwarding when the kubelet uses IPv6), as kubeadm and pod traffic need',
     severity: 'error',
-    files: ['sysctl', 'kubelet', 'kubelet-flags'],
+    files: ['sysctl', 'kubelet', 'kubelet-flags', 'systemd-unit'],
     fixable: 'safe',
   },
   check(ctx) {

@@ -22,7 +22,7 @@ export default defineRule({
     description: 'A key that containerd, CRI-O, Docker, the kubelet or crictl does not know, so the setting has no effect (or crictl ignores the file, dockerd does not start)',
     severity: 'error',
     fixable: 'unsafe',
-    files: ['containerd', 'crio', 'docker', 'kubelet', 'kubelet-flags', 'crictl'],
+    files: ['containerd', 'crio', 'docker', 'kubelet', 'kubelet-flags', 'systemd-unit', 'crictl'],
   },
   check(ctx) {
     let claimed: Set<string> | null = null;
