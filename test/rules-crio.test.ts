@@ -219,7 +219,7 @@ describe("crio's command line (crio.service, /etc/sysconfig/crio)", () => {
       'etc/sysconfig/crio:2:40-2:54 error invalid-value [-] --metrics-port ends crio\'s command line (crio.service) without its value: CRI-O 1.28 does not start ("flag needs an argument: -metrics-port")',
     ]);
     // 1.29 has --shared-cpuset; a boolean flag (--enable-metrics) takes no value, so it does not swallow the next flag.
-    expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS="--shared-cpuset=0-1 --enable-metrics -c /etc/crio/crio.conf"\n' }, '1.29').flatMap(show)).toEqual([]);
+    expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/crio/crio.conf': '', 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS="--shared-cpuset=0-1 --enable-metrics -c /etc/crio/crio.conf"\n' }, '1.29').flatMap(show)).toEqual([]);
   });
 
   it('Environment= of the unit and its drop-ins: its variables expand in ExecStart= and set CONTAINER_*; EnvironmentFile= overrides them; the fix keeps the quotes', () => {
@@ -234,5 +234,13 @@ describe("crio's command line (crio.service, /etc/sysconfig/crio)", () => {
     expect(fixed(f[1]!)).toEqual({ 'etc/systemd/system/crio.service.d/10-env.conf': dropIn.replace('pause:3.8', 'pause:3.9') });
     // The environment file wins over Environment=: its options say systemd, so the kubelet agrees.
     expect(lint({ ...node, 'etc/sysconfig/crio': 'CRIO_RUNTIME_OPTIONS=--cgroup-manager=systemd\n' }, '1.30').filter((x) => x.rule === 'cgroup-driver-mismatch')).toEqual([]);
+  });
+
+  it('a --config file that is not there stops crio (a missing default crio.conf is skipped); a missing --config-dir is fine', () => {
+    const f = lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': 'CRIO_CONFIG_OPTIONS="--config=/etc/crio/custom.conf --config-dir=/etc/crio/crio.conf.d"\n' }, '1.34');
+    expect(f.flatMap(show)).toEqual([
+      'etc/sysconfig/crio:1:31-1:52 error invalid-value [-] --config=/etc/crio/custom.conf names /etc/crio/custom.conf, which does not exist in this node root: CRI-O 1.34 does not start ("update config from file: … no such file or directory"; only a missing default crio.conf is skipped)',
+    ]);
+    expect(lint({ ...CLEAN, [SVC]: UNIT, 'etc/sysconfig/crio': 'CONTAINER_CONFIG_DIR=/opt/none\n' }, '1.34').flatMap(show)).toEqual([]);
   });
 });

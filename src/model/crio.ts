@@ -67,6 +67,8 @@ export interface CrioModel {
   command: ExecCommand | null;
   /** The settings crio's command line gives (a name is absent when neither its flag nor its variable is set). */
   cli: Partial<Record<CrioCliName, CrioCli>>;
+  /** `--config` (or CONTAINER_CONFIG) names a file that is not in the node root: crio does not start. */
+  configMissing: { cli: CrioCli; path: string } | null;
   /** The files CRI-O decodes, in its order: crio.conf (when present), then the drop-ins. */
   configFiles: CrioFile[];
   /** Loose mode: further CRI-O files given after the first; each is checked on its own, not merged. */
@@ -101,6 +103,7 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
   let unit: Unit | null = null;
   let command: ExecCommand | null = null;
   let cli: CrioModel['cli'] = {};
+  let configMissing: CrioModel['configMissing'] = null;
   if (ctx.root !== null) {
     unit = loadUnit(ctx, CRIO_UNIT.name, unitDirsOf(ctx));
     command = execStart(unit, { go: true, booleans: CRIO_BOOLEAN_FLAGS });
@@ -112,6 +115,9 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
     if ((!cli.config || cli.config.value !== '') && ctx.isRegular(main)) {
       const f = load(main, mainPath);
       if (f) files.push(f);
+    } else if (cli.config && cli.config.value !== '' && !ctx.exists(main)) {
+      // A missing default crio.conf is skipped; one named on the command line is fatal (criocli.go mergeConfigFiles: ctx.IsSet("config")).
+      configMissing = { cli: cli.config, path: mainPath };
     }
     const walk = (nodeDir: string, depth: number) => {
       if (depth > MAX_CRIO_DEPTH) return;
@@ -138,7 +144,7 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
   const all = [...files, ...extra];
   const bySource = new Map(all.map((f) => [f.source, f]));
   const unitFiles = unit ? [...unit.files.map((f) => f.file), ...unit.env.map((e) => e.file)] : [];
-  return { files: [...all.map((f) => f.source), ...unitFiles], unit, command, cli, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
+  return { files: [...all.map((f) => f.source), ...unitFiles], unit, command, cli, configMissing, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
 }
 
 /**

@@ -88,9 +88,16 @@ export function unitEnvironment(unit: Unit): Map<string, EnvAssignment> {
   return env;
 }
 
-/** The unit directories the node root has: nothing lies under one that is not there, so lookups are made in these only. */
+const unitDirsMemo = new WeakMap<LoadContext, string[]>();
+
+/**
+ * The unit directories the node root has: nothing lies under one that is not there, so lookups are
+ * made in these only. Once per node set (the Docker, CRI-O and kubelet models all ask).
+ */
 export function unitDirsOf(ctx: LoadContext): string[] {
-  return SYSTEMD_UNIT_DIRS.filter((d) => ctx.isDir(ctx.hostPath(d)));
+  let dirs = unitDirsMemo.get(ctx);
+  if (!dirs) unitDirsMemo.set(ctx, (dirs = SYSTEMD_UNIT_DIRS.filter((d) => ctx.isDir(ctx.hostPath(d)))));
+  return dirs;
 }
 
 export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {

@@ -183,12 +183,18 @@ function listenProblems(model: CrioModel): Finding[] {
 }
 
 /**
- * crio's command line (model/crio.ts): a flag this CRI-O release does not define, or a flag that
- * needs a value at the end of it, stops crio (Go's flag package, via urfave/cli).
+ * crio's command line (model/crio.ts): a flag this CRI-O release does not define, a flag that
+ * needs a value at the end of it (Go's flag package, via urfave/cli), or a `--config` file that is
+ * not there stops crio.
  */
 function commandProblems(model: CrioModel, crio: Version): Finding[] {
   const out: Finding[] = [];
   const v = fmtVersion(crio);
+  const missing = model.configMissing;
+  if (missing) {
+    const at = crioSettingSpot({ value: missing.cli.value, node: null, cli: missing.cli })!;
+    out.push({ rule: 'invalid-value', severity: 'error', message: `${missing.cli.text} names ${missing.path}, which does not exist in this node root: CRI-O ${v} does not start ("update config from file: … no such file or directory"; only a missing default crio.conf is skipped)`, ...at, related: [] });
+  }
   for (const f of model.command?.flags ?? []) {
     const at = { file: f.file, range: f.nameRange, related: [] };
     if (!crioDefinesFlag(f.name, crio)) {
