@@ -69,6 +69,11 @@ describe('pre-commit: .pre-commit-hooks.yaml', () => {
     ['nodes/pool-a/var/lib/kubelet/instance-config.yaml', true],
     ['nodes/pool-a/var/lib/kubelet/kubeadm-flags.env', true],
     ['nodes/pool-a/etc/kubernetes/kubelet.conf.d/50-limits.conf', true],
+    // kubespray's layout: the config file and the flags its kubelet.service reads.
+    ['nodes/pool-a/etc/kubernetes/kubelet-config.yaml', true],
+    ['nodes/pool-a/etc/kubernetes/kubelet.env', true],
+    ['nodes/pool-a/etc/kubernetes/admin.conf', false],
+    ['nodes/pool-a/etc/kubernetes/kubelet.conf', false],
     ['nodes/pool-a/etc/default/kubelet', true],
     ['nodes/pool-a/etc/sysconfig/kubelet', true],
     ['nodes/pool-a/etc/crictl.yaml', true],
