@@ -356,6 +356,19 @@ describe('rules', () => {
     ]);
   });
 
+  it('value types of keys with a decoder of their own: address pools item by item, proxies, log-format', () => {
+    const json = '{\n  "default-address-pools": [{"base": "172.80.0.0/16", "size": 24}, {"base": "172.90.0.0/16", "size": "24"}],\n  "proxies": {"http-proxy": "http://p:3128", "no-proxy": ["localhost"]},\n  "log-format": 1\n}\n';
+    const f = lint({ ...NODE, 'etc/docker/daemon.json': json }, '1.34').filter((x) => x.rule === 'invalid-value');
+    expect(f.map((x) => `${pos(x)} ${x.message.slice(0, x.message.indexOf(': it does not start'))}`)).toEqual([
+      'etc/docker/daemon.json:2:102-2:106 "size" of item 2 of "default-address-pools" in daemon.json is a string ("24"), but dockerd reads a whole number',
+      'etc/docker/daemon.json:3:58-3:71 "no-proxy" of "proxies" in daemon.json is a list ([…]), but dockerd reads a string',
+      'etc/docker/daemon.json:4:17-4:18 "log-format" in daemon.json is a number (1), but dockerd reads a string',
+    ]);
+    expect(lint({ ...NODE, 'etc/docker/daemon.json': '{"default-address-pools": ["172.80.0.0/16"]}' }, '1.34').filter((x) => x.rule === 'invalid-value').map((x) => x.message.split(':')[0])).toEqual([
+      'item 1 of "default-address-pools" in daemon.json is a string ("172.80.0.0/16"), but dockerd reads an object {"base"',
+    ]);
+  });
+
   it('native.cgroupdriver other than systemd/cgroupfs, and an exec-opt that is not opt=value, stop dockerd', () => {
     const f = lint({ ...NODE, 'etc/docker/daemon.json': '{"exec-opts": ["native.cgroupdriver=system", "isolation"]}' }, '1.34').filter((x) => x.rule === 'invalid-value');
     expect(f.map((x) => `${pos(x)} ${x.message}`)).toEqual([

@@ -212,8 +212,8 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
   }, 120_000);
 
   it('decodes a value of each key of DOCKERD_VALUE_TYPES only as the data says: every wrong JSON type stops it, and crilint says so at the value', () => {
-    const GOOD = { bool: 'true', int: '1', string: '"10.0.0.1"', strings: '["10.0.0.1"]', 'object-of-strings': '{"a": "b"}', 'object-of-bools': '{"a": true}', object: '{}' };
-    const BAD = { bool: '"true"', int: '1.0', string: '1', strings: '"10.0.0.1"', 'object-of-strings': '{"a": 1}', 'object-of-bools': '{"a": "true"}', object: '[]' };
+    const GOOD = { bool: 'true', int: '1', string: '"10.0.0.1"', strings: '["10.0.0.1"]', 'object-of-strings': '{"a": "b"}', 'object-of-bools': '{"a": true}', object: '{}', pools: '[{"base": "172.80.0.0/16", "size": 24}]' };
+    const BAD = { bool: '"true"', int: '1.0', string: '1', strings: '"10.0.0.1"', 'object-of-strings': '{"a": 1}', 'object-of-bools': '{"a": "true"}', object: '[]', pools: '[{"base": "172.80.0.0/16", "size": "24"}]' };
     // max-concurrent-downloads is the oracle's own stop; keys that 20.10 refuses as unknown never get decoded.
     const keys = Object.keys(DOCKERD_VALUE_TYPES).filter((k) => dockerdReadsKey(k, '20.10') && k !== 'max-concurrent-downloads');
     expect(keys.length).toBeGreaterThan(60);

@@ -257,8 +257,13 @@ export const DOCKERD_OBJECTS: Sourced = {
  * ignores (DOCKERD_IGNORED_KEYS).
  */
 export function dockerdDropsObject(key: string, v: string): boolean {
+  return !dockerdKeepsWhole(key, v) && !dockerdDecodesKey(key, v);
+}
+
+/** dockerd `v` decodes the value of `key` into its config: a key it reads and does not ignore, or a struct object (`proxies` from 23.0). */
+export function dockerdDecodesKey(key: string, v: string): boolean {
   const struct = Object.hasOwn(DOCKERD_STRUCT_OBJECTS, key) && inRange(DOCKERD_STRUCT_OBJECTS[key]!, v);
-  return !dockerdKeepsWhole(key, v) && !struct && (!dockerdReadsKey(key, v) || dockerdIgnoresKey(key, v) !== null);
+  return struct || (dockerdReadsKey(key, v) && dockerdIgnoresKey(key, v) === null);
 }
 
 /** The first release that reads the object under `key` (keeps it whole or decodes it as a struct) when dockerd `v` is older, else null: `nri-opts` on 29.1 gives 29.2. */
@@ -324,10 +329,11 @@ export const DOCKERD_IGNORED: Sourced = {
  * `object-of-strings` (map[string]string), `object-of-bools` (map[string]bool), `object` (a map of
  * structs, or of maps: only the object itself is checked). A value of another JSON type stops dockerd
  * ("json: cannot unmarshal string into Go struct field … of type []string"); `null` is always fine.
- * Keys with a decoder of their own (default-address-pools, default-shm-size, builder, nri-opts,
- * proxies, log-format) are not listed, nor keys that are no flag name (dockerd refuses them first).
+ * `pools` is default-address-pools: a list of {"base": "<CIDR>", "size": <int>}. default-shm-size
+ * (opts.MemBytes: a size as text or a number) is not listed, nor keys that are no flag name
+ * (dockerd refuses them first).
  */
-export const DOCKERD_VALUE_TYPES: Readonly<Record<string, 'bool' | 'int' | 'string' | 'strings' | 'object-of-strings' | 'object-of-bools' | 'object'>> = {
+export const DOCKERD_VALUE_TYPES: Readonly<Record<string, 'bool' | 'int' | 'string' | 'strings' | 'object-of-strings' | 'object-of-bools' | 'object' | 'pools'>> = {
   'allow-direct-routing': 'bool', 'cri-containerd': 'bool', debug: 'bool', experimental: 'bool', icc: 'bool', init: 'bool', 'ip-forward': 'bool',
   'ip-forward-no-drop': 'bool', 'ip-masq': 'bool', ip6tables: 'bool', iptables: 'bool', ipv6: 'bool', 'live-restore': 'bool', 'no-new-privileges': 'bool',
   'raw-logs': 'bool', rootless: 'bool', 'selinux-enabled': 'bool', tls: 'bool', tlsverify: 'bool', 'userland-proxy': 'bool',
@@ -345,6 +351,10 @@ export const DOCKERD_VALUE_TYPES: Readonly<Record<string, 'bool' | 'int' | 'stri
   'node-generic-resources': 'strings', 'registry-mirrors': 'strings', 'storage-opts': 'strings',
   'log-opts': 'object-of-strings', 'cluster-store-opts': 'object-of-strings', features: 'object-of-bools',
   'default-network-opts': 'object', 'default-ulimits': 'object', runtimes: 'object',
+  // Types of their own, read at 29.7: log.OutputFormat is a string; Proxies a struct of three strings;
+  // BuilderConfig and opts.NRIOpts structs (only the object is checked); opts.PoolsOpt a list of
+  // {"base": netip.Prefix (text), "size": int}.
+  'log-format': 'string', proxies: 'object-of-strings', builder: 'object', 'nri-opts': 'object', 'default-address-pools': 'pools',
 };
 export const DOCKERD_VALUE_TYPES_SOURCE: Sourced = {
   source:

@@ -8,7 +8,7 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
+import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
 import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
@@ -226,7 +226,7 @@ function valueTypes(root: MapNode, docker: DockerTarget | null): Finding[] {
   const releases = docker ? docker.releases : DOCKERD_KEY_RELEASES.map((r) => r.version);
   for (const e of root.entries) {
     const want = Object.hasOwn(DOCKERD_VALUE_TYPES, e.key) ? DOCKERD_VALUE_TYPES[e.key]! : null;
-    if (!want || !releases.some((v) => dockerdReadsKey(e.key, v) && dockerdIgnoresKey(e.key, v) === null)) continue;
+    if (!want || !releases.some((v) => dockerdDecodesKey(e.key, v))) continue;
     const bad = badValue(e.value, want);
     if (!bad) continue;
     const k = kindOf(bad.node);
@@ -239,7 +239,7 @@ function valueTypes(root: MapNode, docker: DockerTarget | null): Finding[] {
   return out;
 }
 
-const EXPECTED = { bool: 'true or false', int: 'a whole number', string: 'a string', strings: 'a list of strings', 'object-of-strings': 'an object of strings', 'object-of-bools': 'an object of true/false values', object: 'an object' } as const;
+const EXPECTED = { bool: 'true or false', int: 'a whole number', string: 'a string', strings: 'a list of strings', 'object-of-strings': 'an object of strings', 'object-of-bools': 'an object of true/false values', object: 'an object', pools: 'a list of address pools' } as const;
 
 /** The first part of `n` that does not decode as `want`, with what was expected there; null when it decodes. */
 function badValue(n: VNode, want: keyof typeof EXPECTED): { node: VNode; expected: string; where?: string } | null {
@@ -268,5 +268,20 @@ function badValue(n: VNode, want: keyof typeof EXPECTED): { node: VNode; expecte
     }
     case 'object':
       return k === 'object' ? null : whole;
+    case 'pools': {
+      // opts.PoolsOpt decodes a list of {"base": "<CIDR>", "size": <prefix length>} (ipamutils.NetworkToSplit).
+      if (n.kind !== 'array') return whole;
+      for (let i = 0; i < n.items.length; i++) {
+        const it = n.items[i]!;
+        if (kindOf(it) === 'null') continue;
+        if (it.kind !== 'map') return { node: it, expected: 'an object {"base": …, "size": …}', where: `item ${i + 1}` };
+        for (const e of it.entries) {
+          const field = e.key === 'base' ? 'string' : e.key === 'size' ? 'int' : null;
+          const bad = field ? badValue(e.value, field) : null;
+          if (bad) return { ...bad, where: `"${e.key}" of item ${i + 1}` };
+        }
+      }
+      return null;
+    }
   }
 }
