@@ -167,7 +167,7 @@ describe('loose files', () => {
         `${F}/loose/rendered-badly.toml: a template (it has {{ }}, {% %} or \${VAR} placeholders); lint the rendered file instead`,
         `${F}/loose/hosts.toml: a containerd registry host file (certs.d); not linted yet`,
         `${F}/loose/pyproject.toml: a TOML file that does not look like a containerd configuration`,
-        `${F}/loose/kubelet.service: a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins; crio.service and kubelet.service only in a node root)`,
+        `${F}/loose/kubelet.service: a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins; containerd.service, crio.service and kubelet.service only in a node root)`,
         `${F}/loose/NOTES.txt: documentation, not configuration`,
       ],
       fleet: false,

@@ -148,7 +148,7 @@ describe('model', () => {
       { kind: 'docker' },
       { kind: 'systemd-unit' },
       { kind: 'systemd-unit' },
-      { skip: 'a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins; crio.service and kubelet.service only in a node root)' },
+      { skip: 'a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins; containerd.service, crio.service and kubelet.service only in a node root)' },
     ]);
   });
 });

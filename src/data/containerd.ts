@@ -39,6 +39,23 @@ export interface MaxConfigVersion extends Sourced {
   note?: string;
 }
 
+/**
+ * containerd's command line (cmd/containerd/command/main.go, the same flags at v1.6.0, v1.7.0,
+ * v2.0.0 and v2.3.0): `--config`/`-c`, `--log-level`/`-l`, `--address`/`-a`, `--root`, `--state`
+ * (urfave/cli's `--help`/`-h` and `--version`/`-v` besides). applyFlags: "flags will always
+ * override the config values if they are set", so `--address` is the socket whatever `[grpc]
+ * address` says; a `--config` file that is not there stops containerd (the default one may be
+ * missing: `!os.IsNotExist(err) || IsSet("config")`). Checked against containerd 1.6.20: `--config`
+ * or `-c` naming a missing file gives "failed to load TOML: <path>: open <path>: no such file or
+ * directory". The flags come from containerd.service's ExecStart= (model/units.ts).
+ */
+export const CONTAINERD_CLI: { unit: string; aliases: Readonly<Record<string, string>>; booleans: ReadonlySet<string> } & Sourced = {
+  unit: 'containerd.service',
+  aliases: { c: 'config', l: 'log-level', a: 'address', h: 'help', v: 'version' },
+  booleans: new Set(['help', 'h', 'version', 'v']),
+  source: 'containerd/containerd cmd/containerd/command/main.go (app.Flags, applyFlags, the config load) @ v1.6.0, v1.7.0, v2.0.0, v2.3.0; checked against the Debian containerd 1.6.20',
+};
+
 /** Highest accepted config `version` (minor-only `1.6` means its newest patch: enforced). */
 export function maxConfigVersion(containerd: Version): MaxConfigVersion {
   const c = clampContainerd(containerd);

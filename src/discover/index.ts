@@ -72,8 +72,8 @@ export const WELL_KNOWN: readonly (readonly [RegExp, FileKind])[] = [
   [/^etc\/docker\/daemon\.json$/, 'docker'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(docker\.service|cri-docker\.(service|socket))$/, 'systemd-unit'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(docker|cri-docker)\.service\.d\/[^/]+\.conf$/, 'systemd-unit'],
-  [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(crio|kubelet)\.service$/, 'systemd-unit'],
-  [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(crio|kubelet)\.service\.d\/[^/]+\.conf$/, 'systemd-unit'],
+  [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(crio|kubelet|containerd)\.service$/, 'systemd-unit'],
+  [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/systemd\/system\/(crio|kubelet|containerd)\.service\.d\/[^/]+\.conf$/, 'systemd-unit'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/sysctl\.d\/[^/]+\.conf$/, 'sysctl'],
   [/^etc\/sysctl\.conf$/, 'sysctl'],
   [/^(etc|run|usr\/local\/lib|usr\/lib|lib)\/modules-load\.d\/[^/]+\.conf$/, 'modules-load'],
@@ -351,7 +351,7 @@ export function classifyFile(path: string): Classification {
   if (/^\s*KUBELET_(KUBEADM|EXTRA)_ARGS\s*=/m.test(head)) return { kind: 'kubelet-flags' };
   if (/^\s*\[\s*crio(\.|\s*\])/m.test(head)) return { kind: 'crio' };
   if (/^\s*\[(Unit|Service|Install|Socket)\]\s*$/m.test(head))
-    return unitOfPath(path) ? { kind: 'systemd-unit' } : { skip: `a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins${/^(crio|kubelet)\.service(\.d)?$/.test(basename(path)) || /^(crio|kubelet)\.service\.d$/.test(basename(dirname(path))) ? '; crio.service and kubelet.service only in a node root' : ''})` };
+    return unitOfPath(path) ? { kind: 'systemd-unit' } : { skip: `a systemd unit file (crilint reads docker.service, cri-docker.service, cri-docker.socket and their drop-ins${/^(crio|kubelet|containerd)\.service(\.d)?$/.test(basename(path)) || /^(crio|kubelet|containerd)\.service\.d$/.test(basename(dirname(path))) ? '; containerd.service, crio.service and kubelet.service only in a node root' : ''})` };
   if (CONTAINERD_MARK.test(head)) return { kind: 'containerd' };
   if (ext === '.toml') {
     if (name === 'config.toml' && head.trim() === '') return { kind: 'containerd' };

@@ -17,7 +17,9 @@
 import { dirname, isAbsolute, join as hostJoin, normalize as hostNormalize, posix } from 'node:path';
 import type { SourceFile } from '../core/source.js';
 import { parseTomlSource } from '../parse/toml.js';
-import { globsImportsFromWorkingDir, V1_PLUGIN_URIS } from '../data/containerd.js';
+import { CONTAINERD_CLI, globsImportsFromWorkingDir, V1_PLUGIN_URIS } from '../data/containerd.js';
+import type { FlagToken } from '../parse/flags.js';
+import { execStart, loadUnit, unitDirsOf } from './units.js';
 import type { LoadContext } from './load.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { get, toJS } from './tree.js';
@@ -132,14 +134,18 @@ export interface ContainerdModel {
   imports: ImportEntry[];
   /** The ContainerdFile a source belongs to (config files and extra files). */
   fileOf(src: SourceFile): ContainerdFile | undefined;
+  /** What containerd's command line (containerd.service) sets: `--config` chose `main`, `--address` overrides the socket. */
+  cli: { config: FlagToken | null; address: FlagToken | null };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Loading
 
 /**
- * Root mode: reads `/etc/containerd/config.toml` under the node root and follows its imports; no
- * model when the file does not exist (containerd then runs on built-in defaults).
+ * Root mode: reads `/etc/containerd/config.toml` (or the file `--config` names on the ExecStart= of
+ * containerd.service, data CONTAINERD_CLI) under the node root and follows its imports; no model
+ * when the file does not exist (containerd then runs on built-in defaults; a `--config` file that
+ * is not there is an `invalid-value` finding: containerd does not start).
  * Loose mode: the first containerd file given is the main file (its relative imports are followed;
  * absolute ones are not, because the node root is unknown); the other given files are parsed and
  * reported on their own (`extra`) and are not merged — unrelated files given together must not
@@ -149,10 +155,32 @@ export function loadContainerd(ctx: LoadContext): ContainerdModel | null {
   let mainHost: string;
   let mainLocation: string;
   const rest: string[] = [];
+  const cli: ContainerdModel['cli'] = { config: null, address: null };
+  const unitFiles: SourceFile[] = [];
   if (ctx.root !== null) {
-    mainHost = ctx.hostPath(CONTAINERD_CONFIG_PATH);
-    if (!ctx.exists(mainHost)) return null;
-    mainLocation = CONTAINERD_CONFIG_PATH;
+    const unit = loadUnit(ctx, CONTAINERD_CLI.unit, unitDirsOf(ctx));
+    if (unit) unitFiles.push(...unit.files.map((u) => u.file), ...unit.env.map((e) => e.file));
+    for (const f of execStart(unit, { go: true, booleans: CONTAINERD_CLI.booleans })?.flags ?? []) {
+      const name = CONTAINERD_CLI.aliases[f.name] ?? f.name;
+      if ((name === 'config' || name === 'address') && f.value !== null) cli[name] = f;
+    }
+    // containerd's working directory under systemd is /.
+    mainLocation = cli.config ? posix.resolve('/', cli.config.value!) : CONTAINERD_CONFIG_PATH;
+    mainHost = ctx.hostPath(mainLocation);
+    if (!ctx.exists(mainHost)) {
+      const f = cli.config;
+      if (f) {
+        ctx.findings.push({
+          rule: 'invalid-value',
+          severity: 'error',
+          message: `${f.written} names ${mainLocation}, which does not exist in this node root: containerd does not start ("failed to load TOML: ${mainLocation}: open ${mainLocation}: no such file or directory"; only the default config.toml may be missing)`,
+          file: f.valueFile ?? f.file,
+          range: f.valueRange ?? f.range,
+          related: [],
+        });
+      }
+      return null;
+    }
   } else {
     const given = ctx.given('containerd');
     if (given.length === 0) return null;
@@ -174,13 +202,14 @@ export function loadContainerd(ctx: LoadContext): ContainerdModel | null {
   const all = [...loader.loaded, ...extra];
   const bySource = new Map(all.map((f) => [f.source, f]));
   return {
-    files: all.map((f) => f.source),
+    files: [...all.map((f) => f.source), ...unitFiles],
     configFiles: loader.loaded,
     main,
     extra,
     configVersion: main.version,
     imports: loader.imports,
     fileOf: (src) => bySource.get(src),
+    cli,
   };
 }
 

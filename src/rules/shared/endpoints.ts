@@ -134,7 +134,7 @@ export interface RuntimeSocket {
   path: string;
   /** Normalised path for comparisons. */
   socket: string;
-  /** The `address` assignment, or null when containerd uses its default. */
+  /** The `address` assignment, or null when containerd uses its default (or its --address flag). */
   node: ScalarNode | null;
   view: CriView;
   /** Where to point `related` at: the address, else the `[grpc]` table, else the start of config.toml. */
@@ -147,18 +147,22 @@ export interface RuntimeSocket {
  * containerd.md §1.4), or the default /run/containerd/containerd.sock (data: containerdDefault
  * `grpcAddress`). null when there is no containerd config, when the CRI service is disabled
  * (`cri-plugin-disabled` says so), or when the address is not an absolute path (an empty
- * address is fatal before 2.3: `invalid-value`).
+ * address is fatal before 2.3: `invalid-value`). containerd's `--address` wins over all of them.
  */
 export function runtimeSocket(node: NodeSet, target: Target): RuntimeSocket | null {
   const model = node.containerd;
   if (!model || !model.main.root) return null;
   const view = criView(model, mergeMode(target));
   if (view.criDisabledBy.length) return null;
-  const set = view.grpcAddress.value;
+  // containerd's --address (containerd.service) overrides the files' address.
+  const flag = model.cli.address;
+  const set = flag ? flag.value : view.grpcAddress.value;
   const path = set ?? String(containerdDefault(target.containerd, 'grpcAddress') ?? '');
   if (!path.startsWith('/')) return null;
   let related: RelatedLocation;
-  if (view.grpcAddress.node) {
+  if (flag) {
+    related = { file: flag.valueFile ?? flag.file, range: flag.valueRange ?? flag.range, message: `containerd listens on ${path} (${flag.written} on containerd's command line, containerd.service)` };
+  } else if (view.grpcAddress.node) {
     const n = view.grpcAddress.node;
     related = { file: n.file, range: n.range, message: `containerd listens on ${path}` };
   } else {
@@ -167,7 +171,7 @@ export function runtimeSocket(node: NodeSet, target: Target): RuntimeSocket | nu
     const at: { file: SourceFile; range: Range } = grpc && grpc.kind === 'map' ? nodeSpot(grpc) : { file: model.main.source, range: fileStart(model.main.source) };
     related = { ...at, message: `containerd listens on its default socket ${path} (no grpc address is set)` };
   }
-  return { path, socket: normalizeSocketPath(path), node: view.grpcAddress.node, view, related };
+  return { path, socket: normalizeSocketPath(path), node: flag ? null : view.grpcAddress.node, view, related };
 }
 
 /**
