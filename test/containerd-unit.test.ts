@@ -3,10 +3,14 @@
  * the file containerd reads (a missing one stops it), `--address`/`-a` is the socket whatever the
  * file says. The flags come from the unit's ExecStart= after its drop-ins (model/units.ts).
  */
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
 import { lintRoot } from '../src/engine/docs.js';
 import { fixed, pos, show } from './helpers/findings.js';
+import { RUN_CONTAINERD_ORACLE } from './helpers/containerd.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 
 const root = tempRoots('crilint-cunit-');
@@ -54,4 +58,24 @@ describe('containerd.service', () => {
     ]);
     expect(fixed(f[0]!)).toEqual({ 'var/lib/kubelet/config.yaml': KUBELET.replace('unix:///run/containerd/containerd.sock', 'unix:///run/containerd/k8s.sock') });
   });
+});
+
+describe.skipIf(!RUN_CONTAINERD_ORACLE)('containerd 1.6 as the oracle of --address', () => {
+  it('the daemon serves on --address, not on [grpc] address, as crilint reads it', async () => {
+    const dir = root({});
+    const config = `version = 2\nroot = "${dir}/root"\nstate = "${dir}/state"\n[grpc]\n  address = "${dir}/file.sock"\n[ttrpc]\n  address = "${dir}/ttrpc.sock"\n`;
+    writeFileSync(join(dir, 'config.toml'), config);
+    const daemon = spawn('containerd', ['--config', join(dir, 'config.toml'), '--address', join(dir, 'flag.sock')], { stdio: 'ignore', cwd: '/' });
+    try {
+      for (let i = 0; i < 100 && !existsSync(join(dir, 'flag.sock')); i++) await new Promise((r) => setTimeout(r, 100));
+      expect([existsSync(join(dir, 'flag.sock')), existsSync(join(dir, 'file.sock'))]).toEqual([true, false]);
+    } finally {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('exit', r));
+    }
+    // crilint, on a node whose unit passes the same flag: the socket is the flag's.
+    const node = root({ 'etc/systemd/system/containerd.service': UNIT('--address /run/containerd/flag.sock'), 'etc/containerd/config.toml': CONFIG('[grpc]\naddress = "/run/containerd/file.sock"\n'), 'var/lib/kubelet/config.yaml': KUBELET });
+    const f = lintRoot(node, { kubernetes: parseVersion('1.34')!, containerd: parseVersion('1.6')! }).findings.filter((x) => x.rule === 'cri-socket-mismatch');
+    expect(f.map((x) => x.message.slice(x.message.indexOf('but '), x.message.indexOf(':', x.message.indexOf('but ')))).filter((m) => m.startsWith('but containerd'))).toEqual(['but containerd listens on /run/containerd/flag.sock']);
+  }, 30_000);
 });
