@@ -13,7 +13,7 @@ import type { Finding } from '../src/core/types.js';
 import { parseVersion } from '../src/core/version.js';
 import { classifyFile, discover } from '../src/discover/index.js';
 import { lintRoot } from '../src/engine/docs.js';
-import { criDockerdEndpoint, dockerCgroupDriver } from '../src/model/docker.js';
+import { criDockerdEndpoint, dockerCgroupDriver, dockerdCommand } from '../src/model/docker.js';
 import { execStart, flagOf } from '../src/model/units.js';
 import { loadNodeSet } from '../src/model/load.js';
 import { CORPUS } from './helpers/cli.js';
@@ -217,6 +217,17 @@ describe('rules', () => {
     ]);
     // The packaged unit alone (-H fd:// and --containerd) against a daemon.json without those keys: fine.
     expect(lint(NODE, '1.34').filter((x) => x.rule === 'docker-flag-conflict')).toEqual([]);
+  });
+
+  it("dockerd's boolean flags take no separate value: --debug and -D before -H leave -H a flag of its own", () => {
+    const files = {
+      ...NODE,
+      'etc/docker/daemon.json': '{\n  "hosts": ["unix:///var/run/docker.sock"]\n}\n',
+      'etc/systemd/system/docker.service.d/debug.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --debug -D --live-restore -H fd://\n',
+    };
+    const cmd = dockerdCommand(docker(files).docker!)!;
+    expect(cmd.flags.map((f) => `${f.written}=${f.value}`)).toEqual(['--debug=null', '-D=null', '--live-restore=null', '-H=fd://']);
+    expect(lint(files, '1.34').filter((x) => x.rule === 'docker-flag-conflict').map((x) => pos(x))).toEqual(['etc/docker/daemon.json:2:3-2:10']);
   });
 
   it('a flag name that dockerd accepts as a key but does not read: an error at the key, an unsafe rename when the real key is free', () => {

@@ -65,6 +65,16 @@ export const DOCKERD_CONFLICTS: Sourced = {
  * restart/r; config_unix.go group/G, storage-driver/s, bridge/b; options.go debug/D, host/H; at
  * the 29.5 and 29.7 commits of DOCKERD_KEY_RELEASES). A shorthand is never a daemon.json key.
  */
+/**
+ * dockerd's boolean flags (never followed by a separate value: `--debug -H fd://` is two flags),
+ * union over DOCKERD_KEY_RELEASES of the Bool*Var flag definitions of cmd/dockerd (daemon/command
+ * from 29.0), with the `-D` shorthand and cobra's `--help`/`-h` and `--version`/`-v`.
+ */
+export const DOCKERD_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
+  'allow-direct-routing', 'cri-containerd', 'debug', 'experimental', 'icc', 'init', 'ip-forward', 'ip-forward-no-drop', 'ip-masq', 'ip6tables', 'iptables',
+  'ipv6', 'live-restore', 'no-new-privileges', 'raw-logs', 'restart', 'rootless', 'selinux-enabled', 'tls', 'tlsverify', 'userland-proxy', 'validate',
+  'version', 'help', 'D', 'h', 'v',
+]);
 export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge', D: 'debug', G: 'group', H: 'host', l: 'log-level', p: 'pidfile', r: 'restart', s: 'storage-driver' };
 
 // ---------------------------------------------------------------------------------------------

@@ -5,14 +5,14 @@
  * cri-dockerd's socket and pause image. The units are found and read as systemd does (units.ts).
  */
 import type { SourceFile } from '../core/source.js';
-import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_KEY_RELEASES, dockerdDropsObject, unitOfPath } from '../data/docker.js';
+import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_BOOLEAN_FLAGS, DOCKERD_KEY_RELEASES, dockerdDropsObject, unitOfPath } from '../data/docker.js';
 import { syntaxFinding } from '../parse/common.js';
 import type { FlagToken } from '../parse/flags.js';
 import { listSetting, type UnitAssignment, type UnitFile } from '../parse/unit.js';
 import { parseYamlSource } from '../parse/yaml.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
-import { execStart, flagOf, isDropIn, loadUnit, loadUnitFile, unitDirsOf, type Unit } from './units.js';
+import { execStart, flagOf, isDropIn, loadUnit, loadUnitFile, unitDirsOf, type ExecCommand, type Unit } from './units.js';
 import type { MapNode, ScalarNode, VNode } from './tree.js';
 import { get } from './tree.js';
 
@@ -47,6 +47,11 @@ function parseDaemonJson(ctx: LoadContext, source: SourceFile): MapNode | null {
     return null;
   }
   return root;
+}
+
+/** dockerd's command line: the ExecStart= of docker.service, parsed as pflag does with dockerd's boolean flags. */
+export function dockerdCommand(model: DockerModel | null): ExecCommand | null {
+  return execStart(model?.dockerd ?? null, { booleans: DOCKERD_BOOLEAN_FLAGS });
 }
 
 export function loadDocker(ctx: LoadContext): DockerModel | null {
@@ -124,7 +129,7 @@ export function dockerCgroupDriver(model: DockerModel): DockerCgroupDriver {
       }
     }
   }
-  const cmd = execStart(model.dockerd);
+  const cmd = dockerdCommand(model);
   if (cmd) {
     for (let i = cmd.flags.length - 1; i >= 0; i--) {
       const f = cmd.flags[i]!;

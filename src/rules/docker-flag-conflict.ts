@@ -16,7 +16,7 @@
  */
 import { DOCKER_DAEMON_JSON, DOCKERD_FLAT_OPTIONS, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS } from '../data/docker.js';
 import { defineRule } from '../engine/rule.js';
-import { execStart } from '../model/units.js';
+import { dockerdCommand } from '../model/docker.js';
 import type { MapEntry } from '../model/tree.js';
 
 /** daemon.json objects dockerd does not flatten (flatOptions; as the newest release has them). */
@@ -34,7 +34,7 @@ export default defineRule({
   check(ctx) {
     const model = ctx.node.docker;
     const root = model?.daemonJson?.root;
-    const cmd = execStart(model?.dockerd ?? null);
+    const cmd = dockerdCommand(model ?? null);
     if (!model || !root || !cmd) return;
     const keys = new Map<string, MapEntry>();
     for (const e of root.entries) {
