@@ -13,7 +13,7 @@ import type { Finding } from '../src/core/types.js';
 import { parseVersion } from '../src/core/version.js';
 import { classifyFile, discover } from '../src/discover/index.js';
 import { lintRoot } from '../src/engine/docs.js';
-import { criDockerdEndpoint, dockerCgroupDriver, dockerdCommand } from '../src/model/docker.js';
+import { criDockerdCommand, criDockerdEndpoint, dockerCgroupDriver, dockerdCommand } from '../src/model/docker.js';
 import { execStart, flagOf } from '../src/model/units.js';
 import { loadNodeSet } from '../src/model/load.js';
 import { CORPUS } from './helpers/cli.js';
@@ -228,6 +228,35 @@ describe('rules', () => {
     const cmd = dockerdCommand(docker(files).docker!)!;
     expect(cmd.flags.map((f) => `${f.written}=${f.value}`)).toEqual(['--debug=null', '-D=null', '--live-restore=null', '-H=fd://']);
     expect(lint(files, '1.34').filter((x) => x.rule === 'docker-flag-conflict').map((x) => pos(x))).toEqual(['etc/docker/daemon.json:2:3-2:10']);
+  });
+
+  it("dockerd's command line: a flag it does not define (exact names), one of removed releases, a bad shorthand, a flag without its value", () => {
+    const unit = (args: string) => ({ ...NODE, 'etc/systemd/system/docker.service.d/10-flags.conf': `[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// ${args}\n` });
+    const show1 = (files: Files, docker?: string) =>
+      lintRoot(root(files), { kubernetes: parseVersion('1.34')!, ...(docker ? { docker: parseVersion(docker)! } : {}) })
+        .findings.filter((x) => x.rule === 'unknown-key' || x.rule === 'invalid-value')
+        .map((x) => `${pos(x)} ${x.severity} ${x.message}`);
+    expect(show1(unit('--exec_opt native.cgroupdriver=systemd --graph /var/lib/docker -X 1'))).toEqual([
+      `etc/systemd/system/docker.service.d/10-flags.conf:3:37-3:47 error unknown flag --exec_opt on dockerd's command line (docker.service); did you mean --exec-opt? dockerd does not start ("unknown flag: --exec_opt")`,
+      `etc/systemd/system/docker.service.d/10-flags.conf:3:76-3:83 warning --graph on dockerd's command line (docker.service) is not a flag of dockerd 24.0 and later: those releases do not start ("unknown flag: --graph"); only dockerd 20.10–23.0 define it; use --data-root`,
+      `etc/systemd/system/docker.service.d/10-flags.conf:3:100-3:102 error unknown shorthand flag -X on dockerd's command line (docker.service): dockerd does not start ("unknown shorthand flag: 'X' in -X")`,
+    ]);
+    expect(show1(unit('--log-level'))).toEqual([
+      `etc/systemd/system/docker.service.d/10-flags.conf:3:37-3:48 error --log-level ends dockerd's command line (docker.service) without its value: dockerd does not start ("flag needs an argument: --log-level")`,
+    ]);
+    // With --docker: the release decides (bip6 came in 28.0).
+    expect(show1(unit('--bip6 fd00::1/64'), '27.5')).toEqual([
+      `etc/systemd/system/docker.service.d/10-flags.conf:3:37-3:43 error unknown flag --bip6 on dockerd's command line (docker.service); it is a flag of dockerd 28.0 and later; did you mean --bip? dockerd 27.5 does not start ("unknown flag: --bip6")`,
+    ]);
+    expect(show1(unit('--bip6 fd00::1/64'), '28.0')).toEqual([]);
+  });
+
+  it("cri-dockerd's boolean flags take no separate value either: --ipv6-dual-stack before the pause image flag", () => {
+    const files = { ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --ipv6-dual-stack --pod-infra-container-image registry.k8s.io/pause:3.9\n' };
+    expect(criDockerdCommand(docker(files).docker!)!.flags.map((f) => `${f.written}=${f.value}`)).toEqual(['--container-runtime-endpoint=fd://', '--ipv6-dual-stack=null', '--pod-infra-container-image=registry.k8s.io/pause:3.9']);
+    expect(lint(files, '1.34').filter((x) => x.rule === 'sandbox-image-mismatch').map((x) => `${pos(x)} ${x.message.slice(0, x.message.indexOf(','))}`)).toEqual([
+      "etc/systemd/system/cri-docker.service.d/10-pause.conf:3:113-3:138 cri-dockerd's pause image is registry.k8s.io/pause:3.9 (--pod-infra-container-image)",
+    ]);
   });
 
   it('a flag name that dockerd accepts as a key but does not read: an error at the key, an unsafe rename when the real key is free', () => {

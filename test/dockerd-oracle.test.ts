@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
+import { DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdDefinesFlag, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
 import { fixtureCases, lintRoot, ruleCatalog } from '../src/engine/docs.js';
 import { REPO } from './helpers/cli.js';
 
@@ -225,6 +225,25 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     });
     expect(verdicts.filter((v) => !v.dockerd || v.crilint.length !== 1)).toEqual([]);
     expect(decodeError('{"mtu": 1e3}')).toContain('cannot unmarshal number 1e3 into Go struct field Config.mtu of type int');
+  });
+
+  it('defines exactly the long flags the data says 20.10 defines: each is parsed (a later unknown flag is what stops it), a misspelt one is not, and --help lists none beyond them', () => {
+    const flags = [...DOCKERD_FLAGS_ALL, ...Object.keys(DOCKERD_FLAGS_RANGED)].filter((n) => dockerdDefinesFlag(n, '20.10') && n !== 'help' && n !== 'version');
+    expect(flags.length).toBeGreaterThan(70);
+    const parse = (args: string[]) => {
+      const r = spawnSync('dockerd', args, { encoding: 'utf8', timeout: 10_000 });
+      return `${r.stdout}${r.stderr}`;
+    };
+    // pflag stops at the first flag it does not know: "unknown flag: --zzz-crilint" means --NAME=1 was known (a bad value says "invalid argument … for \"--NAME\"").
+    const unknown = flags.filter((n) => !/unknown flag: --zzz-crilint|invalid argument "1" for "--/.test(parse([`--${n}=1`, '--zzz-crilint'])));
+    expect(unknown).toEqual([]);
+    // The flags that 20.10 does not define are unknown to it.
+    const later = Object.keys(DOCKERD_FLAGS_RANGED).filter((n) => !dockerdDefinesFlag(n, '20.10'));
+    expect(later).toContain('bip6');
+    expect(later.filter((n) => !parse([`--${n}=1`]).includes(`unknown flag: --${n}`))).toEqual([]);
+    expect(parse(['--exec_opt', 'native.cgroupdriver=systemd'])).toContain('unknown flag: --exec_opt');
+    const help = [...parse(['--help']).matchAll(/^\s+(?:-[A-Za-z], )?--([a-z0-9-]+)/gm)].map((m) => m[1]!);
+    expect(help.filter((n) => !dockerdDefinesFlag(n, '20.10'))).toEqual([]);
   });
 
   it('a running dockerd: the keys inside an object it does not read are dropped, except an on/off flag of the config', async () => {

@@ -81,6 +81,8 @@ export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge
 // cri-dockerd
 
 /** The binary default of `--container-runtime-endpoint` on Linux (cmd/cri/options/options.go @ 246bd657). */
+/** cri-dockerd's boolean flags (Mirantis/cri-dockerd config/options.go BoolVar, cmd/server.go cleanFlagSet Bool/BoolP @ v0.4.1-20-g246bd657). */
+export const CRI_DOCKERD_BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['ipv6-dual-stack', 'help', 'h', 'version', 'buildinfo']);
 export const CRI_DOCKERD_DEFAULT_ENDPOINT = 'unix:///var/run/cri-dockerd.sock';
 /** The packaged socket unit: `ListenStream=%t/cri-dockerd.sock` (%t = /run for system units). */
 export const CRI_DOCKERD_SOCKET_UNIT: { listen: string } & Sourced = {
@@ -370,6 +372,59 @@ export const DOCKERD_VALUE_TYPES_SOURCE: Sourced = {
   source:
     'moby/moby the json-tagged fields of Config and the structs it embeds (daemon/config/*.go, registry ServiceOptions), Linux files, at each commit of DOCKERD_KEY_RELEASES (the type of each key is the same JSON type in every release that has it); encoding/json Unmarshal; checked against the Debian docker.io 20.10.24 dockerd (test/dockerd-oracle.test.ts)',
 };
+
+/**
+ * The long flags dockerd defines (cobra/pflag, no name normalisation: `--exec_opt` is unknown), read
+ * with the keys at each commit of DOCKERD_KEY_RELEASES (cobra's `help` added). A flag dockerd does
+ * not define stops it: "unknown flag: --NAME". Shorthands are DOCKERD_SHORTHANDS, `-h` and `-v`.
+ */
+export const DOCKERD_FLAGS_ALL: readonly string[] = [
+  'add-runtime', 'authorization-plugin', 'bip', 'bridge', 'cgroup-parent', 'config-file', 'containerd', 'containerd-namespace',
+  'containerd-plugins-namespace', 'cpu-rt-period', 'cpu-rt-runtime', 'cri-containerd', 'data-root', 'debug', 'default-address-pool',
+  'default-cgroupns-mode', 'default-gateway', 'default-gateway-v6', 'default-ipc-mode', 'default-runtime', 'default-shm-size', 'default-ulimit',
+  'dns', 'dns-opt', 'dns-search', 'exec-opt', 'exec-root', 'experimental', 'fixed-cidr', 'fixed-cidr-v6', 'group', 'help', 'host', 'host-gateway-ip',
+  'icc', 'init', 'init-path', 'insecure-registry', 'ip', 'ip-forward', 'ip-masq', 'ip6tables', 'iptables', 'ipv6', 'label', 'live-restore',
+  'log-driver', 'log-level', 'log-opt', 'max-concurrent-downloads', 'max-concurrent-uploads', 'max-download-attempts', 'metrics-addr', 'mtu',
+  'network-control-plane-mtu', 'network-diagnostic-port', 'no-new-privileges', 'node-generic-resource', 'pidfile', 'raw-logs', 'registry-mirror',
+  'restart', 'rootless', 'seccomp-profile', 'selinux-enabled', 'shutdown-timeout', 'storage-driver', 'storage-opt', 'swarm-default-advertise-addr',
+  'tls', 'tlscacert', 'tlscert', 'tlskey', 'tlsverify', 'userland-proxy', 'userland-proxy-path', 'userns-remap', 'version',
+];
+/** Flags of some of those releases only: the first release that defines it, the first that no longer does. */
+export const DOCKERD_FLAGS_RANGED: Readonly<Record<string, { since?: string; until?: string }>> = {
+  'allow-direct-routing': {since: '28.2'},
+  'allow-nondistributable-artifacts': {until: '29.0'},
+  'api-cors-header': {until: '29.0'},
+  bip6: {since: '28.0'},
+  'bridge-accept-fwmark': {since: '29.0'},
+  'cdi-spec-dir': {since: '25.0'},
+  'cluster-advertise': {until: '24.0'},
+  'cluster-store': {until: '24.0'},
+  'cluster-store-opt': {until: '24.0'},
+  'default-network-opt': {since: '24.0'},
+  'default-stop-timeout': {since: '29.7'},
+  feature: {since: '27.3'},
+  'firewall-backend': {since: '29.0'},
+  graph: {until: '24.0'},
+  'http-proxy': {since: '23.0'},
+  'https-proxy': {since: '23.0'},
+  'ip-forward-no-drop': {since: '28.0'},
+  'log-format': {since: '25.0'},
+  'no-proxy': {since: '23.0'},
+  'nri-opts': {since: '29.2'},
+  'oom-score-adjust': {until: '26.0'},
+  validate: {since: '23.0'},
+};
+export const DOCKERD_FLAGS: Sourced = {
+  source: 'moby/moby the flags of cmd/dockerd/*.go (daemon/command/*.go from 29.0), Linux files, at each commit of DOCKERD_KEY_RELEASES (flags.BoolP("version", "v", …) in docker.go); spf13/pflag "unknown flag"',
+};
+
+const FLAGS_ALL = new Set(DOCKERD_FLAGS_ALL);
+
+/** dockerd `v` (a release of DOCKERD_KEY_RELEASES) defines the long flag `name`. */
+export function dockerdDefinesFlag(name: string, v: string): boolean {
+  const e = Object.hasOwn(DOCKERD_FLAGS_RANGED, name) ? DOCKERD_FLAGS_RANGED[name]! : undefined;
+  return FLAGS_ALL.has(name) || (e !== undefined && inRange(e, v));
+}
 
 /** A Docker Engine version as Docker writes it: year.month before 23.0 (19.03), major.minor from 23.0 on. */
 export function fmtDockerVersion(v: Version): string {

@@ -5,7 +5,7 @@
  * cri-dockerd's socket and pause image. The units are found and read as systemd does (units.ts).
  */
 import type { SourceFile } from '../core/source.js';
-import { CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_BOOLEAN_FLAGS, DOCKERD_KEY_RELEASES, dockerdDropsObject, unitOfPath } from '../data/docker.js';
+import { CRI_DOCKERD_BOOLEAN_FLAGS, CRI_DOCKERD_DEFAULT_ENDPOINT, CRI_DOCKERD_SOCKET_UNIT, DOCKER_DAEMON_JSON, DOCKER_UNITS, DOCKERD_BOOLEAN_FLAGS, DOCKERD_KEY_RELEASES, dockerdDropsObject, unitOfPath } from '../data/docker.js';
 import { syntaxFinding } from '../parse/common.js';
 import type { FlagToken } from '../parse/flags.js';
 import { listSetting, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -52,6 +52,11 @@ function parseDaemonJson(ctx: LoadContext, source: SourceFile): MapNode | null {
 /** dockerd's command line: the ExecStart= of docker.service, parsed as pflag does with dockerd's boolean flags. */
 export function dockerdCommand(model: DockerModel | null): ExecCommand | null {
   return execStart(model?.dockerd ?? null, { booleans: DOCKERD_BOOLEAN_FLAGS });
+}
+
+/** cri-dockerd's command line: the ExecStart= of cri-docker.service, with cri-dockerd's boolean flags. */
+export function criDockerdCommand(model: DockerModel | null): ExecCommand | null {
+  return execStart(model?.criDockerd ?? null, { booleans: CRI_DOCKERD_BOOLEAN_FLAGS });
 }
 
 export function loadDocker(ctx: LoadContext): DockerModel | null {
@@ -183,7 +188,7 @@ export interface CriDockerdEndpoint {
  * /var/run/cri-dockerd.sock. null when the endpoint is no unix socket path.
  */
 export function criDockerdEndpoint(model: DockerModel): CriDockerdEndpoint | null {
-  const cmd = execStart(model.criDockerd);
+  const cmd = criDockerdCommand(model);
   const flag = flagOf(cmd, 'container-runtime-endpoint');
   const raw = flag?.value ?? null;
   if (raw !== null && raw.startsWith('fd://')) {

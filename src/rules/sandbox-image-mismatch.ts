@@ -39,7 +39,8 @@ import { defineRule, type RuleContext } from '../engine/rule.js';
 import { FixBuildError, lines, makeFix, toml, tryFix } from '../fix/index.js';
 import { crioSettings, crioSettingSpot, crioSettingText } from '../model/crio.js';
 import { crioSetTo } from './shared/crio.js';
-import { execStart, flagOf } from '../model/units.js';
+import { flagOf } from '../model/units.js';
+import { criDockerdCommand } from '../model/docker.js';
 import { criView, type ContainerdModel, type CriView } from '../model/containerd.js';
 import { kubeletFlag } from '../model/kubelet.js';
 import type { MapNode } from '../model/tree.js';
@@ -220,7 +221,7 @@ function checkCriDockerd(ctx: RuleContext): void {
   if (!model || !model.criDockerd || !criDockerdSocket(node) || !checksRuntime(node, target, 'cri-dockerd')) return;
   const k8s = kubeletVersion(target);
   const want = expectedPause(k8s);
-  const cmd = execStart(model.criDockerd);
+  const cmd = criDockerdCommand(model);
   const flag = flagOf(cmd, 'pod-infra-container-image');
   const set = flag && flag.value ? flag.value : null;
   const image = set ?? criDockerdDefaultPause(ver(ASSUMED_CRI_DOCKERD.version));

@@ -8,14 +8,14 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
-import { dockerCgroupDriver, type DockerModel } from '../model/docker.js';
+import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
+import { dockerCgroupDriver, dockerdCommand, type DockerModel } from '../model/docker.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
 
 /** `docker`: the releases of DOCKERD_KEY_RELEASES that stand for the one that runs (`--docker`, data clampDocker); null: any of them. */
 export function dockerProblems(model: DockerModel, docker: DockerTarget | null = null): Finding[] {
-  const out: Finding[] = [];
+  const out: Finding[] = [...commandProblems(model, docker)];
   if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root, docker));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
@@ -98,6 +98,46 @@ function unknownKeys(root: MapNode, docker: DockerTarget | null): Finding[] {
         related: [],
       });
     }
+  }
+  return out;
+}
+
+/**
+ * dockerd's command line (docker.service): a long flag no release in play defines, or a shorthand
+ * dockerd does not have, stops dockerd (pflag: "unknown flag: --NAME"); so does a flag that ends the
+ * command line without its value. Without `--docker`, a flag only the newest releases dropped is a
+ * warning and one only newer releases define is not reported, as for daemon.json keys.
+ */
+function commandProblems(model: DockerModel, docker: DockerTarget | null): Finding[] {
+  const cmd = dockerdCommand(model);
+  if (!cmd) return [];
+  const releases = docker ? docker.releases : DOCKERD_KEY_RELEASES.map((r) => r.version);
+  const who = docker ? `dockerd ${docker.label}` : 'dockerd';
+  const newest = releases[releases.length - 1]!;
+  const out: Finding[] = [];
+  for (const f of cmd.flags) {
+    const at = { file: f.file, range: f.nameRange, related: [] };
+    const long = f.written.startsWith('--');
+    const name = f.written.replace(/^--?/, '');
+    if (!long) {
+      if (!Object.hasOwn(DOCKERD_SHORTHANDS, name) && name !== 'h' && name !== 'v') {
+        out.push({ rule: 'unknown-key', severity: 'error', message: `unknown shorthand flag -${name} on dockerd's command line (docker.service): ${who} does not start ("unknown shorthand flag: '${name}' in -${name}")`, ...at });
+      }
+    } else {
+      const defining = releases.filter((v) => dockerdDefinesFlag(name, v));
+      if (defining.length === 0 || !defining.includes(newest)) {
+        const r = Object.hasOwn(DOCKERD_FLAGS_RANGED, name) ? DOCKERD_FLAGS_RANGED[name]! : null;
+        const known = [...DOCKERD_FLAGS_ALL, ...Object.keys(DOCKERD_FLAGS_RANGED)].filter((n) => dockerdDefinesFlag(n, newest));
+        const near = (Object.hasOwn(DOCKERD_KEYS_RANGED, name) ? DOCKERD_KEYS_RANGED[name]!.instead : undefined) ?? suggest(name, known);
+        const when = r?.since && cmpVersion(ver(newest), ver(r.since)) < 0 ? `it is a flag of dockerd ${r.since} and later; ` : r?.until ? `dockerd ${r.until} removed it; ` : '';
+        const message = defining.length
+          ? `${f.written} on dockerd's command line (docker.service) is not a flag of dockerd ${r?.until ?? newest} and later: those releases do not start ("unknown flag: ${f.written}"); only ${span(defining, releases, null)} ${defining.length > 1 ? 'define' : 'defines'} it${near ? `; use --${near}` : ''}`
+          : `unknown flag ${f.written} on dockerd's command line (docker.service); ${when}${near ? `did you mean --${near}? ` : ''}${who} does not start ("unknown flag: ${f.written}")`;
+        out.push({ rule: 'unknown-key', severity: defining.length ? 'warning' : 'error', message, ...at });
+        continue;
+      }
+    }
+    if (f.missingValue) out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ends dockerd's command line (docker.service) without its value: ${who} does not start ("flag needs an argument: ${f.written}")`, ...at });
   }
   return out;
 }
