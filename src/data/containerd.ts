@@ -40,6 +40,22 @@ export interface MaxConfigVersion extends Sourced {
 }
 
 /**
+ * Invalid UTF-8 in config.toml: containerd 1.x decodes with go-toml v1, which reads each bad byte
+ * sequence as U+FFFD and starts (checked against containerd 1.6.20: a bad comment, a bad string, a
+ * cut-off last line); 2.x decodes with go-toml v2, which refuses the file ("invalid character in
+ * comment", pelletier/go-toml unstable/scanner.go scanComment @ 86608d7f).
+ */
+export const CONTAINERD_INVALID_UTF8: { strictSince: string } & Sourced = {
+  strictSince: '2.0',
+  source: 'pelletier/go-toml unstable/scanner.go scanComment, characters.Utf8ValidNext @ 86608d7f (v2, containerd 2.x); containerd 1.x vendors go-toml v1; checked against the Debian containerd 1.6.20',
+};
+
+/** containerd `v` reads a config.toml with invalid UTF-8 (each bad sequence as U+FFFD) instead of refusing it. */
+export function containerdReadsInvalidUtf8(v: Version): boolean {
+  return !atLeastLoose(v, CONTAINERD_INVALID_UTF8.strictSince);
+}
+
+/**
  * containerd's command line (cmd/containerd/command/main.go, the same flags at v1.6.0, v1.7.0,
  * v2.0.0 and v2.3.0): `--config`/`-c`, `--log-level`/`-l`, `--address`/`-a`, `--root`, `--state`
  * (urfave/cli's `--help`/`-h` and `--version`/`-v` besides). applyFlags: "flags will always

@@ -105,15 +105,14 @@ export const CRIO_FLAGS: Sourced = {
   source: 'cri-o/cri-o internal/criocli/criocli.go getCrioFlags (Name, Aliases) @ v1.28.0, v1.29.0, …, v1.36.0; urfave/cli v2 HelpFlag/VersionFlag; Go flag package: "flag provided but not defined"',
 };
 
-/** CRI-O `crio` (a release from 1.28 on; older ones are taken as 1.28, newer as 1.36) defines the flag `name` (as written, or an alias). */
 const FLAGS_ALL = new Set(CRIO_FLAGS_ALL);
 
+/** crio of release `crio` defines the flag `name` (as written, or an alias); a release outside 1.28–1.36 counts as the nearest one read. */
 export function crioDefinesFlag(name: string, crio: Version): boolean {
   if (FLAGS_ALL.has(name)) return true;
   const e = Object.hasOwn(CRIO_FLAGS_RANGED, name) ? CRIO_FLAGS_RANGED[name]! : null;
-  if (!e) return false;
-  const v = cmpVersion(crio, { major: 1, minor: 28 }) < 0 ? { major: 1, minor: 28 } : cmpVersion(crio, { major: 1, minor: 36 }) > 0 ? { major: 1, minor: 36 } : crio;
-  return (!e.since || cmpVersion(v, ver(e.since)) >= 0) && (!e.until || cmpVersion(v, ver(e.until)) < 0);
+  // Every since/until lies within the releases read, so a release outside them needs no clamping.
+  return e !== null && (!e.since || cmpVersion(crio, ver(e.since)) >= 0) && (!e.until || cmpVersion(crio, ver(e.until)) < 0);
 }
 
 /**

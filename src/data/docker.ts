@@ -61,21 +61,21 @@ export const DOCKERD_CONFLICTS: Sourced = {
     'moby/moby daemon/config/config.go findConfigurationConflicts (flags.Visit: NamedOption name, else flag name or shorthand; skipDuplicates: runtimes) @ 00285a557b63; cmd/dockerd installCommonConfigFlags (NewNamedListOptsRef) and options.go (hosts/-H)',
 };
 /**
- * dockerd flag shorthands and their long names (daemon/command config.go pidfile/p, log-level/l,
- * restart/r; config_unix.go group/G, storage-driver/s, bridge/b; options.go debug/D, host/H; at
- * the 29.5 and 29.7 commits of DOCKERD_KEY_RELEASES). A shorthand is never a daemon.json key.
- */
-/**
  * dockerd's boolean flags (never followed by a separate value: `--debug -H fd://` is two flags),
  * union over DOCKERD_KEY_RELEASES of the Bool*Var flag definitions of cmd/dockerd (daemon/command
- * from 29.0), with the `-D` shorthand and cobra's `--help`/`-h` and `--version`/`-v`.
+ * from 29.0), with the shorthands `-D` and `-v` (docker.go `flags.BoolP("version", "v", …)`) and cobra's `--help`/`-h`.
  */
 export const DOCKERD_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
   'allow-direct-routing', 'cri-containerd', 'debug', 'experimental', 'icc', 'init', 'ip-forward', 'ip-forward-no-drop', 'ip-masq', 'ip6tables', 'iptables',
   'ipv6', 'live-restore', 'no-new-privileges', 'raw-logs', 'restart', 'rootless', 'selinux-enabled', 'tls', 'tlsverify', 'userland-proxy', 'validate',
   'version', 'help', 'D', 'h', 'v',
 ]);
-export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge', D: 'debug', G: 'group', H: 'host', l: 'log-level', p: 'pidfile', r: 'restart', s: 'storage-driver' };
+/**
+ * dockerd flag shorthands and their long names (daemon/command config.go pidfile/p, log-level/l,
+ * restart/r; config_unix.go group/G, storage-driver/s, bridge/b; options.go debug/D, host/H; docker.go
+ * version/v; cobra's help/h; at the 20.10, 29.5 and 29.7 commits of DOCKERD_KEY_RELEASES). A shorthand is never a daemon.json key.
+ */
+export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge', D: 'debug', G: 'group', H: 'host', h: 'help', l: 'log-level', p: 'pidfile', r: 'restart', s: 'storage-driver', v: 'version' };
 
 // ---------------------------------------------------------------------------------------------
 // cri-dockerd

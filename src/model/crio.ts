@@ -29,7 +29,7 @@ import { parseTomlSource } from '../parse/toml.js';
 import type { Valued } from './containerd.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
-import { execStart, loadUnit, unitDirsOf, unitEnvironment, type ExecCommand, type Unit } from './units.js';
+import { execStart, loadUnit, unitDirsOf, unitEnvironment, unitSources, type ExecCommand, type Unit } from './units.js';
 import type { ArrayNode, MapEntry, MapNode, ScalarNode, VNode } from './tree.js';
 import { toJS } from './tree.js';
 
@@ -51,8 +51,6 @@ export interface CrioCli {
   value: string;
   /** As written, for messages: `--cgroup-manager=cgroupfs`, `CONTAINER_CGROUP_MANAGER=cgroupfs`. */
   text: string;
-  file: SourceFile;
-  range: Range;
   flag: FlagToken | null;
   env: EnvAssignment | null;
 }
@@ -143,8 +141,7 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
   if (files.length === 0 && extra.length === 0) return null;
   const all = [...files, ...extra];
   const bySource = new Map(all.map((f) => [f.source, f]));
-  const unitFiles = unit ? [...unit.files.map((f) => f.file), ...unit.env.map((e) => e.file)] : [];
-  return { files: [...all.map((f) => f.source), ...unitFiles], unit, command, cli, configMissing, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
+  return { files: [...all.map((f) => f.source), ...unitSources(unit)], unit, command, cli, configMissing, configFiles: files, extra, fileOf: (s) => bySource.get(s) };
 }
 
 /**
@@ -160,11 +157,11 @@ function crioCli(cmd: ExecCommand | null, unit: Unit | null): CrioModel['cli'] {
     let flag: FlagToken | null = null;
     for (const f of cmd?.flags ?? []) if ((CRIO_FLAG_ALIASES[f.name] ?? f.name) === spec.flag && f.value !== null) flag = f;
     if (flag) {
-      out[key] = { kind: 'flag', value: flag.value!, text: flag.file.text.slice(flag.range.start.offset, flag.range.end.offset), file: flag.file, range: flag.range, flag, env: null };
+      out[key] = { kind: 'flag', value: flag.value!, text: flag.file.text.slice(flag.range.start.offset, flag.range.end.offset), flag, env: null };
       continue;
     }
     const a = env.get(spec.env);
-    if (a) out[key] = { kind: 'env', value: a.value, text: `${a.name}=${a.value}`, file: a.file, range: a.range, flag: null, env: a };
+    if (a) out[key] = { kind: 'env', value: a.value, text: `${a.name}=${a.value}`, flag: null, env: a };
   }
   return out;
 }
@@ -380,10 +377,13 @@ export function crioSettings(model: CrioModel): CrioSettings {
 
 /** The value that decides the setting: the flag's (or variable's) value, else the file's; null for a default. */
 export function crioSettingSpot(s: CrioSetting): { file: SourceFile; range: Range } | null {
-  const c = s.cli;
-  if (c?.flag) return { file: c.flag.valueFile ?? c.flag.file, range: c.flag.valueRange ?? c.flag.range };
-  if (c?.env) return { file: c.env.file, range: c.env.valueRange };
+  if (s.cli) return crioCliSpot(s.cli);
   return s.node ? { file: s.node.file, range: s.node.range } : null;
+}
+
+/** The value of a command-line setting as written: the flag's value, or the variable's. */
+export function crioCliSpot(c: CrioCli): { file: SourceFile; range: Range } {
+  return c.flag ? { file: c.flag.valueFile ?? c.flag.file, range: c.flag.valueRange ?? c.flag.range } : { file: c.env!.file, range: c.env!.valueRange };
 }
 
 /** Where a setting is decided, for messages: `cgroup_manager = "cgroupfs"`, or the command line's flag or variable and where it is. */

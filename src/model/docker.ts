@@ -12,7 +12,7 @@ import { listSetting, type UnitAssignment, type UnitFile } from '../parse/unit.j
 import { parseYamlSource } from '../parse/yaml.js';
 import type { LoadContext } from './load.js';
 import { unusable } from './load.js';
-import { execStart, flagOf, isDropIn, loadUnit, loadUnitFile, unitDirsOf, type ExecCommand, type Unit } from './units.js';
+import { execStart, flagOf, isDropIn, loadUnit, loadUnitFile, unitDirsOf, unitSources, type ExecCommand, type Unit } from './units.js';
 import type { MapNode, ScalarNode, VNode } from './tree.js';
 import { get } from './tree.js';
 
@@ -96,7 +96,7 @@ export function loadDocker(ctx: LoadContext): DockerModel | null {
     criDockerdSocket = unit(DOCKER_UNITS.criDockerdSocket);
   }
   if (!daemonJson && !dockerd && !criDockerd && !criDockerdSocket) return null;
-  const files = [daemonJson?.source, ...[dockerd, criDockerd, criDockerdSocket].flatMap((u) => [...(u?.files.map((f) => f.file) ?? []), ...(u?.env.map((e) => e.file) ?? [])])].filter((f): f is SourceFile => !!f);
+  const files = [daemonJson?.source, ...[dockerd, criDockerd, criDockerdSocket].flatMap(unitSources)].filter((f): f is SourceFile => !!f);
   return { files, daemonJson, dockerd, criDockerd, criDockerdSocket };
 }
 

@@ -54,7 +54,7 @@ import { failCgroupV1Default, kubeletRuntimeEndpoint } from '../data/kubernetes.
 import { kubeletFieldKnown } from '../data/kubelet-fields.js';
 import { atLeastLoose, clampKubernetes, ver } from '../data/lookup.js';
 import { NEWEST_KUBERNETES } from '../data/versions.js';
-import { execStart, loadUnit, unitDirsOf, unitEnvironment, type Unit } from './units.js';
+import { execStart, loadUnit, unitDirsOf, unitEnvironment, unitSources, type Unit } from './units.js';
 import { syntaxFinding } from '../parse/common.js';
 import {
   envOf,
@@ -239,7 +239,7 @@ export function loadKubelet(ctx: LoadContext): KubeletModel | null {
   if (ctx.root) {
     const unit = loadUnit(ctx, KUBELET_UNIT, unitDirsOf(ctx), 'kubelet-flags');
     const cmd = unit ? execStart(unit, { booleans: KUBELET_BOOLEAN_FLAGS }) : null;
-    for (const f of unit ? [...unit.files.map((u) => u.file), ...unit.env.map((e) => e.file)] : []) if (!files.includes(f)) files.push(f);
+    for (const f of unitSources(unit)) if (!files.includes(f)) files.push(f);
     if (unit && cmd) flags = { unit, files: unit.env, env: unitEnvironment(unit), words: cmd.words, args: { flags: cmd.flags, positionals: cmd.positionals } };
   }
   if (!flags) {

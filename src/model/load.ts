@@ -26,6 +26,7 @@ import { makeSource, type FileKind, type SourceFile } from '../core/source.js';
 import type { Finding } from '../core/types.js';
 import { fmtVersion, type Version } from '../core/version.js';
 import { syntaxFinding } from '../parse/common.js';
+import { containerdReadsInvalidUtf8 } from '../data/containerd.js';
 import type { Comment } from '../parse/common.js';
 import { IoError, readSource } from '../discover/read.js';
 import { displayPath, PLAIN_PATH, wellKnownFiles, type NodeSetSpec } from '../discover/index.js';
@@ -323,13 +324,12 @@ export class LoadContext {
       let bytes: Uint8Array | null = null;
       const r = readSource(hostPath, kind, display, this.nodePathOf(hostPath), disk, known, this.trace ? (b) => (bytes = b) : undefined);
       this.trace?.read(disk, bytes);
-      const lossy = r.lossy && kind === 'containerd' && this.containerd !== null && this.containerd.major < 2 ? r.lossy : null;
+      const lossy = r.lossy && kind === 'containerd' && this.containerd !== null && containerdReadsInvalidUtf8(this.containerd) ? r.lossy : null;
       const source = lossy ? lossy.source : r.source;
       this.files.push(source);
       this.byPath.set(hostPath, source);
       if (lossy) {
-        // A `syntax` finding: --fix does not write the file (src/engine/fix-run.ts), which would replace the invalid bytes.
-        // containerd 1.x decodes with go-toml v1, which reads each bad byte sequence as U+FFFD; 2.x's go-toml v2 refuses the file.
+        // data CONTAINERD_INVALID_UTF8. A `syntax` finding: --fix does not write the file (src/engine/fix-run.ts), which would replace the invalid bytes.
         const at = source.text.indexOf('\ufffd');
         this.findings.push({ ...syntaxFinding(source, Math.max(at, 0), Math.max(at, 0) + 1, `invalid UTF-8 at byte ${lossy.at}: containerd ${fmtVersion(this.containerd!)} reads each invalid byte sequence as U+FFFD (go-toml v1) and starts, but containerd 2.x refuses the file (go-toml v2: "invalid character"); write the file as UTF-8`), severity: 'warning' });
       } else if (r.problem) {

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
-import { rangeOf, type FileKind } from '../core/source.js';
+import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
 import type { LoadContext } from './load.js';
@@ -42,8 +42,8 @@ export function execStart(unit: Unit | null, opts: FlagParseOptions = {}): ExecC
   const a = list[list.length - 1];
   if (!a) return null;
   const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
-  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from the
-  // EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
+  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from Environment=
+  // and the EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
   const env = unitEnvironment(unit);
   const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
     const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
@@ -61,15 +61,21 @@ export function flagOf(cmd: ExecCommand | null, ...names: string[]): FlagToken |
   return null;
 }
 
+const environmentMemo = new WeakMap<Unit, Map<string, EnvAssignment>>();
+
 /**
  * The variables a service sees (systemd.exec(5)): `Environment=` assignments of [Service] (a list of
  * `NAME=value` words, quotes allowed around a whole word; later ones win; an empty one clears the
  * list), then the EnvironmentFile= files, which override them. A word without `=` or with an
  * invalid name is dropped, as systemd does. The value range of an Environment= word covers the value
- * only (not a quote around the whole word), so rewriting it keeps the quotes balanced.
+ * only (not a quote around the whole word), so rewriting it keeps the quotes balanced. Computed
+ * once per unit (ExecStart= expansion and the CRI-O and kubelet models all ask).
  */
 export function unitEnvironment(unit: Unit): Map<string, EnvAssignment> {
+  const known = environmentMemo.get(unit);
+  if (known) return known;
   const env = new Map<string, EnvAssignment>();
+  environmentMemo.set(unit, env);
   for (const a of listSetting(unit.files, 'Service', 'Environment')) {
     for (const w of splitWords(a.value, a.valueOffsets, a.file, 'Environment')) {
       const k = w.text.indexOf('=');
@@ -154,6 +160,11 @@ function envFiles(ctx: LoadContext, files: readonly UnitFile[], kind: FileKind):
     out.push(e);
   }
   return out;
+}
+
+/** Every file a unit was read from: the unit file and drop-ins, then its EnvironmentFile= files; none for no unit. */
+export function unitSources(unit: Unit | null): SourceFile[] {
+  return unit ? [...unit.files.map((f) => f.file), ...unit.env.map((e) => e.file)] : [];
 }
 
 export function isDropIn(f: UnitFile): boolean {

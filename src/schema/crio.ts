@@ -15,7 +15,7 @@ import type { Finding, RelatedLocation } from '../core/types.js';
 import { cmpVersion, fmtVersion, type Version } from '../core/version.js';
 import { CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
 import { ver } from '../data/lookup.js';
-import { crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
+import { crioCliSpot, crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
@@ -192,7 +192,7 @@ function commandProblems(model: CrioModel, crio: Version): Finding[] {
   const v = fmtVersion(crio);
   const missing = model.configMissing;
   if (missing) {
-    const at = crioSettingSpot({ value: missing.cli.value, node: null, cli: missing.cli })!;
+    const at = crioCliSpot(missing.cli);
     out.push({ rule: 'invalid-value', severity: 'error', message: `${missing.cli.text} names ${missing.path}, which does not exist in this node root: CRI-O ${v} does not start ("update config from file: … no such file or directory"; only a missing default crio.conf is skipped)`, ...at, related: [] });
   }
   for (const f of model.command?.flags ?? []) {

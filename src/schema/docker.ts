@@ -120,7 +120,7 @@ function commandProblems(model: DockerModel, docker: DockerTarget | null): Findi
     const long = f.written.startsWith('--');
     const name = f.written.replace(/^--?/, '');
     if (!long) {
-      if (!Object.hasOwn(DOCKERD_SHORTHANDS, name) && name !== 'h' && name !== 'v') {
+      if (!Object.hasOwn(DOCKERD_SHORTHANDS, name)) {
         out.push({ rule: 'unknown-key', severity: 'error', message: `unknown shorthand flag -${name} on dockerd's command line (docker.service): ${who} does not start ("unknown shorthand flag: '${name}' in -${name}")`, ...at });
       }
     } else {
