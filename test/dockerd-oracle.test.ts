@@ -34,9 +34,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdDefinesFlag, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
+import { DOCKERD_NO_ARGS, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdDefinesFlag, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
 import { fixtureCases, lintRoot, ruleCatalog } from '../src/engine/docs.js';
 import { REPO } from './helpers/cli.js';
+import { discover } from '../src/discover/index.js';
+import { dockerdCommand } from '../src/model/docker.js';
+import { loadNodeSet } from '../src/model/load.js';
 
 const probe = spawnSync('dockerd', ['--version'], { encoding: 'utf8' });
 const VERSION = probe.status === 0 ? (/Docker version (\d+\.\d+)/.exec(probe.stdout)?.[1] ?? null) : null;
@@ -244,6 +247,24 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     expect(parse(['--exec_opt', 'native.cgroupdriver=systemd'])).toContain('unknown flag: --exec_opt');
     const help = [...parse(['--help']).matchAll(/^\s+(?:-[A-Za-z], )?--([a-z0-9-]+)/gm)].map((m) => m[1]!);
     expect(help.filter((n) => !dockerdDefinesFlag(n, '20.10'))).toEqual([]);
+  });
+
+  it('refuses the words crilint reports as not flags (one written, the empty argument of an unset ${NAME}) with the message of DOCKERD_NO_ARGS; a ${NAME} with blanks is one word to it', () => {
+    const argv = (exec: string) => {
+      const dir = join(tmp, String(n++));
+      mkdirSync(join(dir, 'lib/systemd/system'), { recursive: true });
+      writeFileSync(join(dir, 'lib/systemd/system/docker.service'), `[Service]\nEnvironment="OPTS=--debug --log-level=info"\n${exec}\n`);
+      const words = dockerdCommand(loadNodeSet(discover([], [dir]).specs[0]!).node.docker)!.words.map((w) => w.text);
+      const r = spawnSync('dockerd', words, { encoding: 'utf8', timeout: 10_000 });
+      const says = `${r.stdout}${r.stderr}`.split('\n')[0]!;
+      const findings = lintRoot(dir, { kubernetes: parseVersion('1.34')!, docker: parseVersion('20.10')! }).findings.filter((f) => f.rule === 'invalid-value' || f.rule === 'unknown-key');
+      // Each error quotes what dockerd says; the warning is the ${NAME} with blanks.
+      return { words, says, findings: findings.map((f) => `${f.rule} ${f.severity} ${f.severity === 'error' ? f.message.includes(says.replace(/^Status: /, '')) : f.message.slice(0, 7)}`) };
+    };
+    expect(argv('ExecStart=/usr/bin/dockerd $OPTS foo')).toEqual({ words: ['--debug', '--log-level=info', 'foo'], says: DOCKERD_NO_ARGS.error, findings: ['invalid-value error true'] });
+    expect(argv('ExecStart=/usr/bin/dockerd $OPTS ${UNSET}')).toEqual({ words: ['--debug', '--log-level=info', ''], says: DOCKERD_NO_ARGS.error, findings: ['invalid-value error true'] });
+    // pflag splits the one word at its "=": a flag named "debug --log-level" it does not know.
+    expect(argv('ExecStart=/usr/bin/dockerd ${OPTS}')).toEqual({ words: ['--debug --log-level=info'], says: 'Status: unknown flag: --debug --log-level', findings: ['unknown-key error true', 'invalid-value warning ${OPTS}'] });
   });
 
   it('a running dockerd: the keys inside an object it does not read are dropped, except an on/off flag of the config', async () => {

@@ -51,6 +51,18 @@ export const CRIO_CLI: Sourced = {
 export const CRIO_FLAG_ALIASES: Readonly<Record<string, string>> = { c: 'config', d: 'config-dir', l: 'log-level', r: 'root', s: 'storage-driver', tz: 'timezone' };
 
 /**
+ * crio's subcommands (urfave/cli: a first word that names one runs it instead of the daemon) and the
+ * error for any other word that is not a flag: cmd/crio/main.go `app.Commands` (criocli
+ * DefaultCommands: complete/completion, man, markdown/md; then config, publish, status, version,
+ * wipe, and check from v1.31.0) and the main action's `command %q not supported`, v1.28.0–v1.36.0.
+ */
+export const CRIO_ARGS: { subcommands: Readonly<Record<string, string | null>>; error: string } & Sourced = {
+  subcommands: { complete: null, completion: null, man: null, markdown: null, md: null, config: null, publish: null, status: null, version: null, wipe: null, check: '1.31' },
+  error: 'command %q not supported',
+  source: 'cri-o/cri-o cmd/crio/main.go (app.Commands, app.Action: c.Args().Len() > 0) and internal/criocli/criocli.go DefaultCommands @ v1.28.0, v1.31.0, v1.36.0',
+};
+
+/**
  * crio's boolean flags (never followed by a separate value), union of v1.28.0–v1.36.0 and f954a17e
  * (`nri-disable-connections` took a value before v1.32.0).
  */

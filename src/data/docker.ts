@@ -77,12 +77,26 @@ export const DOCKERD_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
  */
 export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge', D: 'debug', G: 'group', H: 'host', h: 'help', l: 'log-level', p: 'pidfile', r: 'restart', s: 'storage-driver', v: 'version' };
 
+/** dockerd takes no arguments besides its flags (cobra `Args: NoArgs`): any other word stops it. */
+export const DOCKERD_NO_ARGS: { error: string } & Sourced = {
+  error: '"dockerd" accepts no argument(s).',
+  source: 'moby/moby daemon/command/docker.go `Args: NoArgs`, daemon/command/required.go NoArgs (main @ b985e231); cmd/dockerd/docker.go `Args: cli.NoArgs` at v20.10.0; dockerd 20.10 prints it for `dockerd foo` and for `dockerd ""`',
+};
+
 // ---------------------------------------------------------------------------------------------
 // cri-dockerd
 
-/** The binary default of `--container-runtime-endpoint` on Linux (cmd/cri/options/options.go @ 246bd657). */
 /** cri-dockerd's boolean flags (Mirantis/cri-dockerd config/options.go BoolVar, cmd/server.go cleanFlagSet Bool/BoolP @ v0.4.1-20-g246bd657). */
 export const CRI_DOCKERD_BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['ipv6-dual-stack', 'help', 'h', 'version', 'buildinfo']);
+/**
+ * A word on cri-dockerd's command line that is not a flag stops it: it parses its flags itself
+ * (cobra DisableFlagParsing) and exits on any argument left over.
+ */
+export const CRI_DOCKERD_NO_ARGS: { error: string } & Sourced = {
+  error: 'Unknown command: ',
+  source: 'Mirantis/cri-dockerd cmd/server.go NewDockerCRICommand @ 246bd657 (v0.4.1-20): cleanFlagSet.Args() not empty → logrus.Fatalf("Unknown command: %s", cmds[0])',
+};
+/** The binary default of `--container-runtime-endpoint` on Linux (cmd/cri/options/options.go @ 246bd657). */
 export const CRI_DOCKERD_DEFAULT_ENDPOINT = 'unix:///var/run/cri-dockerd.sock';
 /** The packaged socket unit: `ListenStream=%t/cri-dockerd.sock` (%t = /run for system units). */
 export const CRI_DOCKERD_SOCKET_UNIT: { listen: string } & Sourced = {

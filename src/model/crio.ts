@@ -138,7 +138,8 @@ export function loadCrio(ctx: LoadContext): CrioModel | null {
       if (f) (i === 0 ? files : extra).push(f);
     });
   }
-  if (files.length === 0 && extra.length === 0) return null;
+  // A unit alone is no CRI-O node (the package may be installed beside another runtime), but a --config it names that is missing is reported.
+  if (files.length === 0 && extra.length === 0 && !configMissing) return null;
   const all = [...files, ...extra];
   const bySource = new Map(all.map((f) => [f.source, f]));
   return { files: [...all.map((f) => f.source), ...unitSources(unit)], unit, command, cli, configMissing, configFiles: files, extra, fileOf: (s) => bySource.get(s) };

@@ -54,7 +54,7 @@ import { failCgroupV1Default, kubeletRuntimeEndpoint } from '../data/kubernetes.
 import { kubeletFieldKnown } from '../data/kubelet-fields.js';
 import { atLeastLoose, clampKubernetes, ver } from '../data/lookup.js';
 import { NEWEST_KUBERNETES } from '../data/versions.js';
-import { execStart, loadUnit, unitDirsOf, unitEnvironment, unitSources, type Unit } from './units.js';
+import { execStart, loadUnit, unitDirsOf, unitEnvironment, unitSources, type ExecCommand, type Unit } from './units.js';
 import { syntaxFinding } from '../parse/common.js';
 import {
   envOf,
@@ -106,6 +106,8 @@ export interface KubeletDoc {
 export interface KubeletFlags {
   /** kubelet.service (with its drop-ins) when the node root has it: its ExecStart= is the command line. */
   unit?: Unit;
+  /** Its ExecStart= as systemd expands it (model/units.ts), when the unit gives the command line. */
+  command?: ExecCommand;
   files: EnvFile[];
   /** Variables as the service sees them (later files and lines win, invalid names dropped). */
   env: Map<string, EnvAssignment>;
@@ -240,7 +242,7 @@ export function loadKubelet(ctx: LoadContext): KubeletModel | null {
     const unit = loadUnit(ctx, KUBELET_UNIT, unitDirsOf(ctx), 'kubelet-flags');
     const cmd = unit ? execStart(unit, { booleans: KUBELET_BOOLEAN_FLAGS }) : null;
     for (const f of unitSources(unit)) if (!files.includes(f)) files.push(f);
-    if (unit && cmd) flags = { unit, files: unit.env, env: unitEnvironment(unit), words: cmd.words, args: { flags: cmd.flags, positionals: cmd.positionals } };
+    if (unit && cmd) flags = { unit, command: cmd, files: unit.env, env: unitEnvironment(unit), words: cmd.words, args: { flags: cmd.flags, positionals: cmd.positionals } };
   }
   if (!flags) {
     const flagPaths = ctx.root

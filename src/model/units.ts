@@ -22,6 +22,19 @@ export interface ExecCommand {
   flags: FlagToken[];
   /** Words that are not flags. */
   positionals: Word[];
+  /** Each `${NAME}` that systemd substituted inside a word (one argument, whitespace kept), in order. */
+  braced: BracedReference[];
+}
+
+/** A `${NAME}` reference on a command line (systemd substitutes its value as is, without splitting). */
+export interface BracedReference {
+  /** The ExecStart= word that holds it, as written. */
+  word: Word;
+  name: string;
+  /** The assignment systemd takes the value from; null when the variable is unset (an empty string). */
+  value: EnvAssignment | null;
+  /** The reference is the whole word: the argument is the value alone. */
+  whole: boolean;
 }
 
 export interface Unit {
@@ -42,16 +55,72 @@ export function execStart(unit: Unit | null, opts: FlagParseOptions = {}): ExecC
   const a = list[list.length - 1];
   if (!a) return null;
   const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
-  // A word that is just `$NAME` (or `${NAME}`) is replaced by the variable's words from Environment=
-  // and the EnvironmentFile= files (systemd.service(5) "Command lines"; parse/flags.ts expandVariables).
-  const env = unitEnvironment(unit);
-  const words = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').flatMap((w) => {
-    const m = /^\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})$/.exec(w.text);
-    return m ? expandVariables(env, [m[1] ?? m[2]!]) : [w];
-  });
-  const [binary, ...rest] = words;
+  const written = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart');
+  // A `:` prefix turns variable substitution off (systemd.service(5) "Command lines").
+  const expanded = a.value.slice(0, prefix).includes(':') ? { words: written, braced: [] } : expandExecWords(written, unitEnvironment(unit));
+  const [binary, ...rest] = expanded.words;
   const args = parseFlagWords(rest, opts);
-  return { assignment: a, binary: binary ?? null, words: rest, flags: args.flags, positionals: args.positionals };
+  return { assignment: a, binary: binary ?? null, words: rest, flags: args.flags, positionals: args.positionals, braced: expanded.braced };
+}
+
+/**
+ * Environment variables in ExecStart= words, as systemd expands them (src/basic/env-util.c
+ * `replace_env_argv`, systemd/systemd main; systemd.service(5) "Command lines"):
+ * - a word that is `$NAME` alone becomes the value split into words, quotes removed
+ *   (parse/flags.ts splitWords); unset, it becomes no word at all; `$` followed by something that
+ *   is no variable name (`$1`, `$-x`) is dropped too ("Invalid environment variable name evaluates
+ *   to an empty string");
+ * - in any other word (`replace_env_full` without flags), `${NAME}` is replaced by the value as is,
+ *   whitespace included, and an unset one by nothing, so the word stays one argument (an empty one
+ *   when nothing is left); `$$` is a `$`; `$NAME` inside a word, `${NAME:-x}` and a `${` without its
+ *   `}` stay as written.
+ * A word that is one `${NAME}` alone takes the value's positions in the file that set it (a fix
+ * edits the variable); in a longer word the substituted characters point at the `${NAME}` written.
+ */
+export function expandExecWords(words: readonly Word[], env: ReadonlyMap<string, EnvAssignment>): { words: Word[]; braced: BracedReference[] } {
+  const out: Word[] = [];
+  const braced: BracedReference[] = [];
+  for (const w of words) {
+    const t = w.text;
+    if (t[0] === '$' && t[1] !== '{' && t[1] !== '$') {
+      const name = t.slice(1);
+      if (isEnvName(name)) out.push(...expandVariables(env, [name]));
+      continue;
+    }
+    if (!t.includes('$')) {
+      out.push(w);
+      continue;
+    }
+    const whole = /^\$\{([^}:]*)\}$/.exec(t);
+    if (whole) {
+      const value = env.get(whole[1]!) ?? null;
+      braced.push({ word: w, name: whole[1]!, value, whole: true });
+      out.push(value ? { text: value.value, file: value.file, range: value.valueRange, offsets: value.valueOffsets, end: value.valueRange.end.offset, source: value.name } : { ...w, text: '', offsets: [] });
+      continue;
+    }
+    let text = '';
+    const offsets: number[] = [];
+    for (let i = 0; i < t.length; ) {
+      const close = t[i] === '$' && t[i + 1] === '{' ? t.indexOf('}', i + 2) : -1;
+      const name = close > 0 ? t.slice(i + 2, close) : null;
+      if (name !== null && !name.includes(':')) {
+        const value = env.get(name) ?? null;
+        braced.push({ word: w, name, value, whole: false });
+        const v = value?.value ?? '';
+        const first = w.offsets[i]!;
+        const last = w.offsets[close]!;
+        for (let k = 0; k < v.length; k++) offsets.push(k === v.length - 1 ? last : k === 0 ? first : Math.min(first + 1, last));
+        text += v;
+        i = close + 1;
+      } else {
+        text += t[i]!;
+        offsets.push(w.offsets[i]!);
+        i += t[i] === '$' && t[i + 1] === '$' ? 2 : 1;
+      }
+    }
+    out.push({ ...w, text, offsets });
+  }
+  return { words: out, braced };
 }
 
 /** The last occurrence of a flag by any of its names (`host`, `H`). */
@@ -140,18 +209,36 @@ export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly stri
     const f = loadUnitFile(ctx, host);
     if (f) files.push(f);
   }
-  return files.length ? { name, files, env: envFiles(ctx, files, envKind) } : null;
+  return files.length ? { name, files, env: envFiles(ctx, name, files, envKind) } : null;
 }
 
-/** EnvironmentFile= of [Service] (a list; `-` = optional), read inside the root. Loose units get none. */
-function envFiles(ctx: LoadContext, files: readonly UnitFile[], kind: FileKind): EnvFile[] {
+/**
+ * EnvironmentFile= of [Service] (a list), read inside the root. Loose units get none. A file that is
+ * not there fails the service unless the path has the `-` prefix (systemd.exec(5) EnvironmentFile=;
+ * systemd logs "Failed to load environment files: No such file or directory" and the unit does not
+ * start): an `invalid-value` error at the path. Globs are not expanded.
+ */
+function envFiles(ctx: LoadContext, unitName: string, files: readonly UnitFile[], kind: FileKind): EnvFile[] {
   if (ctx.root === null) return [];
   const out: EnvFile[] = [];
   for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
-    const path = a.value.replace(/^-/, '');
+    const optional = a.value.startsWith('-');
+    const path = optional ? a.value.slice(1) : a.value;
     if (!path.startsWith('/')) continue;
     const host = ctx.hostPath(path);
-    if (!ctx.isRegular(host)) continue; // a missing file: systemd fails the unit unless `-` (not modelled)
+    if (!ctx.isRegular(host)) {
+      if (!optional && !/[*?[]/.test(path) && !ctx.exists(host)) {
+        ctx.findings.push({
+          rule: 'invalid-value',
+          severity: 'error',
+          message: `EnvironmentFile=${path} does not exist in this node root: systemd does not start ${unitName} ("Failed to load environment files: No such file or directory"); write EnvironmentFile=-${path} if the file is optional`,
+          file: a.file,
+          range: a.valueRange,
+          related: [],
+        });
+      }
+      continue;
+    }
     const src = ctx.read(host, kind);
     if (!src || unusable(src)) continue;
     const e = parseEnvFile(src);

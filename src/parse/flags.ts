@@ -28,8 +28,8 @@
  *    `replace_env_argv` → `strv_split_full(..., WHITESPACE, EXTRACT_RELAX|EXTRACT_UNQUOTE)`;
  *    src/basic/extract-word.c `extract_first_word`): `'`/`"` group and are removed, a backslash
  *    (quoted or not) is dropped and the next character kept, an unbalanced quote ends the word at
- *    the end of the value (EXTRACT_RELAX). `${VAR}` inside a word is not split (not modelled here:
- *    the kubelet units use `$VAR` words).
+ *    the end of the value (EXTRACT_RELAX). `${VAR}` (substituted without splitting) and the other
+ *    rules of ExecStart= expansion are in model/units.ts expandExecWords.
  * 3. `parseFlagWords`: spf13/pflag's parsing as the kubelet uses it: `--name=value`,
  *    `--name value` (a non-boolean flag takes the next word whatever it is), bare boolean
  *    `--name`; `--` ends the flags; `_` in names is `-` (component-base `WordSepNormalizeFunc`);

@@ -13,12 +13,13 @@
  */
 import type { Finding, RelatedLocation } from '../core/types.js';
 import { cmpVersion, fmtVersion, type Version } from '../core/version.js';
-import { CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
+import { CRIO_ARGS, CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
 import { ver } from '../data/lookup.js';
 import { crioCliSpot, crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
+import { bracedProblems, strayWord } from './units.js';
 
 type CrioSchema = DefsSchema;
 
@@ -206,6 +207,20 @@ function commandProblems(model: CrioModel, crio: Version): Finding[] {
       out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ends crio's command line (${CRIO_UNIT.name}) without its value: CRI-O ${v} does not start ("flag needs an argument: -${f.name}")`, ...at });
     }
   }
+  // Go's flag package stops at the first word that is not a flag; urfave/cli then runs the
+  // subcommand it names, or crio's main action refuses it (data CRIO_ARGS).
+  const cmd = model.command ?? null;
+  const w = cmd?.positionals[0];
+  if (w) {
+    const since = Object.hasOwn(CRIO_ARGS.subcommands, w.text) ? CRIO_ARGS.subcommands[w.text]! : undefined;
+    const sub = since === null || (since !== undefined && cmpVersion(crio, ver(since)) >= 0);
+    const where = `crio's command line (${CRIO_UNIT.name})`;
+    const message = sub
+      ? `"${w.text}" on ${where} is not a flag but crio's ${w.text} subcommand: CRI-O ${v} runs it and exits instead of serving CRI, so the service stops; it also ends the flags (Go's flag package), so the rest of the line is the subcommand's`
+      : `${strayWord(cmd, w, where)}: CRI-O ${v} does not start: ${CRIO_ARGS.error.replace('%q', JSON.stringify(w.text))} (Go's flag package stops at it, so the rest of the line is not read as flags)`;
+    out.push({ rule: 'invalid-value', severity: 'error', message, file: w.file, range: w.range, related: [] });
+  }
+  out.push(...bracedProblems(cmd, 'crio', CRIO_UNIT.name));
   return out;
 }
 

@@ -8,14 +8,15 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
-import { dockerCgroupDriver, dockerdCommand, type DockerModel } from '../model/docker.js';
+import { CRI_DOCKERD_NO_ARGS, DOCKERD_NO_ARGS, DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
+import { criDockerdCommand, dockerCgroupDriver, dockerdCommand, type DockerModel } from '../model/docker.js';
+import { bracedProblems, strayWord } from './units.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
 
 /** `docker`: the releases of DOCKERD_KEY_RELEASES that stand for the one that runs (`--docker`, data clampDocker); null: any of them. */
 export function dockerProblems(model: DockerModel, docker: DockerTarget | null = null): Finding[] {
-  const out: Finding[] = [...commandProblems(model, docker)];
+  const out: Finding[] = [...commandProblems(model, docker), ...criDockerdCommandProblems(model)];
   if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root, docker));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
@@ -139,6 +140,26 @@ function commandProblems(model: DockerModel, docker: DockerTarget | null): Findi
     }
     if (f.missingValue) out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ends dockerd's command line (docker.service) without its value: ${who} does not start ("flag needs an argument: ${f.written}")`, ...at });
   }
+  for (const w of cmd.positionals) {
+    out.push({ rule: 'invalid-value', severity: 'error', message: `${strayWord(cmd, w, "dockerd's command line (docker.service)")}: ${who} does not start (${DOCKERD_NO_ARGS.error})`, file: w.file, range: w.range, related: [] });
+  }
+  out.push(...bracedProblems(cmd, 'dockerd', 'docker.service'));
+  return out;
+}
+
+/**
+ * cri-dockerd's command line (cri-docker.service): a word that is not a flag stops it (data
+ * CRI_DOCKERD_NO_ARGS), and a `${NAME}` with blanks is one argument. Its flags are not checked
+ * against a flag table (crilint knows only its boolean flags).
+ */
+function criDockerdCommandProblems(model: DockerModel): Finding[] {
+  const cmd = criDockerdCommand(model);
+  if (!cmd) return [];
+  const out: Finding[] = [];
+  for (const w of cmd.positionals) {
+    out.push({ rule: 'invalid-value', severity: 'error', message: `${strayWord(cmd, w, "cri-dockerd's command line (cri-docker.service)")}: cri-dockerd does not start ("${CRI_DOCKERD_NO_ARGS.error}${w.text}")`, file: w.file, range: w.range, related: [] });
+  }
+  out.push(...bracedProblems(cmd, 'cri-dockerd', 'cri-docker.service'));
   return out;
 }
 

@@ -35,6 +35,7 @@ import {
 } from '../model/kubelet.js';
 import { entry, formatPath, get, isMap, walk, type MapNode } from '../model/tree.js';
 import { validateTree } from './validate.js';
+import { bracedProblems, strayWord } from './units.js';
 
 let schemaCache: object | null = null;
 
@@ -274,9 +275,12 @@ function instanceDrift(model: KubeletModel, out: Out): void {
 function flagProblems(model: KubeletModel, t: Version, out: Out): void {
   const args = model.flags?.args;
   if (args) {
+    const cmd = model.flags?.command ?? null;
     for (const w of args.positionals) {
-      out.add('invalid-value', 'error', `${refuses(`unknown command ${w.text}`)}: a word that is not a flag (boolean flags take their value as --flag=false)`, { file: w.file, range: w.range });
+      const message = w.text === '' ? `${strayWord(cmd, w, "the kubelet's command line (kubelet.service)")}: ${refuses('unknown command ')} (the empty word)` : `${refuses(`unknown command ${w.text}`)}: a word that is not a flag (boolean flags take their value as --flag=false)`;
+      out.add('invalid-value', 'error', message, { file: w.file, range: w.range });
     }
+    for (const f of bracedProblems(cmd, 'the kubelet', 'kubelet.service')) out.add('invalid-value', f.severity, f.message, { file: f.file!, range: f.range! }, f.related);
     for (const f of args.flags) {
       if (f.missingValue) {
         out.add('invalid-value', 'error', refuses(`flag needs an argument: ${f.written}`), { file: f.file, range: f.range });

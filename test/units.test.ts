@@ -1,0 +1,137 @@
+/**
+ * systemd's side of every component's command line (src/model/units.ts): ExecStart= variables as
+ * systemd expands them (`$NAME` alone split into words, `${NAME}` substituted as is, `$$`, the `:`
+ * prefix), what the components do with the result (a word that is not a flag, an empty argument, a
+ * `${NAME}` with blanks), and an EnvironmentFile= that is not there. Exact words, positions and
+ * findings.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../src/core/types.js';
+import { parseVersion } from '../src/core/version.js';
+import { discover } from '../src/discover/index.js';
+import { lintRoot } from '../src/engine/docs.js';
+import { criDockerdCommand } from '../src/model/docker.js';
+import { loadNodeSet } from '../src/model/load.js';
+import { execStart } from '../src/model/units.js';
+import { pos, show } from './helpers/findings.js';
+import { tempRoots, type Files } from './helpers/roots.js';
+
+const root = tempRoots('crilint-units-');
+const CRI_DOCKERD = 'lib/systemd/system/cri-docker.service';
+
+function node(files: Files) {
+  const { node, ioErrors } = loadNodeSet(discover([], [root(files)]).specs[0]!);
+  expect(ioErrors).toEqual([]);
+  return node;
+}
+
+function lint(files: Files, k = '1.34', rules = ['invalid-value']): Finding[] {
+  return lintRoot(root(files), { kubernetes: parseVersion(k)! }).findings.filter((f) => rules.includes(f.rule));
+}
+
+describe('ExecStart= variables, as systemd expands them (env-util.c replace_env_argv)', () => {
+  const ENV = '[Service]\nEnvironment="A=--x=1 --y=2" B=val E=\n';
+
+  it('$NAME alone is split into words, ${NAME} is one argument, $$ is a $, and what is no variable stays or goes as systemd says', () => {
+    const unit = `${ENV}ExecStart=/usr/bin/cri-dockerd $A \${A} --p=\${B}/z \${B} $\${B} $B-x \${U} --q=\${U} \${B:-d} $1 $E\n`;
+    const cmd = criDockerdCommand(node({ [CRI_DOCKERD]: unit }).docker)!;
+    expect(cmd.words.map((w) => w.text)).toEqual(['--x=1', '--y=2', '--x=1 --y=2', '--p=val/z', 'val', '${B}', '', '--q=', '${B:-d}']);
+    expect(cmd.braced.map((b) => `${b.name} ${b.whole ? 'whole' : 'part'} ${b.value ? JSON.stringify(b.value.value) : 'unset'} ${pos(b.word)}`)).toEqual([
+      'A whole "--x=1 --y=2" lib/systemd/system/cri-docker.service:3:35-3:39',
+      'B part "val" lib/systemd/system/cri-docker.service:3:40-3:50',
+      'B whole "val" lib/systemd/system/cri-docker.service:3:51-3:55',
+      'U whole unset lib/systemd/system/cri-docker.service:3:67-3:71',
+      'U part unset lib/systemd/system/cri-docker.service:3:72-3:80',
+    ]);
+  });
+
+  it('a ${NAME} alone takes the position of the value where it is set; in a longer word the value points at the reference', () => {
+    const unit = `${ENV}ExecStart=/usr/bin/cri-dockerd \${B} --pod-infra-container-image=\${B}\n`;
+    const cmd = criDockerdCommand(node({ [CRI_DOCKERD]: unit }).docker)!;
+    expect(cmd.words.map((w) => `${w.text} ${pos(w)}`)).toEqual(['val lib/systemd/system/cri-docker.service:2:31-2:34', '--pod-infra-container-image=val lib/systemd/system/cri-docker.service:3:37-3:69']);
+    const f = cmd.flags[0]!;
+    expect([f.name, f.value, pos({ file: f.valueFile, range: f.valueRange })]).toEqual(['pod-infra-container-image', 'val', 'lib/systemd/system/cri-docker.service:3:65-3:69']);
+  });
+
+  it('the : prefix turns substitution off: the words stay as written', () => {
+    const cmd = criDockerdCommand(node({ [CRI_DOCKERD]: `${ENV}ExecStart=:/usr/bin/cri-dockerd $A \${B}\n` }).docker)!;
+    expect([cmd.words.map((w) => w.text), cmd.braced]).toEqual([['$A', '${B}'], []]);
+  });
+
+  it('Environment= from a drop-in and EnvironmentFile= feed ${NAME} as they feed $NAME (the file wins)', () => {
+    const files: Files = {
+      [CRI_DOCKERD]: '[Service]\nEnvironment=PAUSE=registry.k8s.io/pause:3.9\nEnvironmentFile=-/etc/default/cri-dockerd\nExecStart=/usr/bin/cri-dockerd --pod-infra-container-image=${PAUSE}\n',
+      'etc/default/cri-dockerd': 'PAUSE=registry.k8s.io/pause:3.10.1\n',
+    };
+    const cmd = execStart(node(files).docker!.criDockerd)!;
+    expect(cmd.flags.map((f) => `${f.name}=${f.value}`)).toEqual(['pod-infra-container-image=registry.k8s.io/pause:3.10.1']);
+  });
+});
+
+describe('what the components do with the words systemd gives them', () => {
+  it('dockerd: a word that is not a flag, or the empty argument of an unset ${NAME}, stops it ("accepts no argument(s)")', () => {
+    const f = lint({ 'lib/systemd/system/docker.service': '[Service]\nExecStart=/usr/bin/dockerd -H fd:// foo ${DOCKER_OPTS}\n' });
+    expect(f.flatMap(show)).toEqual([
+      'lib/systemd/system/docker.service:2:37-2:40 error invalid-value [-] "foo" on dockerd\'s command line (docker.service) is not a flag: dockerd does not start ("dockerd" accepts no argument(s).)',
+      "lib/systemd/system/docker.service:2:41-2:55 error invalid-value [-] ${DOCKER_OPTS} on dockerd's command line (docker.service) is unset, so systemd passes an empty argument in its place ($DOCKER_OPTS as a word of its own would give none): dockerd does not start (\"dockerd\" accepts no argument(s).)",
+    ]);
+    // $DOCKER_OPTS unset gives no word: nothing to report.
+    expect(lint({ 'lib/systemd/system/docker.service': '[Service]\nExecStart=/usr/bin/dockerd -H fd:// $DOCKER_OPTS\n' })).toEqual([]);
+  });
+
+  it('cri-dockerd: a ${NAME} with blanks is one argument (a warning at the reference, the value related); a stray word stops it', () => {
+    const unit = '[Service]\nEnvironment="OPTS=--network-plugin=cni --hairpin-mode=hairpin-veth"\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// ${OPTS} run\n';
+    expect(lint({ [CRI_DOCKERD]: unit }).flatMap(show)).toEqual([
+      'lib/systemd/system/cri-docker.service:3:67-3:74 warning invalid-value [-] ${OPTS} on cri-dockerd\'s command line (cri-docker.service) is substituted as one argument, blanks included: cri-dockerd gets "--network-plugin=cni --hairpin-mode=hairpin-veth" as a single word, not the 2 words it looks like; write $OPTS (no braces) for systemd to split it into words',
+      '  related lib/systemd/system/cri-docker.service:2:19-2:67 OPTS is set here',
+      'lib/systemd/system/cri-docker.service:3:75-3:78 error invalid-value [-] "run" on cri-dockerd\'s command line (cri-docker.service) is not a flag: cri-dockerd does not start ("Unknown command: run")',
+    ]);
+    expect(lint({ [CRI_DOCKERD]: unit.replace('${OPTS} run', '$OPTS') })).toEqual([]);
+  });
+
+  it("crio: the first word that is not a flag is refused, or runs the subcommand it names (check only from CRI-O 1.31)", () => {
+    const svc = (args: string) => ({ 'usr/lib/systemd/system/crio.service': `[Service]\nType=notify\nExecStart=/usr/bin/crio --log-level info ${args}\n`, 'etc/crio/crio.conf.d/10-crio.conf': '[crio.runtime]\ncgroup_manager = "systemd"\n' });
+    expect(lint(svc('config --cgroup-manager systemd')).flatMap(show)).toEqual([
+      'usr/lib/systemd/system/crio.service:3:42-3:48 error invalid-value [-] "config" on crio\'s command line (crio.service) is not a flag but crio\'s config subcommand: CRI-O 1.34 runs it and exits instead of serving CRI, so the service stops; it also ends the flags (Go\'s flag package), so the rest of the line is the subcommand\'s',
+    ]);
+    expect(lint(svc('check'), '1.30').flatMap(show)).toEqual([
+      'usr/lib/systemd/system/crio.service:3:42-3:47 error invalid-value [-] "check" on crio\'s command line (crio.service) is not a flag: CRI-O 1.30 does not start: command "check" not supported (Go\'s flag package stops at it, so the rest of the line is not read as flags)',
+    ]);
+    expect(lint(svc('check')).map((f) => f.message.split(':')[0])).toEqual(['"check" on crio\'s command line (crio.service) is not a flag but crio\'s check subcommand']);
+    expect(lint(svc('${CRIO_OPTS}')).flatMap(show)).toEqual([
+      "usr/lib/systemd/system/crio.service:3:42-3:54 error invalid-value [-] ${CRIO_OPTS} on crio's command line (crio.service) is unset, so systemd passes an empty argument in its place ($CRIO_OPTS as a word of its own would give none): CRI-O 1.34 does not start: command \"\" not supported (Go's flag package stops at it, so the rest of the line is not read as flags)",
+    ]);
+    expect(lint(svc('$CRIO_OPTS'))).toEqual([]);
+  });
+
+  it('crio: a --config file that is not there is reported even when the node has no other CRI-O file (a unit alone is no CRI-O node)', () => {
+    const unit = { 'usr/lib/systemd/system/crio.service': '[Service]\nExecStart=/usr/bin/crio --config /etc/crio/custom.conf\n' };
+    expect(lint(unit).map((f) => pos(f))).toEqual(['usr/lib/systemd/system/crio.service:2:34-2:55']);
+    expect(node({ 'usr/lib/systemd/system/crio.service': '[Service]\nExecStart=/usr/bin/crio\n' }).crio).toBeNull();
+  });
+
+  it('the kubelet: an unset ${KUBELET_EXTRA_ARGS} is an empty argument it refuses; one with several flags is one argument', () => {
+    const unit = (extra: string) => ({
+      'lib/systemd/system/kubelet.service': `[Service]\n${extra}ExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml \${KUBELET_EXTRA_ARGS}\n`,
+      'var/lib/kubelet/config.yaml': 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\n',
+    });
+    expect(lint(unit('')).flatMap(show)).toEqual([
+      "lib/systemd/system/kubelet.service:2:66-2:87 error invalid-value [-] ${KUBELET_EXTRA_ARGS} on the kubelet's command line (kubelet.service) is unset, so systemd passes an empty argument in its place ($KUBELET_EXTRA_ARGS as a word of its own would give none): the kubelet refuses to start: unknown command  (the empty word)",
+    ]);
+    expect(lint(unit('Environment="KUBELET_EXTRA_ARGS=--node-ip=10.0.0.5 --max-pods=150"\n')).flatMap(show)).toEqual([
+      "lib/systemd/system/kubelet.service:3:66-3:87 warning invalid-value [-] ${KUBELET_EXTRA_ARGS} on the kubelet's command line (kubelet.service) is substituted as one argument, blanks included: the kubelet gets \"--node-ip=10.0.0.5 --max-pods=150\" as a single word, not the 2 words it looks like; write $KUBELET_EXTRA_ARGS (no braces) for systemd to split it into words",
+      '  related lib/systemd/system/kubelet.service:2:33-2:66 KUBELET_EXTRA_ARGS is set here',
+    ]);
+  });
+});
+
+describe('EnvironmentFile=', () => {
+  it('a file that is not there fails the service unless the path starts with "-"', () => {
+    const unit = (path: string) => ({ [CRI_DOCKERD]: `[Service]\nEnvironmentFile=${path}\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// $OPTS\n` });
+    expect(lint(unit('/etc/default/cri-dockerd')).flatMap(show)).toEqual([
+      'lib/systemd/system/cri-docker.service:2:17-2:41 error invalid-value [-] EnvironmentFile=/etc/default/cri-dockerd does not exist in this node root: systemd does not start cri-docker.service ("Failed to load environment files: No such file or directory"); write EnvironmentFile=-/etc/default/cri-dockerd if the file is optional',
+    ]);
+    expect(lint(unit('-/etc/default/cri-dockerd'))).toEqual([]);
+    expect(lint({ ...unit('/etc/default/cri-dockerd'), 'etc/default/cri-dockerd': 'OPTS=--network-plugin=cni\n' })).toEqual([]);
+  });
+});
