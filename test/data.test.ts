@@ -613,3 +613,10 @@ describe('DATA_NOTES', () => {
     expect(DATA_NOTES.some((n) => n.where.startsWith('kubernetes.ts IMAGE_REPOSITORY_HISTORY'))).toBe(true);
   });
 });
+
+describe('cri-dockerd flags', () => {
+  it('every boolean flag the parser knows is a flag cri-dockerd defines (CRI_DOCKERD_FLAGS)', async () => {
+    const { CRI_DOCKERD_BOOLEAN_FLAGS, CRI_DOCKERD_FLAGS } = await import('../src/data/docker.js');
+    expect([...CRI_DOCKERD_BOOLEAN_FLAGS].filter((n) => !CRI_DOCKERD_FLAGS.names.has(n) && !Object.hasOwn(CRI_DOCKERD_FLAGS.shorthands, n))).toEqual([]);
+  });
+});

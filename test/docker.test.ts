@@ -259,6 +259,24 @@ describe('rules', () => {
     ]);
   });
 
+  it("cri-dockerd's command line: a flag it does not define (exact names), a bad shorthand, a flag without its value; none on the packaged and kubeadm-style units", () => {
+    const unit = (args: string) => ({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': `[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// ${args}\n` });
+    const show1 = (files: Files) =>
+      lintRoot(root(files), { kubernetes: parseVersion('1.34')! })
+        .findings.filter((x) => x.rule === 'unknown-key' || x.rule === 'invalid-value')
+        .map((x) => `${pos(x)} ${x.severity} ${x.message}`);
+    expect(show1(unit('--pod-infra-container-image=registry.k8s.io/pause:3.10.1 --network_plugin cni --cgroup-driver systemd -v 2'))).toEqual([
+      `etc/systemd/system/cri-docker.service.d/10-pause.conf:3:124-3:140 error unknown flag --network_plugin on cri-dockerd's command line (cri-docker.service); did you mean --network-plugin? cri-dockerd does not start ("unknown flag: --network_plugin")`,
+      `etc/systemd/system/cri-docker.service.d/10-pause.conf:3:145-3:160 error unknown flag --cgroup-driver on cri-dockerd's command line (cri-docker.service); cri-dockerd does not start ("unknown flag: --cgroup-driver")`,
+      `etc/systemd/system/cri-docker.service.d/10-pause.conf:3:169-3:171 error unknown shorthand flag -v on cri-dockerd's command line (cri-docker.service): cri-dockerd does not start ("unknown shorthand flag: 'v' in -v")`,
+    ]);
+    expect(show1(unit('--pod-infra-container-image=registry.k8s.io/pause:3.10.1 --log-level'))).toEqual([
+      `etc/systemd/system/cri-docker.service.d/10-pause.conf:3:124-3:135 error --log-level ends cri-dockerd's command line (cri-docker.service) without its value: cri-dockerd does not start ("flag needs an argument: --log-level")`,
+    ]);
+    expect(show1(NODE)).toEqual([]);
+    expect(show1({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni --hairpin-mode=hairpin-veth --ipv6-dual-stack -h --pod-infra-container-image registry.k8s.io/pause:3.10.1\n' })).toEqual([]);
+  });
+
   it('a flag name that dockerd accepts as a key but does not read: an error at the key, an unsafe rename when the real key is free', () => {
     const json = '{\n  "exec-opt": ["native.cgroupdriver=systemd"],\n  "dns-opt": ["ndots:2"],\n  "dns-opts": ["timeout:1"],\n  "no-proxy": "localhost",\n  "debug": true,\n  "allow-nondistributable-artifacts": ["r.example:5000"]\n}\n';
     // Kubernetes 1.30: its kubelet does not take the cgroup driver from the runtime, so an undecided Docker driver shows.

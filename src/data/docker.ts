@@ -89,6 +89,21 @@ export const DOCKERD_NO_ARGS: { error: string } & Sourced = {
 /** cri-dockerd's boolean flags (Mirantis/cri-dockerd config/options.go BoolVar, cmd/server.go cleanFlagSet Bool/BoolP @ v0.4.1-20-g246bd657). */
 export const CRI_DOCKERD_BOOLEAN_FLAGS: ReadonlySet<string> = new Set(['ipv6-dual-stack', 'help', 'h', 'version', 'buildinfo']);
 /**
+ * Every flag cri-dockerd defines, the same at each release v0.3.0–v0.4.3 (30 tags read): config/options.go
+ * ContainerRuntimeOptions.AddFlags, cmd/cri/options/options.go (--container-runtime-endpoint) and
+ * cmd/server.go (help/-h, version, buildinfo, log-level). Names are exact (no `_` → `-`
+ * normalising), and any other flag stops it: pflag "unknown flag: --NAME" (ContinueOnError, then
+ * logrus.Fatal).
+ */
+export const CRI_DOCKERD_FLAGS: { names: ReadonlySet<string>; shorthands: Readonly<Record<string, string>> } & Sourced = {
+  names: new Set([
+    'buildinfo', 'cni-bin-dir', 'cni-cache-dir', 'cni-conf-dir', 'container-runtime-endpoint', 'cri-dockerd-root-directory', 'docker-endpoint', 'hairpin-mode', 'help', 'image-pull-progress-deadline',
+    'ipv6-dual-stack', 'log-level', 'network-plugin', 'network-plugin-mtu', 'pod-cidr', 'pod-infra-container-image', 'runtime-cgroups', 'runtime-request-timeout', 'streaming-bind-addr', 'version',
+  ]),
+  shorthands: { h: 'help' },
+  source: 'Mirantis/cri-dockerd config/options.go, cmd/cri/options/options.go, cmd/server.go at every tag v0.3.0–v0.4.3 (the same 20 flags)',
+};
+/**
  * A word on cri-dockerd's command line that is not a flag stops it: it parses its flags itself
  * (cobra DisableFlagParsing) and exits on any argument left over.
  */

@@ -8,7 +8,7 @@
 import type { Finding } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { CRI_DOCKERD_NO_ARGS, DOCKERD_NO_ARGS, DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
+import { CRI_DOCKERD_FLAGS, CRI_DOCKERD_NO_ARGS, DOCKERD_NO_ARGS, DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
 import { criDockerdCommand, dockerCgroupDriver, dockerdCommand, type DockerModel } from '../model/docker.js';
 import { bracedProblems, strayWord } from './units.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
@@ -148,14 +148,27 @@ function commandProblems(model: DockerModel, docker: DockerTarget | null): Findi
 }
 
 /**
- * cri-dockerd's command line (cri-docker.service): a word that is not a flag stops it (data
- * CRI_DOCKERD_NO_ARGS), and a `${NAME}` with blanks is one argument. Its flags are not checked
- * against a flag table (crilint knows only its boolean flags).
+ * cri-dockerd's command line (cri-docker.service): a flag it does not define (data
+ * CRI_DOCKERD_FLAGS, exact names), a flag without its value at the end, and a word that is not a
+ * flag (data CRI_DOCKERD_NO_ARGS) stop it; a `${NAME}` with blanks is one argument.
  */
 function criDockerdCommandProblems(model: DockerModel): Finding[] {
   const cmd = criDockerdCommand(model);
   if (!cmd) return [];
   const out: Finding[] = [];
+  const where = "cri-dockerd's command line (cri-docker.service)";
+  for (const f of cmd.flags) {
+    const at = { file: f.file, range: f.nameRange, related: [] };
+    const name = f.written.replace(/^--?/, '');
+    if (!f.written.startsWith('--')) {
+      if (!Object.hasOwn(CRI_DOCKERD_FLAGS.shorthands, name)) out.push({ rule: 'unknown-key', severity: 'error', message: `unknown shorthand flag -${name} on ${where}: cri-dockerd does not start ("unknown shorthand flag: '${name}' in -${name}")`, ...at });
+    } else if (!CRI_DOCKERD_FLAGS.names.has(name)) {
+      const near = suggest(name, [...CRI_DOCKERD_FLAGS.names]);
+      out.push({ rule: 'unknown-key', severity: 'error', message: `unknown flag ${f.written} on ${where}; ${near ? `did you mean --${near}? ` : ''}cri-dockerd does not start ("unknown flag: ${f.written}")`, ...at });
+    } else if (f.missingValue) {
+      out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ends ${where} without its value: cri-dockerd does not start ("flag needs an argument: ${f.written}")`, ...at });
+    }
+  }
   for (const w of cmd.positionals) {
     out.push({ rule: 'invalid-value', severity: 'error', message: `${strayWord(cmd, w, "cri-dockerd's command line (cri-docker.service)")}: cri-dockerd does not start ("${CRI_DOCKERD_NO_ARGS.error}${w.text}")`, file: w.file, range: w.range, related: [] });
   }
