@@ -102,6 +102,11 @@ describe('what the components do with the words systemd gives them', () => {
       "usr/lib/systemd/system/crio.service:3:42-3:54 error invalid-value [-] ${CRIO_OPTS} on crio's command line (crio.service) is unset, so systemd passes an empty argument in its place ($CRIO_OPTS as a word of its own would give none): CRI-O 1.34 does not start: command \"\" not supported (Go's flag package stops at it, so the rest of the line is not read as flags)",
     ]);
     expect(lint(svc('$CRIO_OPTS'))).toEqual([]);
+    // --nri-disable-connections took a value before CRI-O 1.32 and is boolean since: "true" after it is its value on 1.30 only.
+    expect(lint(svc('--nri-disable-connections true'), '1.30')).toEqual([]);
+    expect(lint(svc('--nri-disable-connections true')).map((f) => `${pos(f)} ${f.message.slice(0, 40)}`)).toEqual(['usr/lib/systemd/system/crio.service:3:68-3:72 "true" on crio\'s command line (crio.serv']);
+    expect(lint(svc('--nri-disable-connections'), '1.30').map((f) => f.message)).toEqual(['--nri-disable-connections ends crio\'s command line (crio.service) without its value: CRI-O 1.30 does not start ("flag needs an argument: -nri-disable-connections")']);
+    expect(lint(svc('--nri-disable-connections'))).toEqual([]);
   });
 
   it('crio: a --config file that is not there is reported even when the node has no other CRI-O file (a unit alone is no CRI-O node)', () => {

@@ -64,7 +64,7 @@ export const CRIO_ARGS: { subcommands: Readonly<Record<string, string | null>>; 
 
 /**
  * crio's boolean flags (never followed by a separate value), union of v1.28.0–v1.36.0 and f954a17e
- * (`nri-disable-connections` took a value before v1.32.0).
+ * (`nri-disable-connections` took a value before v1.32.0: CRIO_BOOLEAN_SINCE).
  */
 export const CRIO_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
   'add-inheritable-capabilities', 'auto-reload-registries', 'blockio-reload', 'device-ownership-from-security-context', 'disable-hostport-mapping',
@@ -74,6 +74,16 @@ export const CRIO_BOOLEAN_FLAGS: ReadonlySet<string> = new Set([
   'nri-validator-reject-runtime-default-seccomp-adjustment', 'nri-validator-reject-unconfined-seccomp-adjustment', 'oci-artifact-mount-support', 'profile',
   'read-only', 'seccomp-use-default-when-empty', 'selinux', 'stream-enable-tls',
 ]);
+
+/**
+ * Flags of CRIO_BOOLEAN_FLAGS that were not boolean in every release, with the first release where
+ * they are: the only one from v1.28.0 to v1.36.0 is `nri-disable-connections`, a cli.StringFlag
+ * until v1.31 and a cli.BoolFlag from v1.32.0 (internal/criocli/criocli.go getCrioFlags).
+ */
+export const CRIO_BOOLEAN_SINCE: { flags: Readonly<Record<string, string>> } & Sourced = {
+  flags: { 'nri-disable-connections': '1.32' },
+  source: 'cri-o/cri-o internal/criocli/criocli.go getCrioFlags @ v1.28.0–v1.36.0 (flag types compared at every minor)',
+};
 
 /**
  * The flags crio defines, read from internal/criocli/criocli.go getCrioFlags (names and aliases) at

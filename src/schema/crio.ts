@@ -13,13 +13,14 @@
  */
 import type { Finding, RelatedLocation } from '../core/types.js';
 import { cmpVersion, fmtVersion, type Version } from '../core/version.js';
-import { CRIO_ARGS, CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
+import { CRIO_ARGS, CRIO_BOOLEAN_FLAGS, CRIO_BOOLEAN_SINCE, CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
 import { ver } from '../data/lookup.js';
 import { crioCliSpot, crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
 import { suggest, validateTree } from './validate.js';
 import { bracedProblems, strayWord } from './units.js';
+import { parseFlagWords } from '../parse/flags.js';
 
 type CrioSchema = DefsSchema;
 
@@ -196,7 +197,11 @@ function commandProblems(model: CrioModel, crio: Version): Finding[] {
     const at = crioCliSpot(missing.cli);
     out.push({ rule: 'invalid-value', severity: 'error', message: `${missing.cli.text} names ${missing.path}, which does not exist in this node root: CRI-O ${v} does not start ("update config from file: … no such file or directory"; only a missing default crio.conf is skipped)`, ...at, related: [] });
   }
-  for (const f of model.command?.flags ?? []) {
+  // Parsed again for this release when a flag it reads with a value is boolean in later ones.
+  const valued = Object.keys(CRIO_BOOLEAN_SINCE.flags).filter((n) => cmpVersion(crio, ver(CRIO_BOOLEAN_SINCE.flags[n]!)) < 0);
+  const cmd = model.command ?? null;
+  const args = cmd && valued.length ? parseFlagWords(cmd.words, { go: true, booleans: new Set([...CRIO_BOOLEAN_FLAGS].filter((n) => !valued.includes(n))) }) : cmd;
+  for (const f of args?.flags ?? []) {
     const at = { file: f.file, range: f.nameRange, related: [] };
     if (!crioDefinesFlag(f.name, crio)) {
       const r = Object.hasOwn(CRIO_FLAGS_RANGED, f.name) ? CRIO_FLAGS_RANGED[f.name]! : null;
@@ -209,8 +214,7 @@ function commandProblems(model: CrioModel, crio: Version): Finding[] {
   }
   // Go's flag package stops at the first word that is not a flag; urfave/cli then runs the
   // subcommand it names, or crio's main action refuses it (data CRIO_ARGS).
-  const cmd = model.command ?? null;
-  const w = cmd?.positionals[0];
+  const w = args?.positionals[0];
   if (w) {
     const since = Object.hasOwn(CRIO_ARGS.subcommands, w.text) ? CRIO_ARGS.subcommands[w.text]! : undefined;
     const sub = since === null || (since !== undefined && cmpVersion(crio, ver(since)) >= 0);
