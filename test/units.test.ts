@@ -13,7 +13,7 @@ import { lintRoot } from '../src/engine/docs.js';
 import { criDockerdCommand } from '../src/model/docker.js';
 import { loadNodeSet } from '../src/model/load.js';
 import { execStart } from '../src/model/units.js';
-import { pos, show } from './helpers/findings.js';
+import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 
 const root = tempRoots('crilint-units-');
@@ -82,10 +82,13 @@ describe('what the components do with the words systemd gives them', () => {
   it('cri-dockerd: a ${NAME} with blanks is one argument (a warning at the reference, the value related); a stray word stops it', () => {
     const unit = '[Service]\nEnvironment="OPTS=--network-plugin=cni --hairpin-mode=hairpin-veth"\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// ${OPTS} run\n';
     expect(lint({ [CRI_DOCKERD]: unit }).flatMap(show)).toEqual([
-      'lib/systemd/system/cri-docker.service:3:67-3:74 warning invalid-value [-] ${OPTS} on cri-dockerd\'s command line (cri-docker.service) is substituted as one argument, blanks included: cri-dockerd gets "--network-plugin=cni --hairpin-mode=hairpin-veth" as a single word, not the 2 words it looks like; write $OPTS (no braces) for systemd to split it into words',
+      'lib/systemd/system/cri-docker.service:3:67-3:74 warning invalid-value [unsafe] ${OPTS} on cri-dockerd\'s command line (cri-docker.service) is substituted as one argument, blanks included: cri-dockerd gets "--network-plugin=cni --hairpin-mode=hairpin-veth" as a single word, not the 2 words it looks like; write $OPTS (no braces) for systemd to split it into words',
       '  related lib/systemd/system/cri-docker.service:2:19-2:67 OPTS is set here',
       'lib/systemd/system/cri-docker.service:3:75-3:78 error invalid-value [-] "run" on cri-dockerd\'s command line (cri-docker.service) is not a flag: cri-dockerd does not start ("Unknown command: run")',
     ]);
+    // The unsafe fix writes $OPTS; a ${NAME} inside a longer word has none.
+    expect(fixed(lint({ [CRI_DOCKERD]: unit }).find((f) => f.fix)!)).toEqual({ [CRI_DOCKERD]: unit.replace('${OPTS}', '$OPTS') });
+    expect(lint({ [CRI_DOCKERD]: unit.replace('${OPTS} run', '--log-level=${OPTS}') }).map((f) => `${f.severity} ${f.fix?.safety ?? '-'}`)).toEqual(['warning -']);
     expect(lint({ [CRI_DOCKERD]: unit.replace('${OPTS} run', '$OPTS') })).toEqual([]);
   });
 
@@ -124,7 +127,7 @@ describe('what the components do with the words systemd gives them', () => {
       "lib/systemd/system/kubelet.service:2:66-2:87 error invalid-value [-] ${KUBELET_EXTRA_ARGS} on the kubelet's command line (kubelet.service) is unset, so systemd passes an empty argument in its place ($KUBELET_EXTRA_ARGS as a word of its own would give none): the kubelet refuses to start: unknown command  (the empty word)",
     ]);
     expect(lint(unit('Environment="KUBELET_EXTRA_ARGS=--node-ip=10.0.0.5 --max-pods=150"\n')).flatMap(show)).toEqual([
-      "lib/systemd/system/kubelet.service:3:66-3:87 warning invalid-value [-] ${KUBELET_EXTRA_ARGS} on the kubelet's command line (kubelet.service) is substituted as one argument, blanks included: the kubelet gets \"--node-ip=10.0.0.5 --max-pods=150\" as a single word, not the 2 words it looks like; write $KUBELET_EXTRA_ARGS (no braces) for systemd to split it into words",
+      "lib/systemd/system/kubelet.service:3:66-3:87 warning invalid-value [unsafe] ${KUBELET_EXTRA_ARGS} on the kubelet's command line (kubelet.service) is substituted as one argument, blanks included: the kubelet gets \"--node-ip=10.0.0.5 --max-pods=150\" as a single word, not the 2 words it looks like; write $KUBELET_EXTRA_ARGS (no braces) for systemd to split it into words",
       '  related lib/systemd/system/kubelet.service:2:33-2:66 KUBELET_EXTRA_ARGS is set here',
     ]);
   });

@@ -12,6 +12,8 @@ export default defineRule({
     description: 'A value that containerd, CRI-O, Docker, the kubelet or crictl rejects or misreads (type, range, enum, cross-field rules)',
     severity: 'error',
     files: ['containerd', 'crio', 'docker', 'systemd-unit', 'kubelet', 'kubelet-flags', 'crictl'],
+    // Only a service's `${NAME}` with blanks has a fix (`$NAME`); every other value is for the user to choose.
+    fixable: 'unsafe',
   },
   check(ctx) {
     for (const f of fileProblems(ctx.node, ctx.target)) {

@@ -280,7 +280,7 @@ function flagProblems(model: KubeletModel, t: Version, out: Out): void {
       const message = w.text === '' ? `${strayWord(cmd, w, "the kubelet's command line (kubelet.service)")}: ${refuses('unknown command ')} (the empty word)` : `${refuses(`unknown command ${w.text}`)}: a word that is not a flag (boolean flags take their value as --flag=false)`;
       out.add('invalid-value', 'error', message, { file: w.file, range: w.range });
     }
-    for (const f of bracedProblems(cmd, 'the kubelet', 'kubelet.service')) out.add('invalid-value', f.severity, f.message, { file: f.file!, range: f.range! }, f.related);
+    out.list.push(...bracedProblems(cmd, 'the kubelet', 'kubelet.service'));
     for (const f of args.flags) {
       if (f.missingValue) {
         out.add('invalid-value', 'error', refuses(`flag needs an argument: ${f.written}`), { file: f.file, range: f.range });

@@ -43,6 +43,8 @@ export function bracedProblems(cmd: ExecCommand | null, program: string, unit: s
       file: b.word.file,
       range: b.word.range,
       related: [{ file: b.value!.file, range: b.value!.valueRange, message: `${b.name} is set here` }],
+      // Unsafe: the program then gets the words, which is what they look like, not what it gets now.
+      ...(b.whole ? { fix: { safety: 'unsafe' as const, description: `write $${b.name} instead of \${${b.name}} (systemd splits it into words)`, changes: [{ file: b.word.file, edits: [{ start: b.word.range.start.offset, end: b.word.range.end.offset, text: `$${b.name}` }] }] } } : {}),
     });
   }
   return out;
