@@ -5,6 +5,9 @@
  * `${NAME}` with blanks), and an EnvironmentFile= that is not there. Exact words, positions and
  * findings.
  */
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/core/types.js';
 import { parseVersion } from '../src/core/version.js';
@@ -15,6 +18,7 @@ import { loadNodeSet } from '../src/model/load.js';
 import { execStart } from '../src/model/units.js';
 import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
+import { ANALYZE } from './helpers/systemd.js';
 
 const root = tempRoots('crilint-units-');
 const CRI_DOCKERD = 'lib/systemd/system/cri-docker.service';
@@ -141,5 +145,69 @@ describe('EnvironmentFile=', () => {
     ]);
     expect(lint(unit('-/etc/default/cri-dockerd'))).toEqual([]);
     expect(lint({ ...unit('/etc/default/cri-dockerd'), 'etc/default/cri-dockerd': 'OPTS=--network-plugin=cni\n' })).toEqual([]);
+  });
+});
+
+describe('ExecStart= count: one command for a service that is not Type=oneshot (systemd-analyze verify as the oracle)', () => {
+  const UNIT = '[Unit]\nDescription=CRI for Docker\nDefaultDependencies=no\n\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n';
+  const DROPIN = 'etc/systemd/system/cri-docker.service.d/10-flags.conf';
+  const BIN = { 'usr/bin/cri-dockerd': '#!/bin/sh\n' };
+  const CASES: [string, Files, string[]][] = [
+    [
+      'a drop-in that adds a command without clearing the first',
+      { [CRI_DOCKERD]: UNIT, [DROPIN]: '# flags for this pool\n[Service]\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni\n' },
+      [
+        'etc/systemd/system/cri-docker.service.d/10-flags.conf:3:1-3:87 error invalid-value [unsafe] a second ExecStart= for cri-docker.service: systemd refuses to load the unit, so the service never starts ("Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."); a drop-in that replaces the command clears it first with an empty ExecStart= line',
+        '  related lib/systemd/system/cri-docker.service:7:1-7:66 the first ExecStart=',
+      ],
+    ],
+    ['a drop-in that clears the command first', { [CRI_DOCKERD]: UNIT, [DROPIN]: '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --network-plugin=cni\n' }, []],
+    ['Type=oneshot takes several', { [CRI_DOCKERD]: UNIT.replace('Type=notify', 'Type=oneshot'), [DROPIN]: '[Service]\nExecStart=/usr/bin/cri-dockerd --version\n' }, []],
+    [
+      'two in the unit file itself (no fix: which one is meant is not clear)',
+      { [CRI_DOCKERD]: `${UNIT}ExecStart=/usr/bin/cri-dockerd --network-plugin=cni\n` },
+      [
+        'lib/systemd/system/cri-docker.service:8:1-8:52 error invalid-value [-] a second ExecStart= for cri-docker.service: systemd refuses to load the unit, so the service never starts ("Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."); a drop-in that replaces the command clears it first with an empty ExecStart= line',
+        '  related lib/systemd/system/cri-docker.service:7:1-7:66 the first ExecStart=',
+      ],
+    ],
+    [
+      'a drop-in that clears the command and gives none',
+      { [CRI_DOCKERD]: UNIT, [DROPIN]: '[Service]\nExecStart=\n' },
+      ['etc/systemd/system/cri-docker.service.d/10-flags.conf:2:1-2:11 error invalid-value [-] cri-docker.service has no ExecStart= left after this empty one, which clears the command: systemd refuses to load the unit, so the service never starts ("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.")'],
+    ],
+  ];
+
+  for (const [name, files, expected] of CASES) {
+    it(name, () => {
+      const found = lint(files).filter((f) => f.message.includes('ExecStart='));
+      expect(found.flatMap(show)).toEqual(expected);
+      // systemd-analyze is an oracle CI installs (.ci/run); elsewhere its part may be skipped.
+      if (!ANALYZE) return expect(process.env.CI).toBeFalsy();
+      // systemd refuses exactly what crilint reports; after crilint's fix it loads the unit.
+      const verify = (fs: Files) => {
+        const dir = root({ ...fs, ...BIN });
+        chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
+        return spawnSync(ANALYZE!, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
+      };
+      const r = verify(files);
+      expect([r.status === 0, /Refusing\./.test(r.stderr)]).toEqual([expected.length === 0, expected.length > 0]);
+      if (expected.length) expect(r.stderr).toContain(/\("(.*)"\)/.exec(found[0]!.message)![1]);
+      const fix = found.find((f) => f.fix);
+      if (fix) {
+        const after = verify({ ...files, ...fixed(fix) });
+        expect([after.status, after.stderr]).toEqual([0, '']);
+      }
+    });
+  }
+
+  it('drop-ins only (the unit file is the package\'s, not in the root): a command without a reset is a second one; the fix clears the packaged one', () => {
+    const files = { [DROPIN]: '[Service]\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni\n' };
+    const found = lint(files).filter((f) => f.message.includes('ExecStart='));
+    expect(found.map((f) => `${pos(f)} ${f.message.slice(0, f.message.indexOf(':', 40))}`)).toEqual([
+      'etc/systemd/system/cri-docker.service.d/10-flags.conf:2:1-2:87 a second ExecStart= for cri-docker.service (the packaged unit, not in this node root, has its own)',
+    ]);
+    expect(fixed(found[0]!)).toEqual({ [DROPIN]: `[Service]\nExecStart=\n${files[DROPIN].slice('[Service]\n'.length)}` });
+    expect(lint({ [DROPIN]: '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n' })).toEqual([]);
   });
 });

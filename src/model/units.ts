@@ -209,7 +209,62 @@ export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly stri
     const f = loadUnitFile(ctx, host);
     if (f) files.push(f);
   }
+  if (files.length && name.endsWith('.service')) execStartCount(ctx, name, files);
   return files.length ? { name, files, env: envFiles(ctx, name, files, envKind) } : null;
+}
+
+/**
+ * A service other than Type=oneshot has exactly one ExecStart= after the resets, or systemd refuses
+ * to load the unit (src/core/service.c `service_verify`: "Service has more than one ExecStart=
+ * setting, which is only allowed for Type=oneshot services. Refusing.", and "Service has no
+ * ExecStart=, ExecStop=, or SuccessAction=. Refusing."; systemd-analyze verify says the same), so
+ * the program never starts. The usual cause is a drop-in that adds a command without an empty
+ * `ExecStart=` first; the fix (unsafe: the drop-in's command then runs) inserts that line. Without
+ * the unit file in the root (drop-ins only), the packaged unit's own ExecStart= counts as one.
+ */
+function execStartCount(ctx: LoadContext, name: string, files: readonly UnitFile[]): void {
+  const type = listSetting(files, 'Service', 'Type').at(-1)?.value ?? 'simple';
+  if (type === 'oneshot') return;
+  const packaged = isDropIn(files[0]!);
+  let list: (UnitAssignment | null)[] = packaged ? [null] : [];
+  let reset: UnitAssignment | null = null;
+  for (const f of files)
+    for (const a of f.assignments) {
+      if (a.section !== 'Service' || a.key !== 'ExecStart') continue;
+      if (a.value === '') {
+        list = [];
+        reset = a;
+      } else list.push(a);
+    }
+  const refusing = 'systemd refuses to load the unit, so the service never starts';
+  if (list.length > 1) {
+    const extra = list[1]!;
+    const first = list[0];
+    // A drop-in whose first command follows no reset of its own: an empty ExecStart= before it is what was meant.
+    const file = files.find((f) => f.file === extra.file)!;
+    const own = file.assignments.filter((a) => a.section === 'Service' && a.key === 'ExecStart');
+    const fixable = isDropIn(file) && own[0] === extra && files.indexOf(file) > files.findIndex((f) => f.file === first?.file);
+    const lineStart = extra.file.text.lastIndexOf('\n', extra.range.start.offset - 1) + 1;
+    ctx.findings.push({
+      rule: 'invalid-value',
+      severity: 'error',
+      message: `a second ExecStart= for ${name}${first ? '' : ' (the packaged unit, not in this node root, has its own)'}: ${refusing} ("Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."); a drop-in that replaces the command clears it first with an empty ExecStart= line`,
+      file: extra.file,
+      range: extra.range,
+      related: first ? [{ file: first.file, range: first.range, message: 'the first ExecStart=' }] : [],
+      ...(fixable ? { fix: { safety: 'unsafe' as const, description: `clear the command with an empty ExecStart= before this one`, changes: [{ file: extra.file, edits: [{ start: lineStart, end: lineStart, text: 'ExecStart=\n' }] }] } } : {}),
+    });
+  } else if (list.length === 0 && !listSetting(files, 'Service', 'ExecStop').length && !listSetting(files, 'Service', 'SuccessAction').length) {
+    const at = reset ?? null;
+    ctx.findings.push({
+      rule: 'invalid-value',
+      severity: 'error',
+      message: `${name} has no ExecStart=${at ? ' left after this empty one, which clears the command' : ''}: ${refusing} ("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.")`,
+      file: at ? at.file : files[0]!.file,
+      range: at ? at.range : rangeOf(files[0]!.file, 0, 0),
+      related: [],
+    });
+  }
 }
 
 /**
