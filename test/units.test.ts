@@ -211,3 +211,48 @@ describe('ExecStart= count: one command for a service that is not Type=oneshot (
     expect(lint({ [DROPIN]: '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n' })).toEqual([]);
   });
 });
+
+describe('assignments systemd ignores (the unit loads without them): unknown-key, systemd-analyze verify as the oracle', () => {
+  const UNIT = '[Unit]\nDescription=CRI for Docker\nDefaultDependencies=no\n\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n';
+  const DROPIN = 'etc/systemd/system/cri-docker.service.d/10-flags.conf';
+  /** Name, the drop-in, crilint's findings, and what systemd still ignores once crilint's fix is applied. */
+  const CASES: [string, string, string[], string[]][] = [
+    [
+      'a drop-in without its [Service] line',
+      '# CNI for this pool\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni\n',
+      ['etc/systemd/system/cri-docker.service.d/10-flags.conf:2:1-2:10 error unknown-key [unsafe] ExecStart= comes before any [Section] header (and 1 more assignment after it): systemd ignores them ("Assignment outside of section. Ignoring.") and the unit loads without them; put a [Service] line above'],
+      [],
+    ],
+    [
+      'a [Service] key in [Unit], and one written in another case',
+      '[Unit]\nEnvironment=CNI=cni\n[Service]\nEnvironmentfile=-/etc/default/cri-dockerd\n',
+      [
+        "etc/systemd/system/cri-docker.service.d/10-flags.conf:2:1-2:12 error unknown-key [-] Environment= is a [Service] setting: in [Unit] systemd ignores it (\"Unknown key 'Environment' in section [Unit], ignoring.\"); move it below a [Service] line",
+        "etc/systemd/system/cri-docker.service.d/10-flags.conf:4:1-4:16 error unknown-key [unsafe] unknown key Environmentfile in [Service]: systemd's keys are case-sensitive, and it ignores this one (\"Unknown key 'Environmentfile' in section [Service], ignoring.\"); the key is EnvironmentFile",
+      ],
+      ["etc/systemd/system/cri-docker.service.d/10-flags.conf:2 Unknown key 'Environment' in section [Unit], ignoring."],
+    ],
+    ['the same settings where systemd reads them', '[Service]\nEnvironment=CNI=cni\nEnvironmentFile=-/etc/default/cri-dockerd\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=$CNI\n', [], []],
+  ];
+  for (const [name, dropIn, expected, afterFix] of CASES) {
+    it(name, () => {
+      const files = { [CRI_DOCKERD]: UNIT, [DROPIN]: dropIn };
+      const found = lint(files, '1.34', ['unknown-key']);
+      expect(found.flatMap(show)).toEqual(expected);
+      if (!ANALYZE) return expect(process.env.CI).toBeFalsy();
+      /** What systemd says it ignores, as `file:line message`; the unit loads all the same. */
+      const ignored = (fs: Files) => {
+        const dir = root({ ...fs, 'usr/bin/cri-dockerd': '#!/bin/sh\n' });
+        chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
+        const r = spawnSync(ANALYZE!, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
+        expect(r.status).toBe(0);
+        return [...r.stderr.matchAll(/^.*\/(etc\/\S+):(\d+): (.*)$/gm)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
+      };
+      // Each line systemd ignores is a finding at that line, quoting it; lines outside any section are one finding, at the first.
+      const said = ignored(files).filter((l, i, all) => !l.endsWith('outside of section. Ignoring.') || all.findIndex((x) => x.endsWith('outside of section. Ignoring.')) === i);
+      expect(said).toEqual(found.map((f) => `${f.file!.display}:${f.range!.start.line} ${/\("(.*)"\)/.exec(f.message)![1]}`));
+      const fix = found.find((f) => f.fix);
+      expect(fix ? ignored({ ...files, ...fixed(fix) }) : []).toEqual(afterFix);
+    });
+  }
+});

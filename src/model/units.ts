@@ -8,6 +8,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
+import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SERVICE_KEYS } from '../data/systemd.js';
 import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -180,7 +181,58 @@ export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
   if (!source || unusable(source)) return null;
   const u = parseUnitFile(source);
   ctx.addComments(source, u.comments);
+  ignoredAssignments(ctx, u);
   return u;
+}
+
+const checkedUnits = new WeakSet<SourceFile>();
+const SERVICE_KEYS = new Map(SYSTEMD_SERVICE_KEYS.keys.map((k) => [k.toLowerCase(), k]));
+
+/**
+ * Assignments systemd ignores while the unit still loads (data SYSTEMD_IGNORED_ASSIGNMENT), so the
+ * setting someone meant to make is not made: `unknown-key` errors.
+ * - Before any `[Section]` header (a drop-in without its `[Service]` line, the usual case): one
+ *   finding a file, at the first; when each of them is a [Service] key, the unsafe fix adds the
+ *   `[Service]` header above it (unsafe: the settings then apply).
+ * - A [Service] key (data SYSTEMD_SERVICE_KEYS) in [Unit] or [Install].
+ * - A [Service] key written in another case (`execstart`): unsafe fix to the key's spelling.
+ */
+function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
+  // A unit file two models load (the same SourceFile) is checked once.
+  if (checkedUnits.has(u.file)) return;
+  checkedUnits.add(u.file);
+  const outside = u.assignments.filter((a) => a.section === '');
+  if (outside.length) {
+    const a = outside[0]!;
+    const service = outside.every((x) => SERVICE_KEYS.get(x.key.toLowerCase()) === x.key);
+    const lineStart = a.file.text.lastIndexOf('\n', a.range.start.offset - 1) + 1;
+    ctx.findings.push({
+      rule: 'unknown-key',
+      severity: 'error',
+      message: `${a.key}= comes before any [Section] header${outside.length > 1 ? ` (and ${outside.length - 1} more assignment${outside.length > 2 ? 's' : ''} after it)` : ''}: systemd ignores ${outside.length > 1 ? 'them' : 'it'} ("${SYSTEMD_IGNORED_ASSIGNMENT.outside}") and the unit loads without ${outside.length > 1 ? 'them' : 'it'}; ${service ? 'put a [Service] line above' : 'put the section header above'}`,
+      file: a.file,
+      range: a.keyRange,
+      related: [],
+      ...(service ? { fix: { safety: 'unsafe' as const, description: 'add the [Service] header above the settings', changes: [{ file: a.file, edits: [{ start: lineStart, end: lineStart, text: '[Service]\n' }] }] } } : {}),
+    });
+  }
+  for (const a of u.assignments) {
+    const known = SERVICE_KEYS.get(a.key.toLowerCase());
+    if (!known) continue;
+    if ((a.section === 'Unit' || a.section === 'Install') && known === a.key) {
+      ctx.findings.push({ rule: 'unknown-key', severity: 'error', message: `${a.key}= is a [Service] setting: in [${a.section}] systemd ignores it ("${SYSTEMD_IGNORED_ASSIGNMENT.unknown(a.key, a.section)}"); move it below a [Service] line`, file: a.file, range: a.keyRange, related: [] });
+    } else if (a.section === 'Service' && known !== a.key) {
+      ctx.findings.push({
+        rule: 'unknown-key',
+        severity: 'error',
+        message: `unknown key ${a.key} in [Service]: systemd's keys are case-sensitive, and it ignores this one ("${SYSTEMD_IGNORED_ASSIGNMENT.unknown(a.key, a.section)}"); the key is ${known}`,
+        file: a.file,
+        range: a.keyRange,
+        related: [],
+        fix: { safety: 'unsafe', description: `write ${known}`, changes: [{ file: a.file, edits: [{ start: a.keyRange.start.offset, end: a.keyRange.end.offset, text: known }] }] },
+      });
+    }
+  }
 }
 
 /**

@@ -1,0 +1,35 @@
+/**
+ * systemd unit-file facts crilint checks the units it reads against (kubelet.service,
+ * containerd.service, crio.service, docker.service, cri-docker.service and cri-docker.socket, with
+ * their drop-ins). Not a list of every systemd key: only keys whose misplacement or spelling is
+ * certain to be a mistake are listed.
+ */
+import type { Sourced } from './lookup.js';
+
+/**
+ * Keys of the [Service] section (systemd.service(5), systemd.exec(5), systemd.kill(5),
+ * systemd.resource-control(5)) that service units for container runtimes and the kubelet use. None
+ * of them is a key of [Unit] or [Install] (systemd.unit(5)), and systemd's keys are case-sensitive
+ * with no two differing only in case, so one of these in [Unit]/[Install], or written in another
+ * case, is a key systemd ignores.
+ */
+export const SYSTEMD_SERVICE_KEYS: { keys: readonly string[] } & Sourced = {
+  keys: [
+    'Type', 'ExecStart', 'ExecStartPre', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost', 'Restart', 'RestartSec', 'TimeoutStartSec',
+    'TimeoutStopSec', 'TimeoutSec', 'RemainAfterExit', 'NotifyAccess', 'PIDFile', 'Environment', 'EnvironmentFile', 'WorkingDirectory', 'User',
+    'Group', 'KillMode', 'KillSignal', 'SendSIGKILL', 'Delegate', 'Slice', 'CPUAccounting', 'MemoryAccounting', 'TasksAccounting', 'TasksMax',
+    'LimitNOFILE', 'LimitNPROC', 'LimitCORE', 'LimitMEMLOCK', 'OOMScoreAdjust', 'StandardOutput', 'StandardError',
+  ],
+  source: 'systemd.service(5), systemd.exec(5), systemd.kill(5), systemd.resource-control(5), systemd.unit(5) (systemd 252); load_fragment_gperf: keys are matched case-sensitively',
+};
+
+/**
+ * What systemd says about an assignment it ignores: before any `[Section]` header, or a key the
+ * section does not have. The unit still loads (`systemd-analyze verify` exits 0); the setting is
+ * dropped. Messages of systemd 252 (Debian 12), read from `systemd-analyze verify --root`.
+ */
+export const SYSTEMD_IGNORED_ASSIGNMENT: { outside: string; unknown: (key: string, section: string) => string } & Sourced = {
+  outside: 'Assignment outside of section. Ignoring.',
+  unknown: (key, section) => `Unknown key '${key}' in section [${section}], ignoring.`,
+  source: 'systemd src/shared/conf-parser.c parse_line / next_assignment (systemd 252); systemd-analyze verify --root (Debian 12 systemd 252.38) prints both',
+};
