@@ -256,3 +256,36 @@ describe('assignments systemd ignores (the unit loads without them): unknown-key
     });
   }
 });
+
+describe('unit specifiers in ExecStart= and Environment= (resolved when systemd loads the unit)', () => {
+  it('%t is /run, %% a %, %n/%N/%p the unit name; the host\'s (%H) stay as written; positions point at the specifier', () => {
+    const unit = '[Service]\nEnvironment="X=%t/x %%d" N=%n/%N/%p H=%H\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint unix://%t/cri-dockerd.sock $X $N $H\n';
+    const cmd = criDockerdCommand(node({ [CRI_DOCKERD]: unit }).docker)!;
+    expect(cmd.words.map((w) => w.text)).toEqual(['--container-runtime-endpoint', 'unix:///run/cri-dockerd.sock', '/run/x', '%d', 'cri-docker.service/cri-docker/cri-docker', '%H']);
+    expect(pos(cmd.words[1]!)).toBe('lib/systemd/system/cri-docker.service:3:61-3:87');
+  });
+
+  it('a socket named with %t agrees with the kubelet: no false cri-socket-mismatch', () => {
+    const files = {
+      [CRI_DOCKERD]: '[Service]\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint unix://%t/cri-dockerd.sock\n',
+      'var/lib/kubelet/config.yaml': 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver: systemd\ncontainerRuntimeEndpoint: unix:///run/cri-dockerd.sock\n',
+    };
+    expect(lint(files, '1.34', ['cri-socket-mismatch'])).toEqual([]);
+    expect(lint({ ...files, [CRI_DOCKERD]: files[CRI_DOCKERD].replace('%t', '/var/run/other') }, '1.34', ['cri-socket-mismatch']).length).toBe(1);
+  });
+
+  it('a letter systemd does not have stops the unit from loading: invalid-value at the %, quoting systemd (systemd-analyze verify)', () => {
+    const unit = '[Unit]\nDefaultDependencies=no\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni --log-level=%z\n';
+    const found = lint({ [CRI_DOCKERD]: unit });
+    expect(found.flatMap(show)).toEqual([
+      'lib/systemd/system/cri-docker.service:5:100-5:102 error invalid-value [-] %z in ExecStart= of cri-docker.service is not a systemd specifier: systemd does not start the unit ("Failed to resolve unit specifiers in --log-level=%z: Invalid slot"; "Unit configuration has fatal error, unit will not be started."); write %% for a literal %',
+    ]);
+    expect(lint({ [CRI_DOCKERD]: unit.replace('%z', '%%z') })).toEqual([]);
+    if (!ANALYZE) return expect(process.env.CI).toBeFalsy();
+    const dir = root({ [CRI_DOCKERD]: unit, 'usr/bin/cri-dockerd': '#!/bin/sh\n' });
+    chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
+    const r = spawnSync(ANALYZE, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
+    expect(r.stderr).toContain('Failed to resolve unit specifiers in --log-level=%z: Invalid slot');
+    expect(r.stderr).toContain('Unit configuration has fatal error, unit will not be started.');
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
-import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SERVICE_KEYS } from '../data/systemd.js';
+import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
 import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -56,12 +56,75 @@ export function execStart(unit: Unit | null, opts: FlagParseOptions = {}): ExecC
   const a = list[list.length - 1];
   if (!a) return null;
   const prefix = EXEC_PREFIX.exec(a.value)?.[0].length ?? 0;
-  const written = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart');
+  const written = splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, 'ExecStart').map((w) => resolveSpecifiers(w, unit.name).word);
   // A `:` prefix turns variable substitution off (systemd.service(5) "Command lines").
   const expanded = a.value.slice(0, prefix).includes(':') ? { words: written, braced: [] } : expandExecWords(written, unitEnvironment(unit));
   const [binary, ...rest] = expanded.words;
   const args = parseFlagWords(rest, opts);
   return { assignment: a, binary: binary ?? null, words: rest, flags: args.flags, positionals: args.positionals, braced: expanded.braced };
+}
+
+/**
+ * Unit specifiers in a word (data SYSTEMD_SPECIFIERS): `%t` is /run, `%%` a `%`, `%n`/`%N`/`%p` the
+ * unit's name; the host's (`%H`, `%m`, …) stay as written; `bad` lists the offsets of letters systemd
+ * does not have (the unit then does not load). A substituted value's characters point at the
+ * specifier written.
+ */
+export function resolveSpecifiers(w: Word, unitName: string): { word: Word; bad: number[] } {
+  if (!w.text.includes('%')) return { word: w, bad: [] };
+  const dot = unitName.lastIndexOf('.');
+  const base = dot > 0 ? unitName.slice(0, dot) : unitName;
+  const at = base.indexOf('@');
+  const names: Record<string, string> = { n: unitName, N: base, p: at >= 0 ? base.slice(0, at) : base };
+  let text = '';
+  const offsets: number[] = [];
+  const bad: number[] = [];
+  const t = w.text;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] !== '%' || i + 1 >= t.length) {
+      text += t[i]!;
+      offsets.push(w.offsets[i]!);
+      continue;
+    }
+    const c = t[i + 1]!;
+    const value = Object.hasOwn(SYSTEMD_SPECIFIERS.fixed, c) ? SYSTEMD_SPECIFIERS.fixed[c]! : Object.hasOwn(names, c) ? names[c]! : null;
+    if (value === null) {
+      if (!SYSTEMD_SPECIFIERS.known.includes(c)) bad.push(w.offsets[i]!);
+      text += t[i]!;
+      offsets.push(w.offsets[i]!);
+      continue;
+    }
+    for (let k = 0; k < value.length; k++) offsets.push(w.offsets[k === 0 ? i : i + 1]!);
+    text += value;
+    i++;
+  }
+  return { word: { ...w, text, offsets }, bad };
+}
+
+/**
+ * A specifier systemd does not have in the service's command line or its Environment= (data
+ * SYSTEMD_SPECIFIERS): the unit has a fatal error and is not started. An invalid-value error at
+ * the `%`, once per word.
+ */
+function specifierProblems(ctx: LoadContext, name: string, files: readonly UnitFile[]): void {
+  const exec = listSetting(files, 'Service', 'ExecStart').at(-1);
+  const assignments = [...(exec ? [exec] : []), ...listSetting(files, 'Service', 'Environment')];
+  for (const a of assignments) {
+    const prefix = a.key === 'ExecStart' ? (EXEC_PREFIX.exec(a.value)?.[0].length ?? 0) : 0;
+    for (const w of splitWords(a.value.slice(prefix), a.valueOffsets.slice(prefix), a.file, a.key)) {
+      const bad = resolveSpecifiers(w, name).bad;
+      if (!bad.length) continue;
+      const spec = a.file.text.slice(bad[0]!, bad[0]! + 2);
+      ctx.findings.push({
+        rule: 'invalid-value',
+        severity: 'error',
+        message: `${spec} in ${a.key}= of ${name} is not a systemd specifier: systemd does not start the unit ("${SYSTEMD_SPECIFIERS.fatal(w.text)}"; "Unit configuration has fatal error, unit will not be started."); write %% for a literal %`,
+        file: a.file,
+        range: rangeOf(a.file, bad[0]!, bad[0]! + 2),
+        related: [],
+      });
+    }
+  }
 }
 
 /**
@@ -147,7 +210,8 @@ export function unitEnvironment(unit: Unit): Map<string, EnvAssignment> {
   const env = new Map<string, EnvAssignment>();
   environmentMemo.set(unit, env);
   for (const a of listSetting(unit.files, 'Service', 'Environment')) {
-    for (const w of splitWords(a.value, a.valueOffsets, a.file, 'Environment')) {
+    for (const written of splitWords(a.value, a.valueOffsets, a.file, 'Environment')) {
+      const w = resolveSpecifiers(written, unit.name).word;
       const k = w.text.indexOf('=');
       if (k <= 0) continue;
       const name = w.text.slice(0, k);
@@ -261,7 +325,10 @@ export function loadUnit(ctx: LoadContext, name: string, unitDirs: readonly stri
     const f = loadUnitFile(ctx, host);
     if (f) files.push(f);
   }
-  if (files.length && name.endsWith('.service')) execStartCount(ctx, name, files);
+  if (files.length && name.endsWith('.service')) {
+    execStartCount(ctx, name, files);
+    specifierProblems(ctx, name, files);
+  }
   return files.length ? { name, files, env: envFiles(ctx, name, files, envKind) } : null;
 }
 
