@@ -33,6 +33,21 @@ function lint(files: Files, k = '1.34', rules = ['invalid-value']): Finding[] {
   return lintRoot(root(files), { kubernetes: parseVersion(k)! }).findings.filter((f) => rules.includes(f.rule));
 }
 
+/**
+ * `systemd-analyze verify --root` of cri-docker.service in a root with these files and an
+ * executable /usr/bin/cri-dockerd (systemd checks the binary). systemd is an oracle CI installs
+ * (.ci/run); null elsewhere without it (the callers then check CI is not set).
+ */
+function systemdVerify(files: Files): { status: number | null; stderr: string } | null {
+  if (!ANALYZE) {
+    expect(process.env.CI).toBeFalsy();
+    return null;
+  }
+  const dir = root({ ...files, 'usr/bin/cri-dockerd': '#!/bin/sh\n' });
+  chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
+  return spawnSync(ANALYZE, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
+}
+
 describe('ExecStart= variables, as systemd expands them (env-util.c replace_env_argv)', () => {
   const ENV = '[Service]\nEnvironment="A=--x=1 --y=2" B=val E=\n';
 
@@ -151,7 +166,6 @@ describe('EnvironmentFile=', () => {
 describe('ExecStart= count: one command for a service that is not Type=oneshot (systemd-analyze verify as the oracle)', () => {
   const UNIT = '[Unit]\nDescription=CRI for Docker\nDefaultDependencies=no\n\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n';
   const DROPIN = 'etc/systemd/system/cri-docker.service.d/10-flags.conf';
-  const BIN = { 'usr/bin/cri-dockerd': '#!/bin/sh\n' };
   const CASES: [string, Files, string[]][] = [
     [
       'a drop-in that adds a command without clearing the first',
@@ -182,20 +196,14 @@ describe('ExecStart= count: one command for a service that is not Type=oneshot (
     it(name, () => {
       const found = lint(files).filter((f) => f.message.includes('ExecStart='));
       expect(found.flatMap(show)).toEqual(expected);
-      // systemd-analyze is an oracle CI installs (.ci/run); elsewhere its part may be skipped.
-      if (!ANALYZE) return expect(process.env.CI).toBeFalsy();
       // systemd refuses exactly what crilint reports; after crilint's fix it loads the unit.
-      const verify = (fs: Files) => {
-        const dir = root({ ...fs, ...BIN });
-        chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
-        return spawnSync(ANALYZE!, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
-      };
-      const r = verify(files);
+      const r = systemdVerify(files);
+      if (!r) return;
       expect([r.status === 0, /Refusing\./.test(r.stderr)]).toEqual([expected.length === 0, expected.length > 0]);
       if (expected.length) expect(r.stderr).toContain(/\("(.*)"\)/.exec(found[0]!.message)![1]);
       const fix = found.find((f) => f.fix);
       if (fix) {
-        const after = verify({ ...files, ...fixed(fix) });
+        const after = systemdVerify({ ...files, ...fixed(fix) })!;
         expect([after.status, after.stderr]).toEqual([0, '']);
       }
     });
@@ -242,9 +250,7 @@ describe('assignments systemd ignores (the unit loads without them): unknown-key
       if (!ANALYZE) return expect(process.env.CI).toBeFalsy();
       /** What systemd says it ignores, as `file:line message`; the unit loads all the same. */
       const ignored = (fs: Files) => {
-        const dir = root({ ...fs, 'usr/bin/cri-dockerd': '#!/bin/sh\n' });
-        chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
-        const r = spawnSync(ANALYZE!, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
+        const r = systemdVerify(fs)!;
         expect(r.status).toBe(0);
         return [...r.stderr.matchAll(/^.*\/(etc\/\S+):(\d+): (.*)$/gm)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
       };
@@ -281,10 +287,8 @@ describe('unit specifiers in ExecStart= and Environment= (resolved when systemd 
       'lib/systemd/system/cri-docker.service:5:100-5:102 error invalid-value [-] %z in ExecStart= of cri-docker.service is not a systemd specifier: systemd does not start the unit ("Failed to resolve unit specifiers in --log-level=%z: Invalid slot"; "Unit configuration has fatal error, unit will not be started."); write %% for a literal %',
     ]);
     expect(lint({ [CRI_DOCKERD]: unit.replace('%z', '%%z') })).toEqual([]);
-    if (!ANALYZE) return expect(process.env.CI).toBeFalsy();
-    const dir = root({ [CRI_DOCKERD]: unit, 'usr/bin/cri-dockerd': '#!/bin/sh\n' });
-    chmodSync(join(dir, 'usr/bin/cri-dockerd'), 0o755);
-    const r = spawnSync(ANALYZE, ['verify', `--root=${dir}`, 'cri-docker.service'], { encoding: 'utf8' });
+    const r = systemdVerify({ [CRI_DOCKERD]: unit });
+    if (!r) return;
     expect(r.stderr).toContain('Failed to resolve unit specifiers in --log-level=%z: Invalid slot');
     expect(r.stderr).toContain('Unit configuration has fatal error, unit will not be started.');
   });

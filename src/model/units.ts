@@ -4,7 +4,14 @@
  * `<unit>.d/*.conf` from all of them, a name in a higher directory hiding the same name below,
  * read in name order after the unit; the EnvironmentFile= files of [Service]. ExecStart= is a list
  * an empty assignment resets; the services read here (dockerd, cri-dockerd, crio: Type=notify)
- * take exactly one, the last one left, parsed into flags with positions.
+ * take exactly one, the last one left, parsed into flags with positions after systemd's
+ * specifiers (resolveSpecifiers) and variables (expandExecWords).
+ *
+ * What systemd does with a unit before the program sees it is reported here, at load time, for
+ * every component alike (the findings go to LoadContext): assignments it ignores
+ * (ignoredAssignments, unknown-key), a service that does not load with other than one ExecStart=
+ * (execStartCount) or an unknown specifier (specifierProblems), and an EnvironmentFile= that is not
+ * there (envFiles). What the program does with its command line is the components' (src/schema/).
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
@@ -249,6 +256,11 @@ export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
   return u;
 }
 
+/** Where an assignment's line starts (a fix inserts a line before it there). */
+function lineStartOf(a: UnitAssignment): number {
+  return a.file.lineStarts[a.range.start.line - 1]!;
+}
+
 const checkedUnits = new WeakSet<SourceFile>();
 const SERVICE_KEYS = new Map(SYSTEMD_SERVICE_KEYS.keys.map((k) => [k.toLowerCase(), k]));
 
@@ -269,7 +281,7 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
   if (outside.length) {
     const a = outside[0]!;
     const service = outside.every((x) => SERVICE_KEYS.get(x.key.toLowerCase()) === x.key);
-    const lineStart = a.file.text.lastIndexOf('\n', a.range.start.offset - 1) + 1;
+    const lineStart = lineStartOf(a);
     ctx.findings.push({
       rule: 'unknown-key',
       severity: 'error',
@@ -363,7 +375,7 @@ function execStartCount(ctx: LoadContext, name: string, files: readonly UnitFile
     const file = files.find((f) => f.file === extra.file)!;
     const own = file.assignments.filter((a) => a.section === 'Service' && a.key === 'ExecStart');
     const fixable = isDropIn(file) && own[0] === extra && files.indexOf(file) > files.findIndex((f) => f.file === first?.file);
-    const lineStart = extra.file.text.lastIndexOf('\n', extra.range.start.offset - 1) + 1;
+    const lineStart = lineStartOf(extra);
     ctx.findings.push({
       rule: 'invalid-value',
       severity: 'error',
