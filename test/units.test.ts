@@ -161,6 +161,25 @@ describe('EnvironmentFile=', () => {
     expect(lint(unit('-/etc/default/cri-dockerd'))).toEqual([]);
     expect(lint({ ...unit('/etc/default/cri-dockerd'), 'etc/default/cri-dockerd': 'OPTS=--network-plugin=cni\n' })).toEqual([]);
   });
+
+  it('a path that is not absolute (after specifiers: %E is /etc) is ignored by systemd; the unsafe fix makes it absolute (systemd-analyze verify)', () => {
+    const unit = (path: string) => ({
+      [CRI_DOCKERD]: `[Unit]\nDefaultDependencies=no\n[Service]\nType=notify\nEnvironmentFile=${path}\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// $OPTS\n`,
+      'etc/default/cri-dockerd': 'OPTS=--network-plugin=cni\n',
+    });
+    const found = lint(unit('-etc/default/cri-dockerd'));
+    expect(found.flatMap(show)).toEqual([
+      'lib/systemd/system/cri-docker.service:5:17-5:41 error invalid-value [unsafe] EnvironmentFile=-etc/default/cri-dockerd is not an absolute path: systemd ignores the setting ("EnvironmentFile= path is not absolute, ignoring: etc/default/cri-dockerd"), so cri-docker.service runs without the variables the file sets; write -/etc/default/cri-dockerd',
+    ]);
+    expect(fixed(found[0]!)).toEqual({ [CRI_DOCKERD]: unit('-/etc/default/cri-dockerd')[CRI_DOCKERD] });
+    const cmd = (files: Files) => criDockerdCommand(node(files).docker)!.flags.map((f) => f.name);
+    expect([cmd(unit('-etc/default/cri-dockerd')), cmd(unit('%E/default/cri-dockerd'))]).toEqual([['container-runtime-endpoint'], ['container-runtime-endpoint', 'network-plugin']]);
+    expect(lint(unit('%E/default/cri-dockerd'))).toEqual([]);
+    const r = systemdVerify(unit('-etc/default/cri-dockerd'));
+    if (!r) return;
+    expect(r.stderr).toContain('cri-docker.service:5: EnvironmentFile= path is not absolute, ignoring: etc/default/cri-dockerd');
+    expect(systemdVerify({ ...unit('-etc/default/cri-dockerd'), ...fixed(found[0]!) })).toEqual(expect.objectContaining({ status: 0, stderr: '' }));
+  });
 });
 
 describe('ExecStart= count: one command for a service that is not Type=oneshot (systemd-analyze verify as the oracle)', () => {

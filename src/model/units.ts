@@ -402,15 +402,32 @@ function execStartCount(ctx: LoadContext, name: string, files: readonly UnitFile
  * EnvironmentFile= of [Service] (a list), read inside the root. Loose units get none. A file that is
  * not there fails the service unless the path has the `-` prefix (systemd.exec(5) EnvironmentFile=;
  * systemd logs "Failed to load environment files: No such file or directory" and the unit does not
- * start): an `invalid-value` error at the path. Globs are not expanded.
+ * start): an `invalid-value` error at the path. So is a path that is not absolute (after the
+ * specifiers): systemd ignores it ("EnvironmentFile= path is not absolute, ignoring: …", systemd
+ * 252); the unsafe fix makes it absolute. Globs are not expanded.
  */
 function envFiles(ctx: LoadContext, unitName: string, files: readonly UnitFile[], kind: FileKind): EnvFile[] {
   if (ctx.root === null) return [];
   const out: EnvFile[] = [];
   for (const a of listSetting(files, 'Service', 'EnvironmentFile')) {
     const optional = a.value.startsWith('-');
-    const path = optional ? a.value.slice(1) : a.value;
-    if (!path.startsWith('/')) continue;
+    const raw = optional ? a.value.slice(1) : a.value;
+    const at = optional ? 1 : 0;
+    const path = resolveSpecifiers({ text: raw, file: a.file, range: a.valueRange, offsets: a.valueOffsets.slice(at), end: a.valueRange.end.offset, source: a.key }, unitName).word.text;
+    if (!path.startsWith('/')) {
+      const start = a.valueOffsets[at]!;
+      ctx.findings.push({
+        rule: 'invalid-value',
+        severity: 'error',
+        message: `EnvironmentFile=${a.value} is not an absolute path: systemd ignores the setting ("EnvironmentFile= path is not absolute, ignoring: ${raw}"), so ${unitName} runs without the variables the file sets; write ${optional ? '-' : ''}/${raw}`,
+        file: a.file,
+        range: a.valueRange,
+        related: [],
+        // Unsafe: the file's variables then apply.
+        fix: { safety: 'unsafe', description: `write ${optional ? '-' : ''}/${raw}`, changes: [{ file: a.file, edits: [{ start, end: start, text: '/' }] }] },
+      });
+      continue;
+    }
     const host = ctx.hostPath(path);
     if (!ctx.isRegular(host)) {
       if (!optional && !/[*?[]/.test(path) && !ctx.exists(host)) {
