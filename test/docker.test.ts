@@ -277,6 +277,24 @@ describe('rules', () => {
     expect(show1({ ...NODE, 'etc/systemd/system/cri-docker.service.d/10-pause.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni --hairpin-mode=hairpin-veth --ipv6-dual-stack -h --pod-infra-container-image registry.k8s.io/pause:3.10.1\n' })).toEqual([]);
   });
 
+  it("dockerd's log level: \"warning\" only before 25.0 (a warning without --docker, an error for 25.0), another word never; case does not matter", () => {
+    const at = (json: string, docker?: string, flags = '') =>
+      lintRoot(root({ ...NODE, 'etc/docker/daemon.json': json, ...(flags ? { 'etc/systemd/system/docker.service.d/10-flags.conf': `[Service]\nExecStart=\nExecStart=/usr/bin/dockerd -H fd:// ${flags}\n` } : {}) }), { kubernetes: parseVersion('1.34')!, ...(docker ? { docker: parseVersion(docker)! } : {}) })
+        .findings.filter((x) => x.rule === 'invalid-value')
+        .map((x) => `${pos(x)} ${x.severity} ${x.message}`);
+    expect(at('{"log-level": "warning"}')).toEqual([
+      'etc/docker/daemon.json:1:15-1:24 warning "log-level": "warning" in daemon.json is a log level only for dockerd 20.10–24.0: dockerd 25.0 and later do not start ("invalid logging level: warning"); use "warn"',
+    ]);
+    expect(at('{"log-level": "warning"}', '25.0')).toEqual(['etc/docker/daemon.json:1:15-1:24 error "log-level": "warning" in daemon.json is not a log level: dockerd 25.0 does not start ("invalid logging level: warning"); the levels are panic, fatal, error, warn, info, debug, trace; did you mean "warn"?']);
+    expect(at('{"log-level": "warning"}', '24.0')).toEqual([]);
+    expect(at('{"log-level": "verbose"}', '20.10')).toEqual(['etc/docker/daemon.json:1:15-1:24 error "log-level": "verbose" in daemon.json is not a log level: dockerd 20.10 does not start ("unable to parse logging level: verbose"); the levels are panic, fatal, error, warn, warning, info, debug, trace']);
+    expect(at('{"log-level": "WARN"}')).toEqual([]);
+    expect(at('{"log-level": ""}', '29.7')).toEqual([]);
+    expect(at('{}', '29.7', '-l Warning')).toEqual([
+      'etc/systemd/system/docker.service.d/10-flags.conf:3:40-3:47 error -l Warning on dockerd\'s command line (docker.service) is not a log level: dockerd 29.7 does not start ("invalid logging level: Warning"); the levels are panic, fatal, error, warn, info, debug, trace; did you mean "warn"?',
+    ]);
+  });
+
   it('a flag name that dockerd accepts as a key but does not read: an error at the key, an unsafe rename when the real key is free', () => {
     const json = '{\n  "exec-opt": ["native.cgroupdriver=systemd"],\n  "dns-opt": ["ndots:2"],\n  "dns-opts": ["timeout:1"],\n  "no-proxy": "localhost",\n  "debug": true,\n  "allow-nondistributable-artifacts": ["r.example:5000"]\n}\n';
     // Kubernetes 1.30: its kubelet does not take the cgroup driver from the runtime, so an undecided Docker driver shows.

@@ -34,7 +34,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseVersion } from '../src/core/version.js';
-import { DOCKERD_NO_ARGS, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdDefinesFlag, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
+import { DOCKERD_NO_ARGS, dockerdLogLevels, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_IGNORED_KEYS, DOCKERD_KEYS_ALL, DOCKERD_VALUE_TYPES, DOCKERD_KEYS_RANGED, DOCKERD_SHORTHANDS, dockerdDefinesFlag, dockerdIgnoresKey, dockerdReadsKey } from '../src/data/docker.js';
 import { fixtureCases, lintRoot, ruleCatalog } from '../src/engine/docs.js';
 import { REPO } from './helpers/cli.js';
 import { discover } from '../src/discover/index.js';
@@ -265,6 +265,20 @@ describe.skipIf(!RUN)(`dockerd ${VERSION ?? '(not installed)'} as the oracle of 
     expect(argv('ExecStart=/usr/bin/dockerd $OPTS ${UNSET}')).toEqual({ words: ['--debug', '--log-level=info', ''], says: DOCKERD_NO_ARGS.error, findings: ['invalid-value error true'] });
     // pflag splits the one word at its "=": a flag named "debug --log-level" it does not know.
     expect(argv('ExecStart=/usr/bin/dockerd ${OPTS}')).toEqual({ words: ['--debug --log-level=info'], says: 'Status: unknown flag: --debug --log-level', findings: ['unknown-key error true', 'invalid-value warning ${OPTS}'] });
+  });
+
+  it('accepts exactly the log levels DOCKERD_LOG_LEVELS gives 20.10 (case-insensitive), and refuses another with its message', () => {
+    // Right after the log level, dockerd makes its data root: one under /proc cannot be made, so it
+    // stops there, before it mounts or writes anything.
+    const says = (level: string) => {
+      const r = spawnSync('dockerd', [`--log-level=${level}`, '--data-root=/proc/crilint-none/root', '--exec-root=/proc/crilint-none/exec'], { encoding: 'utf8', timeout: 10_000 });
+      return `${r.stdout}${r.stderr}`.trim().split('\n').at(-1)!;
+    };
+    const data = dockerdLogLevels('20.10');
+    const levels = [...data.levels, 'WARNING', 'Trace', 'verbose', 'warnings', ''];
+    const accepted = levels.filter((l) => says(l).includes('mkdir /proc/crilint-none'));
+    expect(accepted).toEqual([...data.levels, 'WARNING', 'Trace', '']);
+    expect(says('verbose')).toBe(`${data.error}verbose`);
   });
 
   it('a running dockerd: the keys inside an object it does not read are dropped, except an on/off flag of the config', async () => {

@@ -5,18 +5,20 @@
  * `opt=value` (daemon/config/config.go parseExecOptions: "invalid exec-opt (%s): must be formatted
  * 'opt=value'"). dockerd does not start either way.
  */
-import type { Finding } from '../core/types.js';
+import type { SourceFile } from '../core/source.js';
+import type { Finding, Range } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
 import { ver } from '../data/lookup.js';
-import { CRI_DOCKERD_FLAGS, CRI_DOCKERD_NO_ARGS, DOCKERD_NO_ARGS, DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
+import { CRI_DOCKERD_FLAGS, CRI_DOCKERD_NO_ARGS, dockerdLogLevels, DOCKERD_NO_ARGS, DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
 import { criDockerdCommand, dockerCgroupDriver, dockerdCommand, type DockerModel } from '../model/docker.js';
+import { flagOf } from '../model/units.js';
 import { bracedProblems, strayWord } from './units.js';
 import { get, type MapEntry, type MapNode, type VNode } from '../model/tree.js';
 import { suggest } from './validate.js';
 
 /** `docker`: the releases of DOCKERD_KEY_RELEASES that stand for the one that runs (`--docker`, data clampDocker); null: any of them. */
 export function dockerProblems(model: DockerModel, docker: DockerTarget | null = null): Finding[] {
-  const out: Finding[] = [...commandProblems(model, docker), ...criDockerdCommandProblems(model)];
+  const out: Finding[] = [...commandProblems(model, docker), ...criDockerdCommandProblems(model), ...logLevelProblems(model, docker)];
   if (model.daemonJson?.root) out.push(...unknownKeys(model.daemonJson.root, docker), ...valueTypes(model.daemonJson.root, docker));
   const opts = model.daemonJson?.root ? get(model.daemonJson.root, 'exec-opts') : undefined;
   if (opts && opts.kind === 'array') {
@@ -173,6 +175,37 @@ function criDockerdCommandProblems(model: DockerModel): Finding[] {
     out.push({ rule: 'invalid-value', severity: 'error', message: `${strayWord(cmd, w, "cri-dockerd's command line (cri-docker.service)")}: cri-dockerd does not start ("${CRI_DOCKERD_NO_ARGS.error}${w.text}")`, file: w.file, range: w.range, related: [] });
   }
   out.push(...bracedProblems(cmd, 'cri-dockerd', 'cri-docker.service'));
+  return out;
+}
+
+/**
+ * dockerd's log level, from daemon.json `log-level` or `--log-level`/`-l` on its command line (data
+ * DOCKERD_LOG_LEVELS): a level no release in play accepts stops dockerd (an error); `warning`, which
+ * only 20.10–24.0 accept, is a warning without `--docker` and an error with a release from 25.0.
+ */
+function logLevelProblems(model: DockerModel, docker: DockerTarget | null): Finding[] {
+  const releases = docker ? docker.releases : DOCKERD_KEY_RELEASES.map((r) => r.version);
+  const who = docker ? `dockerd ${docker.label}` : 'dockerd';
+  const spots: { value: string; what: string; file: SourceFile; range: Range }[] = [];
+  const n = model.daemonJson?.root ? get(model.daemonJson.root, 'log-level') : undefined;
+  if (n && n.kind === 'scalar' && typeof n.value === 'string') spots.push({ value: n.value, what: `"log-level": ${n.raw} in daemon.json`, file: n.file, range: n.range });
+  const f = flagOf(dockerdCommand(model), 'log-level', 'l');
+  if (f && f.value !== null) spots.push({ value: f.value, what: `${f.written} ${f.value} on dockerd's command line (docker.service)`, file: f.valueFile ?? f.file, range: f.valueRange ?? f.range });
+  const out: Finding[] = [];
+  for (const sp of spots) {
+    // Empty is the default level (every release checks a level only when one is set).
+    if (sp.value === '') continue;
+    const refusing = releases.filter((v) => !dockerdLogLevels(v).levels.includes(sp.value.toLowerCase()));
+    if (!refusing.length) continue;
+    const newest = dockerdLogLevels(refusing[refusing.length - 1]!);
+    const said = `"${newest.error}${sp.value}"`;
+    const near = sp.value.toLowerCase() === 'warning' ? 'warn' : suggest(sp.value.toLowerCase(), [...newest.levels]);
+    const message =
+      refusing.length === releases.length
+        ? `${sp.what} is not a log level: ${who} does not start (${said}); the levels are ${newest.levels.join(', ')}${near ? `; did you mean "${near}"?` : ''}`
+        : `${sp.what} is a log level only for dockerd ${releases[0]}–${releases[releases.length - refusing.length - 1]}: ${span(refusing, releases, null)} ${refusing.length > 1 ? 'do' : 'does'} not start (${said}); use "${near}"`;
+    out.push({ rule: 'invalid-value', severity: refusing.length === releases.length ? 'error' : 'warning', message, file: sp.file, range: sp.range, related: [] });
+  }
   return out;
 }
 
