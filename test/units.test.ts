@@ -107,7 +107,7 @@ describe('what the components do with the words systemd gives them', () => {
     ]);
     // The unsafe fix writes $OPTS; a ${NAME} inside a longer word has none.
     expect(fixed(lint({ [CRI_DOCKERD]: unit }).find((f) => f.fix)!)).toEqual({ [CRI_DOCKERD]: unit.replace('${OPTS}', '$OPTS') });
-    expect(lint({ [CRI_DOCKERD]: unit.replace('${OPTS} run', '--log-level=${OPTS}') }).map((f) => `${f.severity} ${f.fix?.safety ?? '-'}`)).toEqual(['warning -']);
+    expect(lint({ [CRI_DOCKERD]: unit.replace('${OPTS} run', '--log-level=${OPTS}') }).map((f) => `${f.severity} ${f.fix?.safety ?? '-'}`)).toEqual(['warning -', 'error -']);
     expect(lint({ [CRI_DOCKERD]: unit.replace('${OPTS} run', '$OPTS') })).toEqual([]);
   });
 
@@ -149,6 +149,31 @@ describe('what the components do with the words systemd gives them', () => {
       "lib/systemd/system/kubelet.service:3:66-3:87 warning invalid-value [unsafe] ${KUBELET_EXTRA_ARGS} on the kubelet's command line (kubelet.service) is substituted as one argument, blanks included: the kubelet gets \"--node-ip=10.0.0.5 --max-pods=150\" as a single word, not the 2 words it looks like; write $KUBELET_EXTRA_ARGS (no braces) for systemd to split it into words",
       '  related lib/systemd/system/kubelet.service:2:33-2:66 KUBELET_EXTRA_ARGS is set here',
     ]);
+  });
+});
+
+describe('log levels crio and cri-dockerd parse with logrus.ParseLevel (data LOGRUS_LEVELS)', () => {
+  it('crio: the level that decides (flag over file) must be a logrus level, in any case', () => {
+    const node = (flag: string, file: string) => ({
+      'usr/lib/systemd/system/crio.service': `[Service]\nExecStart=/usr/bin/crio ${flag}\n`,
+      'etc/crio/crio.conf.d/10-crio.conf': `[crio.runtime]\ncgroup_manager = "systemd"\n${file}`,
+    });
+    expect(lint(node('', 'log_level = "verbose"\n')).flatMap(show)).toEqual([
+      'etc/crio/crio.conf.d/10-crio.conf:3:13-3:22 error invalid-value [-] log_level = "verbose": CRI-O 1.34 does not start: not a valid logrus Level: "verbose"; the levels are panic, fatal, error, warn, warning, info, debug, trace',
+    ]);
+    // The flag decides: a bad file value under a good flag is not what runs.
+    expect(lint(node('--log-level=Warning', 'log_level = "verbose"\n'))).toEqual([]);
+    expect(lint(node('-l infos', '')).map((f) => `${pos(f)} ${f.message}`)).toEqual([
+      'usr/lib/systemd/system/crio.service:2:28-2:33 -l infos on crio\'s command line (crio.service): CRI-O 1.34 does not start: not a valid logrus Level: "infos"; the levels are panic, fatal, error, warn, warning, info, debug, trace; did you mean info?',
+    ]);
+  });
+
+  it('cri-dockerd: --log-level must be a logrus level ("Unknown log level"); empty is the default', () => {
+    const unit = (level: string) => ({ [CRI_DOCKERD]: `[Service]\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --log-level=${level}\n` });
+    expect(lint(unit('verbose')).map((f) => `${pos(f)} ${f.message}`)).toEqual([
+      'lib/systemd/system/cri-docker.service:2:79-2:86 --log-level verbose on cri-dockerd\'s command line (cri-docker.service) is not a log level: cri-dockerd does not start ("Unknown log level: verbose"); the levels are panic, fatal, error, warn, warning, info, debug, trace',
+    ]);
+    expect([lint(unit('DEBUG')), lint(unit(''))]).toEqual([[], []]);
   });
 });
 
@@ -300,15 +325,15 @@ describe('unit specifiers in ExecStart= and Environment= (resolved when systemd 
   });
 
   it('a letter systemd does not have stops the unit from loading: invalid-value at the %, quoting systemd (systemd-analyze verify)', () => {
-    const unit = '[Unit]\nDefaultDependencies=no\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni --log-level=%z\n';
+    const unit = '[Unit]\nDefaultDependencies=no\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni --cni-conf-dir=/etc/cni/%z\n';
     const found = lint({ [CRI_DOCKERD]: unit });
     expect(found.flatMap(show)).toEqual([
-      'lib/systemd/system/cri-docker.service:5:100-5:102 error invalid-value [-] %z in ExecStart= of cri-docker.service is not a systemd specifier: systemd does not start the unit ("Failed to resolve unit specifiers in --log-level=%z: Invalid slot"; "Unit configuration has fatal error, unit will not be started."); write %% for a literal %',
+      'lib/systemd/system/cri-docker.service:5:112-5:114 error invalid-value [-] %z in ExecStart= of cri-docker.service is not a systemd specifier: systemd does not start the unit ("Failed to resolve unit specifiers in --cni-conf-dir=/etc/cni/%z: Invalid slot"; "Unit configuration has fatal error, unit will not be started."); write %% for a literal %',
     ]);
     expect(lint({ [CRI_DOCKERD]: unit.replace('%z', '%%z') })).toEqual([]);
     const r = systemdVerify({ [CRI_DOCKERD]: unit });
     if (!r) return;
-    expect(r.stderr).toContain('Failed to resolve unit specifiers in --log-level=%z: Invalid slot');
+    expect(r.stderr).toContain('Failed to resolve unit specifiers in --cni-conf-dir=/etc/cni/%z: Invalid slot');
     expect(r.stderr).toContain('Unit configuration has fatal error, unit will not be started.');
   });
 });

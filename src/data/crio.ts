@@ -35,11 +35,12 @@ export const CRIO_UNIT: { name: string } & Sourced = {
  * (EnvVars), so the flag wins over the variable, and both over the files. The same flags and
  * variables in every release read (v1.28.0 to v1.36.0 and f954a17e).
  */
-export const CRIO_CLI_SETTINGS: Readonly<Record<'cgroupManager' | 'conmonCgroup' | 'pauseImage' | 'listen' | 'config' | 'configDir', { flag: string; env: string; key: string | null }>> = {
+export const CRIO_CLI_SETTINGS: Readonly<Record<'cgroupManager' | 'conmonCgroup' | 'pauseImage' | 'listen' | 'logLevel' | 'config' | 'configDir', { flag: string; env: string; key: string | null }>> = {
   cgroupManager: { flag: 'cgroup-manager', env: 'CONTAINER_CGROUP_MANAGER', key: 'cgroup_manager' },
   conmonCgroup: { flag: 'conmon-cgroup', env: 'CONTAINER_CONMON_CGROUP', key: 'conmon_cgroup' },
   pauseImage: { flag: 'pause-image', env: 'CONTAINER_PAUSE_IMAGE', key: 'pause_image' },
   listen: { flag: 'listen', env: 'CONTAINER_LISTEN', key: 'listen' },
+  logLevel: { flag: 'log-level', env: 'CONTAINER_LOG_LEVEL', key: 'log_level' },
   config: { flag: 'config', env: 'CONTAINER_CONFIG', key: null },
   configDir: { flag: 'config-dir', env: 'CONTAINER_CONFIG_DIR', key: null },
 };

@@ -130,3 +130,13 @@ export function fmtKeyPath(path: readonly string[]): string {
 export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
+
+/**
+ * The levels logrus.ParseLevel takes, case-insensitive; anything else is the error
+ * `not a valid logrus Level: "X"` (sirupsen/logrus logrus.go ParseLevel, v1.x). CRI-O
+ * (`log_level`, `--log-level`) and cri-dockerd (`--log-level`) parse their log level with it.
+ */
+export const LOGRUS_LEVELS: { levels: readonly string[] } & Sourced = {
+  levels: ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'],
+  source: 'sirupsen/logrus logrus.go ParseLevel (v1.x); cri-o/cri-o cmd/crio/main.go (logrus.ParseLevel(config.LogLevel)) @ v1.28.0, v1.36.0; Mirantis/cri-dockerd cmd/server.go @ 246bd657 ("Unknown log level: %s")',
+};

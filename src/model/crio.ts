@@ -322,6 +322,8 @@ export interface CrioSettings {
   pauseImage: CrioSetting;
   /** `[crio.api] listen` or `--listen`; null = not set (CRIO_DEFAULT_LISTEN). */
   listen: CrioSetting;
+  /** `[crio.runtime] log_level` or `--log-level`/`-l`; null = not set (info). */
+  logLevel: CrioSetting;
   /** The tables as merged (null when no file has them), for positions. */
   tables: { runtime: MapNode | null; image: MapNode | null; api: MapNode | null };
 }
@@ -370,6 +372,7 @@ export function crioSettings(model: CrioModel): CrioSettings {
     runtimes,
     pauseImage: withCli(valuedStr(field(image, 'pause_image')), 'pauseImage'),
     listen: withCli(valuedStr(field(api, 'listen')), 'listen'),
+    logLevel: withCli(valuedStr(field(runtime, 'log_level')), 'logLevel'),
     tables: { runtime, image, api },
   };
   settingsMemo.set(model, s);

@@ -14,7 +14,7 @@
 import type { Finding, RelatedLocation } from '../core/types.js';
 import { cmpVersion, fmtVersion, type Version } from '../core/version.js';
 import { CRIO_ARGS, CRIO_BOOLEAN_FLAGS, CRIO_BOOLEAN_SINCE, CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
-import { ver } from '../data/lookup.js';
+import { LOGRUS_LEVELS, ver } from '../data/lookup.js';
 import { crioCliSpot, crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
 import { describeValue as describe, loadShippedSchema, tableText, typeMatches, type DefsSchema, type SchemaNode } from './shipped.js';
@@ -228,9 +228,24 @@ function commandProblems(model: CrioModel, crio: Version): Finding[] {
   return out;
 }
 
+/**
+ * The log level that decides (`--log-level`/`-l`, CONTAINER_LOG_LEVEL, else `[crio.runtime]
+ * log_level` as merged): crio parses it with logrus.ParseLevel (data LOGRUS_LEVELS) and does not
+ * start on another word. An empty value is left alone (not confirmed against a running crio).
+ */
+function logLevelProblems(model: CrioModel, crio: Version): Finding[] {
+  // A node with only a crio.service (a --config that is missing) has no settings to merge.
+  if (!model.configFiles.length) return [];
+  const s = crioSettings(model).logLevel;
+  const at = crioSettingSpot(s);
+  if (s.value === null || s.value === '' || !at || LOGRUS_LEVELS.levels.includes(s.value.toLowerCase())) return [];
+  const near = suggest(s.value.toLowerCase(), [...LOGRUS_LEVELS.levels]);
+  return [{ rule: 'invalid-value', severity: 'error', message: `${crioSettingText(s, 'log_level')}: CRI-O ${fmtVersion(crio)} does not start: not a valid logrus Level: ${JSON.stringify(s.value)}; the levels are ${LOGRUS_LEVELS.levels.join(', ')}${near ? `; did you mean ${near}?` : ''}`, ...at, related: [] }];
+}
+
 export function crioProblems(model: CrioModel, crio: Version): Finding[] {
   const schema = crioSchema();
-  const out: Finding[] = [...commandProblems(model, crio)];
+  const out: Finding[] = [...commandProblems(model, crio), ...logLevelProblems(model, crio)];
   for (const f of [...model.configFiles, ...model.extra]) out.push(...fileProblems(schema, f));
   if (model.configFiles.some((f) => f.root)) out.push(...monitorCgroupProblems(model), ...listenProblems(model));
   return out;

@@ -8,7 +8,7 @@
 import type { SourceFile } from '../core/source.js';
 import type { Finding, Range } from '../core/types.js';
 import { cmpVersion } from '../core/version.js';
-import { ver } from '../data/lookup.js';
+import { LOGRUS_LEVELS, ver } from '../data/lookup.js';
 import { CRI_DOCKERD_FLAGS, CRI_DOCKERD_NO_ARGS, dockerdLogLevels, DOCKERD_NO_ARGS, DOCKER_CGROUP_DRIVER, dockerdDropsObject, type DockerTarget, DOCKERD_FLAGS_ALL, DOCKERD_FLAGS_RANGED, DOCKERD_KEY_RELEASES, DOCKERD_KEYS_ALL, dockerdDefinesFlag, DOCKERD_KEYS_RANGED, DOCKERD_NAMED_OPTIONS, DOCKERD_SHORTHANDS, DOCKERD_CONFIG_BOOL_FLAGS, DOCKERD_UNCLAIMED_BOOL_FLAGS, DOCKERD_VALUE_TYPES, dockerdDecodesKey, dockerdIgnoresKey, dockerdKeepsWhole, dockerdObjectKeys, dockerdObjectSince, dockerdReadsKey } from '../data/docker.js';
 import { criDockerdCommand, dockerCgroupDriver, dockerdCommand, type DockerModel } from '../model/docker.js';
 import { flagOf } from '../model/units.js';
@@ -169,6 +169,10 @@ function criDockerdCommandProblems(model: DockerModel): Finding[] {
       out.push({ rule: 'unknown-key', severity: 'error', message: `unknown flag ${f.written} on ${where}; ${near ? `did you mean --${near}? ` : ''}cri-dockerd does not start ("unknown flag: ${f.written}")`, ...at });
     } else if (f.missingValue) {
       out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ends ${where} without its value: cri-dockerd does not start ("flag needs an argument: ${f.written}")`, ...at });
+    } else if (name === 'log-level' && f.value && !LOGRUS_LEVELS.levels.includes(f.value.toLowerCase())) {
+      // cmd/server.go: logrus.ParseLevel, then logrus.Fatalf("Unknown log level: %s") (an empty value is skipped).
+      const near = suggest(f.value.toLowerCase(), [...LOGRUS_LEVELS.levels]);
+      out.push({ rule: 'invalid-value', severity: 'error', message: `${f.written} ${f.value} on ${where} is not a log level: cri-dockerd does not start ("Unknown log level: ${f.value}"); the levels are ${LOGRUS_LEVELS.levels.join(', ')}${near ? `; did you mean ${near}?` : ''}`, file: f.valueFile ?? f.file, range: f.valueRange ?? f.range, related: [] });
     }
   }
   for (const w of cmd.positionals) {
