@@ -15,7 +15,7 @@ import { discover } from '../src/discover/index.js';
 import { lintRoot } from '../src/engine/docs.js';
 import { criDockerdCommand } from '../src/model/docker.js';
 import { loadNodeSet } from '../src/model/load.js';
-import { execStart } from '../src/model/units.js';
+import { execStart, unitEnvironment } from '../src/model/units.js';
 import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 import { ANALYZE } from './helpers/systemd.js';
@@ -335,5 +335,18 @@ describe('unit specifiers in ExecStart= and Environment= (resolved when systemd 
     if (!r) return;
     expect(r.stderr).toContain('Failed to resolve unit specifiers in --cni-conf-dir=/etc/cni/%z: Invalid slot');
     expect(r.stderr).toContain('Unit configuration has fatal error, unit will not be started.');
+  });
+
+  it('in Environment= such a letter drops that assignment only (a %-encoded proxy password): the variable is unset, the unit loads (systemd-analyze verify)', () => {
+    const unit = '[Unit]\nDefaultDependencies=no\n[Service]\nType=notify\nEnvironment="HTTP_PROXY=http://u:p%40ss@proxy" CNI=--network-plugin=cni\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// $CNI\n';
+    expect(lint({ [CRI_DOCKERD]: unit }).flatMap(show)).toEqual([
+      'lib/systemd/system/cri-docker.service:5:35-5:37 error invalid-value [-] %4 in Environment= of cri-docker.service is not a systemd specifier: systemd ignores this assignment ("Failed to resolve specifiers in HTTP_PROXY=http://u:p%40ss@proxy, ignoring: Invalid slot"), so HTTP_PROXY is not set; write %% for a literal %',
+    ]);
+    const docker = node({ [CRI_DOCKERD]: unit }).docker!;
+    expect([...unitEnvironment(docker.criDockerd!).keys()]).toEqual(['CNI']);
+    expect(criDockerdCommand(docker)!.flags.map((f) => f.name)).toEqual(['container-runtime-endpoint', 'network-plugin']);
+    const r = systemdVerify({ [CRI_DOCKERD]: unit });
+    if (!r) return;
+    expect([r.status, r.stderr.trim().replace(/^\S*\/lib\//, 'lib/')]).toEqual([0, 'lib/systemd/system/cri-docker.service:5: Failed to resolve specifiers in HTTP_PROXY=http://u:p%40ss@proxy, ignoring: Invalid slot']);
   });
 });

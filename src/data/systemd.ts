@@ -38,13 +38,15 @@ export const SYSTEMD_IGNORED_ASSIGNMENT: { outside: string; unknown: (key: strin
  * Unit specifiers (systemd.unit(5) "Specifiers", systemd 252), resolved in ExecStart= words and
  * Environment= assignments when the unit is loaded. `fixed` are the ones whose value is known for a
  * system service without knowing the host; `known` are the other letters systemd has (host, user,
- * instance, OS and path specifiers), left as written. Any other letter is fatal: systemd 252 says
- * "Failed to resolve unit specifiers in …: Invalid slot" and "Unit configuration has fatal error,
- * unit will not be started." (systemd-analyze verify --root).
+ * instance, OS and path specifiers), left as written. Any other letter in ExecStart= is fatal:
+ * systemd 252 says "Failed to resolve unit specifiers in …: Invalid slot" and "Unit configuration
+ * has fatal error, unit will not be started."; in an Environment= word it drops that assignment:
+ * "Failed to resolve specifiers in …, ignoring: Invalid slot" (systemd-analyze verify --root).
  */
-export const SYSTEMD_SPECIFIERS: { fixed: Readonly<Record<string, string>>; known: string; fatal: (word: string) => string } & Sourced = {
+export const SYSTEMD_SPECIFIERS: { fixed: Readonly<Record<string, string>>; known: string; fatal: (word: string) => string; ignored: (word: string) => string } & Sourced = {
   fixed: { '%': '%', t: '/run', S: '/var/lib', C: '/var/cache', L: '/var/log', E: '/etc', T: '/tmp', V: '/var/tmp' },
   known: 'aAbBdfgGhHiIjJlmMnNopPqsuUvwWyY',
   fatal: (word) => `Failed to resolve unit specifiers in ${word}: Invalid slot`,
+  ignored: (word) => `Failed to resolve specifiers in ${word}, ignoring: Invalid slot`,
   source: 'systemd.unit(5) Specifiers (systemd 252); src/core/unit-printf.c unit_full_printf; systemd-analyze verify --root (Debian 12 systemd 252.38) for an unknown one',
 };

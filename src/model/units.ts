@@ -109,9 +109,9 @@ export function resolveSpecifiers(w: Word, unitName: string): { word: Word; bad:
 }
 
 /**
- * A specifier systemd does not have in the service's command line or its Environment= (data
- * SYSTEMD_SPECIFIERS): the unit has a fatal error and is not started. An invalid-value error at
- * the `%`, once per word.
+ * A specifier systemd does not have in the service's command line (data SYSTEMD_SPECIFIERS): the
+ * unit has a fatal error and is not started; in an Environment= word, that assignment is dropped
+ * (unitEnvironment drops it too). An invalid-value error at the `%`, once per word.
  */
 function specifierProblems(ctx: LoadContext, name: string, files: readonly UnitFile[]): void {
   const exec = listSetting(files, 'Service', 'ExecStart').at(-1);
@@ -122,10 +122,15 @@ function specifierProblems(ctx: LoadContext, name: string, files: readonly UnitF
       const bad = resolveSpecifiers(w, name).bad;
       if (!bad.length) continue;
       const spec = a.file.text.slice(bad[0]!, bad[0]! + 2);
+      const eq = w.text.indexOf('=');
+      const what =
+        a.key === 'ExecStart'
+          ? `systemd does not start the unit ("${SYSTEMD_SPECIFIERS.fatal(w.text)}"; "Unit configuration has fatal error, unit will not be started.")`
+          : `systemd ignores this assignment ("${SYSTEMD_SPECIFIERS.ignored(w.text)}"), so ${eq > 0 ? w.text.slice(0, eq) : 'the variable'} is not set`;
       ctx.findings.push({
         rule: 'invalid-value',
         severity: 'error',
-        message: `${spec} in ${a.key}= of ${name} is not a systemd specifier: systemd does not start the unit ("${SYSTEMD_SPECIFIERS.fatal(w.text)}"; "Unit configuration has fatal error, unit will not be started."); write %% for a literal %`,
+        message: `${spec} in ${a.key}= of ${name} is not a systemd specifier: ${what}; write %% for a literal %`,
         file: a.file,
         range: rangeOf(a.file, bad[0]!, bad[0]! + 2),
         related: [],
@@ -218,7 +223,10 @@ export function unitEnvironment(unit: Unit): Map<string, EnvAssignment> {
   environmentMemo.set(unit, env);
   for (const a of listSetting(unit.files, 'Service', 'Environment')) {
     for (const written of splitWords(a.value, a.valueOffsets, a.file, 'Environment')) {
-      const w = resolveSpecifiers(written, unit.name).word;
+      const resolved = resolveSpecifiers(written, unit.name);
+      // systemd drops an assignment with a specifier it does not have (specifierProblems says so).
+      if (resolved.bad.length) continue;
+      const w = resolved.word;
       const k = w.text.indexOf('=');
       if (k <= 0) continue;
       const name = w.text.slice(0, k);
