@@ -284,6 +284,12 @@ describe('assignments systemd ignores (the unit loads without them): unknown-key
       ],
       ["etc/systemd/system/cri-docker.service.d/10-flags.conf:2 Unknown key 'Environment' in section [Unit], ignoring."],
     ],
+    [
+      'a section name in another case',
+      '[service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni\n',
+      ["etc/systemd/system/cri-docker.service.d/10-flags.conf:1:2-1:9 error unknown-key [unsafe] [service] is not a section systemd knows: section names are case-sensitive, and it ignores this one and every setting in it (\"Unknown section 'service'. Ignoring.\"); the section is [Service]"],
+      [],
+    ],
     ['the same settings where systemd reads them', '[Service]\nEnvironment=CNI=cni\nEnvironmentFile=-/etc/default/cri-dockerd\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=$CNI\n', [], []],
   ];
   for (const [name, dropIn, expected, afterFix] of CASES) {

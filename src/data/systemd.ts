@@ -28,9 +28,10 @@ export const SYSTEMD_SERVICE_KEYS: { keys: readonly string[] } & Sourced = {
  * section does not have. The unit still loads (`systemd-analyze verify` exits 0); the setting is
  * dropped. Messages of systemd 252 (Debian 12), read from `systemd-analyze verify --root`.
  */
-export const SYSTEMD_IGNORED_ASSIGNMENT: { outside: string; unknown: (key: string, section: string) => string } & Sourced = {
+export const SYSTEMD_IGNORED_ASSIGNMENT: { outside: string; unknown: (key: string, section: string) => string; section: (name: string) => string } & Sourced = {
   outside: 'Assignment outside of section. Ignoring.',
   unknown: (key, section) => `Unknown key '${key}' in section [${section}], ignoring.`,
+  section: (name) => `Unknown section '${name}'. Ignoring.`,
   source: 'systemd src/shared/conf-parser.c parse_line / next_assignment (systemd 252); systemd-analyze verify --root (Debian 12 systemd 252.38) prints both',
 };
 
@@ -50,3 +51,9 @@ export const SYSTEMD_SPECIFIERS: { fixed: Readonly<Record<string, string>>; know
   ignored: (word) => `Failed to resolve specifiers in ${word}, ignoring: Invalid slot`,
   source: 'systemd.unit(5) Specifiers (systemd 252); src/core/unit-printf.c unit_full_printf; systemd-analyze verify --root (Debian 12 systemd 252.38) for an unknown one',
 };
+
+/**
+ * The sections of the units crilint reads (systemd.unit(5), systemd.service(5), systemd.socket(5)).
+ * Section names are case-sensitive: `[service]` is an unknown section, ignored with everything in it.
+ */
+export const SYSTEMD_SECTIONS: readonly string[] = ['Unit', 'Service', 'Socket', 'Install'];

@@ -15,7 +15,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
-import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
+import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SECTIONS, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
 import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -280,6 +280,7 @@ const SERVICE_KEYS = new Map(SYSTEMD_SERVICE_KEYS.keys.map((k) => [k.toLowerCase
  *   `[Service]` header above it (unsafe: the settings then apply).
  * - A [Service] key (data SYSTEMD_SERVICE_KEYS) in [Unit] or [Install].
  * - A [Service] key written in another case (`execstart`): unsafe fix to the key's spelling.
+ * - A section written in another case (`[service]`): systemd ignores the section; unsafe fix too.
  */
 function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
   // A unit file two models load (the same SourceFile) is checked once.
@@ -298,6 +299,19 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
       range: a.keyRange,
       related: [],
       ...(service ? { fix: { safety: 'unsafe' as const, description: 'add the [Service] header above the settings', changes: [{ file: a.file, edits: [{ start: lineStart, end: lineStart, text: '[Service]\n' }] }] } } : {}),
+    });
+  }
+  for (const sec of u.sections) {
+    const known = SYSTEMD_SECTIONS.find((n) => n.toLowerCase() === sec.name.toLowerCase());
+    if (!known || known === sec.name) continue;
+    ctx.findings.push({
+      rule: 'unknown-key',
+      severity: 'error',
+      message: `[${sec.name}] is not a section systemd knows: section names are case-sensitive, and it ignores this one and every setting in it ("${SYSTEMD_IGNORED_ASSIGNMENT.section(sec.name)}"); the section is [${known}]`,
+      file: u.file,
+      range: sec.range,
+      related: [],
+      fix: { safety: 'unsafe', description: `write [${known}]`, changes: [{ file: u.file, edits: [{ start: sec.range.start.offset, end: sec.range.end.offset, text: known }] }] },
     });
   }
   for (const a of u.assignments) {

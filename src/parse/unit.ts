@@ -34,12 +34,15 @@ export interface UnitFile {
   file: SourceFile;
   assignments: UnitAssignment[];
   comments: Comment[];
+  /** `[Section]` header lines in order: the name, and the range of the name inside the brackets. */
+  sections: { name: string; range: Range }[];
 }
 
 export function parseUnitFile(file: SourceFile): UnitFile {
   const text = file.text;
   const assignments: UnitAssignment[] = [];
   const comments: Comment[] = [];
+  const sections: UnitFile['sections'] = [];
   let section = '';
   const starts = file.lineStarts;
   const lineEnd = (i: number) => {
@@ -63,6 +66,7 @@ export function parseUnitFile(file: SourceFile): UnitFile {
     if (body[0] === '[') {
       const close = body.indexOf(']');
       section = close > 0 ? body.slice(1, close) : body.slice(1);
+      sections.push({ name: section, range: rangeOf(file, s + lead + 1, s + lead + 1 + section.length) });
       continue;
     }
     const eq = line.indexOf('=');
@@ -114,7 +118,7 @@ export function parseUnitFile(file: SourceFile): UnitFile {
       file,
     });
   }
-  return { file, assignments, comments };
+  return { file, assignments, comments, sections };
 }
 
 /**
