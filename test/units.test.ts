@@ -6,7 +6,7 @@
  * findings.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/core/types.js';
@@ -19,6 +19,8 @@ import { execStart, unitEnvironment } from '../src/model/units.js';
 import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 import { ANALYZE } from './helpers/systemd.js';
+import { SYSTEMD_SERVICE_KEYS } from '../src/data/systemd.js';
+import { distance } from '../src/schema/validate.js';
 
 const root = tempRoots('crilint-units-');
 const CRI_DOCKERD = 'lib/systemd/system/cri-docker.service';
@@ -354,5 +356,35 @@ describe('unit specifiers in ExecStart= and Environment= (resolved when systemd 
     const r = systemdVerify({ [CRI_DOCKERD]: unit });
     if (!r) return;
     expect([r.status, r.stderr.trim().replace(/^\S*\/lib\//, 'lib/')]).toEqual([0, 'lib/systemd/system/cri-docker.service:5: Failed to resolve specifiers in HTTP_PROXY=http://u:p%40ss@proxy, ignoring: Invalid slot']);
+  });
+});
+
+describe("SYSTEMD_SERVICE_KEYS against systemd's own key table (the gperf strings in libsystemd-core)", () => {
+  /** Every `Section.Key` systemd's unit loader knows, read from the library the installed systemd uses; null without one. */
+  const table = (() => {
+    const dirs = ['/usr/lib/systemd', '/lib/systemd', ...(existsSync('/usr/lib') ? readdirSync('/usr/lib').map((d) => `/usr/lib/${d}/systemd`) : [])];
+    for (const d of dirs) {
+      const lib = existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).find((n) => /^libsystemd-core-\d+\.so$/.test(n)) : undefined;
+      if (lib) return new Set([...readFileSync(join(d, lib), 'latin1').matchAll(/(?<=\0)(Unit|Service|Socket|Install)\.([A-Z][A-Za-z0-9]+)(?=\0)/g)].map((m) => `${m[1]}.${m[2]}`));
+    }
+    return null;
+  })();
+
+  it('each listed key is a [Service] key and none is a key of [Unit] or [Install]; no [Service] key is one edit from one (so a one-edit spelling is a misspelling)', () => {
+    if (!table) return expect(process.env.CI).toBeFalsy();
+    expect(table.size).toBeGreaterThan(400);
+    const service = [...table].filter((k) => k.startsWith('Service.')).map((k) => k.slice('Service.'.length));
+    expect(SYSTEMD_SERVICE_KEYS.keys.filter((k) => !service.includes(k))).toEqual([]);
+    expect(SYSTEMD_SERVICE_KEYS.keys.filter((k) => table.has(`Unit.${k}`) || table.has(`Install.${k}`))).toEqual([]);
+    const near = SYSTEMD_SERVICE_KEYS.keys.flatMap((k) => service.filter((s) => s !== k && k.length >= 6 && distance(s.toLowerCase(), k.toLowerCase()) === 1).map((s) => `${k}~${s}`));
+    expect(near).toEqual([]);
+  });
+
+  it('a key one edit from a listed one is reported with its spelling (unsafe fix); a real key that is not listed is not', () => {
+    const unit = (key: string) => ({ [CRI_DOCKERD]: `[Service]\n${key}=-/etc/default/cri-dockerd\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n` });
+    expect(lint(unit('EnviromentFile'), '1.34', ['unknown-key']).map((f) => `${pos(f)} ${f.fix?.safety} ${f.message}`)).toEqual([
+      `lib/systemd/system/cri-docker.service:2:1-2:15 unsafe unknown key EnviromentFile in [Service]: systemd ignores this one ("Unknown key 'EnviromentFile' in section [Service], ignoring."); the key is EnvironmentFile`,
+    ]);
+    expect(lint(unit('UnsetEnvironment'), '1.34', ['unknown-key'])).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
+import { distance } from '../schema/validate.js';
 import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SECTIONS, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
 import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
@@ -264,6 +265,19 @@ export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
   return u;
 }
 
+/**
+ * The [Service] key of SYSTEMD_SERVICE_KEYS one edit away from `key` (a letter added, dropped or
+ * changed, any case), for keys of 6 letters or more: `Enviroment`, `ExecStar`. No [Service] key of
+ * systemd 252 is one edit from one of these (test/units.test.ts reads systemd's own key table), so
+ * such a key is a misspelling systemd ignores.
+ */
+function oneEditFrom(key: string): string | undefined {
+  if (key.length < 6) return undefined;
+  const k = key.toLowerCase();
+  for (const [lower, name] of SERVICE_KEYS) if (Math.abs(lower.length - k.length) <= 1 && distance(lower, k) === 1) return name;
+  return undefined;
+}
+
 /** Where an assignment's line starts (a fix inserts a line before it there). */
 function lineStartOf(a: UnitAssignment): number {
   return a.file.lineStarts[a.range.start.line - 1]!;
@@ -279,7 +293,8 @@ const SERVICE_KEYS = new Map(SYSTEMD_SERVICE_KEYS.keys.map((k) => [k.toLowerCase
  *   finding a file, at the first; when each of them is a [Service] key, the unsafe fix adds the
  *   `[Service]` header above it (unsafe: the settings then apply).
  * - A [Service] key (data SYSTEMD_SERVICE_KEYS) in [Unit] or [Install].
- * - A [Service] key written in another case (`execstart`): unsafe fix to the key's spelling.
+ * - A [Service] key written in another case (`execstart`) or one edit away (`Enviroment`): unsafe
+ *   fix to the key's spelling.
  * - A section written in another case (`[service]`): systemd ignores the section; unsafe fix too.
  */
 function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
@@ -315,7 +330,7 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
     });
   }
   for (const a of u.assignments) {
-    const known = SERVICE_KEYS.get(a.key.toLowerCase());
+    const known = SERVICE_KEYS.get(a.key.toLowerCase()) ?? (a.section === 'Service' ? oneEditFrom(a.key) : undefined);
     if (!known) continue;
     if ((a.section === 'Unit' || a.section === 'Install') && known === a.key) {
       ctx.findings.push({ rule: 'unknown-key', severity: 'error', message: `${a.key}= is a [Service] setting: in [${a.section}] systemd ignores it ("${SYSTEMD_IGNORED_ASSIGNMENT.unknown(a.key, a.section)}"); move it below a [Service] line`, file: a.file, range: a.keyRange, related: [] });
@@ -323,7 +338,7 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
       ctx.findings.push({
         rule: 'unknown-key',
         severity: 'error',
-        message: `unknown key ${a.key} in [Service]: systemd's keys are case-sensitive, and it ignores this one ("${SYSTEMD_IGNORED_ASSIGNMENT.unknown(a.key, a.section)}"); the key is ${known}`,
+        message: `unknown key ${a.key} in [Service]: ${known.toLowerCase() === a.key.toLowerCase() ? "systemd's keys are case-sensitive, and it" : 'systemd'} ignores this one ("${SYSTEMD_IGNORED_ASSIGNMENT.unknown(a.key, a.section)}"); the key is ${known}`,
         file: a.file,
         range: a.keyRange,
         related: [],
