@@ -20,7 +20,7 @@ import { fixed, pos, show } from './helpers/findings.js';
 import { tempRoots, type Files } from './helpers/roots.js';
 import { ANALYZE } from './helpers/systemd.js';
 import { SYSTEMD_SERVICE_KEYS } from '../src/data/systemd.js';
-import { distance } from '../src/schema/validate.js';
+import { distance } from '../src/core/text.js';
 
 const root = tempRoots('crilint-units-');
 const CRI_DOCKERD = 'lib/systemd/system/cri-docker.service';
@@ -57,7 +57,7 @@ describe('ExecStart= variables, as systemd expands them (env-util.c replace_env_
     const unit = `${ENV}ExecStart=/usr/bin/cri-dockerd $A \${A} --p=\${B}/z \${B} $\${B} $B-x \${U} --q=\${U} \${B:-d} $1 $E\n`;
     const cmd = criDockerdCommand(node({ [CRI_DOCKERD]: unit }).docker)!;
     expect(cmd.words.map((w) => w.text)).toEqual(['--x=1', '--y=2', '--x=1 --y=2', '--p=val/z', 'val', '${B}', '', '--q=', '${B:-d}']);
-    expect(cmd.braced.map((b) => `${b.name} ${b.whole ? 'whole' : 'part'} ${b.value ? JSON.stringify(b.value.value) : 'unset'} ${pos(b.word)}`)).toEqual([
+    expect(cmd.braced.map((b) => `${b.name} ${b.argument ? 'whole' : 'part'} ${b.value ? JSON.stringify(b.value.value) : 'unset'} ${pos(b.word)}`)).toEqual([
       'A whole "--x=1 --y=2" lib/systemd/system/cri-docker.service:3:35-3:39',
       'B part "val" lib/systemd/system/cri-docker.service:3:40-3:50',
       'B whole "val" lib/systemd/system/cri-docker.service:3:51-3:55',

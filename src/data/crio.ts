@@ -86,6 +86,12 @@ export const CRIO_BOOLEAN_SINCE: { flags: Readonly<Record<string, string>> } & S
   source: 'cri-o/cri-o internal/criocli/criocli.go getCrioFlags @ v1.28.0–v1.36.0 (flag types compared at every minor)',
 };
 
+/** CRIO_BOOLEAN_FLAGS as a release has them: without the flags CRIO_BOOLEAN_SINCE says take a value there. */
+export function crioBooleanFlags(crio: Version): ReadonlySet<string> {
+  const valued = Object.keys(CRIO_BOOLEAN_SINCE.flags).filter((n) => cmpVersion(crio, ver(CRIO_BOOLEAN_SINCE.flags[n]!)) < 0);
+  return valued.length ? new Set([...CRIO_BOOLEAN_FLAGS].filter((n) => !valued.includes(n))) : CRIO_BOOLEAN_FLAGS;
+}
+
 /**
  * The flags crio defines, read from internal/criocli/criocli.go getCrioFlags (names and aliases) at
  * v1.28.0–v1.36.0, plus urfave/cli's own `help`/`h` and `version`/`v`. A flag crio does not define

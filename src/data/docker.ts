@@ -8,7 +8,7 @@
  */
 import { posix } from 'node:path';
 import { cmpVersion, type Version } from '../core/version.js';
-import { pickSince, ver, type Sourced } from './lookup.js';
+import { LOGRUS_LEVELS, pickSince, ver, type Sourced } from './lookup.js';
 
 /** dockerd's `--config-file` default on Linux. */
 export const DOCKER_DAEMON_JSON = '/etc/docker/daemon.json';
@@ -79,25 +79,25 @@ export const DOCKERD_SHORTHANDS: Readonly<Record<string, string>> = { b: 'bridge
 
 /**
  * The levels dockerd accepts for `log-level` (daemon.json) and `--log-level`/`-l`, case-insensitive.
- * 20.10–24.0 parse it with logrus.ParseLevel, which takes `warning` too; from 25.0 a fixed list
+ * 20.10–24.0 parse it with logrus.ParseLevel (data LOGRUS_LEVELS), which takes `warning` too; from 25.0 a fixed list
  * without it (daemon/config/config.go validateDaemonLogConfig: "These are valid. See [log.SetLevel]").
  * Any other value stops dockerd: "unable to parse logging level: X" (20.10, cmd/dockerd/daemon.go;
  * the dockerd 20.10 oracle prints it), "invalid logging level: X" from 23.0.
  */
-export const DOCKERD_LOG_LEVELS: { since: string; levels: readonly string[]; error: string }[] = [
-  { since: '20.10', levels: ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'], error: 'unable to parse logging level: ' },
-  { since: '23.0', levels: ['panic', 'fatal', 'error', 'warn', 'warning', 'info', 'debug', 'trace'], error: 'invalid logging level: ' },
-  { since: '25.0', levels: ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'], error: 'invalid logging level: ' },
+export const DOCKERD_LOG_LEVELS: readonly ({ since: string; levels: readonly string[]; error: string } & Sourced)[] = [
+  { since: '20.10', levels: LOGRUS_LEVELS.levels, error: 'unable to parse logging level: ', source: 'moby/moby cmd/dockerd/daemon.go configureDaemonLogs @ v20.10.0 (logrus.ParseLevel); the dockerd 20.10 oracle' },
+  { since: '23.0', levels: LOGRUS_LEVELS.levels, error: 'invalid logging level: ', source: 'moby/moby daemon/config/config.go Validate @ v23.0.0, v24.0.0 (logrus.ParseLevel)' },
+  {
+    since: '25.0',
+    levels: ['panic', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+    error: 'invalid logging level: ',
+    source: 'moby/moby daemon/config/config.go validateDaemonLogConfig @ v25.0.0, v26.0.0, docker-v29.0.0, docker-v29.7.0 (a fixed list, lower-cased)',
+  },
 ];
-export const DOCKERD_LOG_LEVELS_SOURCE: Sourced = {
-  source: 'moby/moby cmd/dockerd/daemon.go configureDaemonLogs @ v20.10.0; daemon/config/config.go Validate @ v23.0.0, v24.0.0 (logrus.ParseLevel), validateDaemonLogConfig @ v25.0.0, v26.0.0, docker-v29.0.0, docker-v29.7.0 (fixed list)',
-};
 
 /** The log-level entry of DOCKERD_LOG_LEVELS for a release of DOCKERD_KEY_RELEASES. */
 export function dockerdLogLevels(release: string): (typeof DOCKERD_LOG_LEVELS)[number] {
-  let hit = DOCKERD_LOG_LEVELS[0]!;
-  for (const e of DOCKERD_LOG_LEVELS) if (cmpVersion(ver(release), ver(e.since)) >= 0) hit = e;
-  return hit;
+  return pickSince(DOCKERD_LOG_LEVELS, ver(release)) ?? DOCKERD_LOG_LEVELS[0]!;
 }
 
 /** dockerd takes no arguments besides its flags (cobra `Args: NoArgs`): any other word stops it. */

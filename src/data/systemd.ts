@@ -56,4 +56,7 @@ export const SYSTEMD_SPECIFIERS: { fixed: Readonly<Record<string, string>>; know
  * The sections of the units crilint reads (systemd.unit(5), systemd.service(5), systemd.socket(5)).
  * Section names are case-sensitive: `[service]` is an unknown section, ignored with everything in it.
  */
-export const SYSTEMD_SECTIONS: readonly string[] = ['Unit', 'Service', 'Socket', 'Install'];
+export const SYSTEMD_SECTIONS: { names: readonly string[] } & Sourced = {
+  names: ['Unit', 'Service', 'Socket', 'Install'],
+  source: 'systemd.unit(5), systemd.service(5), systemd.socket(5) (systemd 252); systemd-analyze verify --root: "Unknown section \'service\'. Ignoring."',
+};

@@ -15,7 +15,7 @@
  */
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
-import { distance } from '../schema/validate.js';
+import { distance } from '../core/text.js';
 import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SECTIONS, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
 import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
@@ -42,8 +42,8 @@ export interface BracedReference {
   name: string;
   /** The assignment systemd takes the value from; null when the variable is unset (an empty string). */
   value: EnvAssignment | null;
-  /** The reference is the whole word: the argument is the value alone. */
-  whole: boolean;
+  /** When the reference is the whole word, the argument it became (the value alone); null inside a longer word. */
+  argument: Word | null;
 }
 
 export interface Unit {
@@ -171,8 +171,9 @@ export function expandExecWords(words: readonly Word[], env: ReadonlyMap<string,
     const whole = /^\$\{([^}:]*)\}$/.exec(t);
     if (whole) {
       const value = env.get(whole[1]!) ?? null;
-      braced.push({ word: w, name: whole[1]!, value, whole: true });
-      out.push(value ? { text: value.value, file: value.file, range: value.valueRange, offsets: value.valueOffsets, end: value.valueRange.end.offset, source: value.name } : { ...w, text: '', offsets: [] });
+      const argument: Word = value ? { text: value.value, file: value.file, range: value.valueRange, offsets: value.valueOffsets, end: value.valueRange.end.offset, source: value.name } : { ...w, text: '', offsets: [] };
+      braced.push({ word: w, name: whole[1]!, value, argument });
+      out.push(argument);
       continue;
     }
     let text = '';
@@ -182,7 +183,7 @@ export function expandExecWords(words: readonly Word[], env: ReadonlyMap<string,
       const name = close > 0 ? t.slice(i + 2, close) : null;
       if (name !== null && !name.includes(':')) {
         const value = env.get(name) ?? null;
-        braced.push({ word: w, name, value, whole: false });
+        braced.push({ word: w, name, value, argument: null });
         const v = value?.value ?? '';
         const first = w.offsets[i]!;
         const last = w.offsets[close]!;
@@ -266,8 +267,8 @@ export function loadUnitFile(ctx: LoadContext, host: string): UnitFile | null {
 }
 
 /**
- * The [Service] key of SYSTEMD_SERVICE_KEYS one edit away from `key` (a letter added, dropped or
- * changed, any case), for keys of 6 letters or more: `Enviroment`, `ExecStar`. No [Service] key of
+ * The [Service] key of SYSTEMD_SERVICE_KEYS one edit away from `key` (a letter added, dropped,
+ * changed, or two next to each other swapped; any case), for keys of 6 letters or more: `Enviroment`, `ExecStar`. No [Service] key of
  * systemd 252 is one edit from one of these (test/units.test.ts reads systemd's own key table), so
  * such a key is a misspelling systemd ignores.
  */
@@ -317,7 +318,7 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
     });
   }
   for (const sec of u.sections) {
-    const known = SYSTEMD_SECTIONS.find((n) => n.toLowerCase() === sec.name.toLowerCase());
+    const known = SYSTEMD_SECTIONS.names.find((n) => n.toLowerCase() === sec.name.toLowerCase());
     if (!known || known === sec.name) continue;
     ctx.findings.push({
       rule: 'unknown-key',

@@ -13,7 +13,7 @@
  */
 import type { Finding, RelatedLocation } from '../core/types.js';
 import { cmpVersion, fmtVersion, type Version } from '../core/version.js';
-import { CRIO_ARGS, CRIO_BOOLEAN_FLAGS, CRIO_BOOLEAN_SINCE, CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
+import { CRIO_ARGS, CRIO_BOOLEAN_FLAGS, crioBooleanFlags, CRIO_CGROUP_MANAGER, CRIO_FLAGS_ALL, CRIO_FLAGS_RANGED, CRIO_UNIT, crioDefinesFlag, crioMonitorCgroupError } from '../data/crio.js';
 import { LOGRUS_LEVELS, ver } from '../data/lookup.js';
 import { crioCliSpot, crioSettings, crioSettingSpot, crioSettingText, type CrioFile, type CrioModel } from '../model/crio.js';
 import type { Path } from '../model/tree.js';
@@ -197,10 +197,10 @@ function commandProblems(model: CrioModel, crio: Version): Finding[] {
     const at = crioCliSpot(missing.cli);
     out.push({ rule: 'invalid-value', severity: 'error', message: `${missing.cli.text} names ${missing.path}, which does not exist in this node root: CRI-O ${v} does not start ("update config from file: … no such file or directory"; only a missing default crio.conf is skipped)`, ...at, related: [] });
   }
-  // Parsed again for this release when a flag it reads with a value is boolean in later ones.
-  const valued = Object.keys(CRIO_BOOLEAN_SINCE.flags).filter((n) => cmpVersion(crio, ver(CRIO_BOOLEAN_SINCE.flags[n]!)) < 0);
+  // Parsed again for this release when it reads a flag with a value that later ones take alone.
   const cmd = model.command ?? null;
-  const args = cmd && valued.length ? parseFlagWords(cmd.words, { go: true, booleans: new Set([...CRIO_BOOLEAN_FLAGS].filter((n) => !valued.includes(n))) }) : cmd;
+  const booleans = crioBooleanFlags(crio);
+  const args = cmd && booleans !== CRIO_BOOLEAN_FLAGS ? parseFlagWords(cmd.words, { go: true, booleans }) : cmd;
   for (const f of args?.flags ?? []) {
     const at = { file: f.file, range: f.nameRange, related: [] };
     if (!crioDefinesFlag(f.name, crio)) {

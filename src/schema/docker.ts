@@ -201,13 +201,14 @@ function logLevelProblems(model: DockerModel, docker: DockerTarget | null): Find
     if (sp.value === '') continue;
     const refusing = releases.filter((v) => !dockerdLogLevels(v).levels.includes(sp.value.toLowerCase()));
     if (!refusing.length) continue;
+    const accepting = releases.filter((v) => !refusing.includes(v));
     const newest = dockerdLogLevels(refusing[refusing.length - 1]!);
     const said = `"${newest.error}${sp.value}"`;
     const near = sp.value.toLowerCase() === 'warning' ? 'warn' : suggest(sp.value.toLowerCase(), [...newest.levels]);
     const message =
       refusing.length === releases.length
         ? `${sp.what} is not a log level: ${who} does not start (${said}); the levels are ${newest.levels.join(', ')}${near ? `; did you mean "${near}"?` : ''}`
-        : `${sp.what} is a log level only for dockerd ${releases[0]}–${releases[releases.length - refusing.length - 1]}: ${span(refusing, releases, null)} ${refusing.length > 1 ? 'do' : 'does'} not start (${said}); use "${near}"`;
+        : `${sp.what} is a log level only for ${span(accepting, releases, null)}: ${span(refusing, releases, null)} ${refusing.length > 1 ? 'do' : 'does'} not start (${said}); use "${near}"`;
     out.push({ rule: 'invalid-value', severity: refusing.length === releases.length ? 'error' : 'warning', message, file: sp.file, range: sp.range, related: [] });
   }
   return out;

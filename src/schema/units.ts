@@ -6,12 +6,7 @@
  */
 import type { Finding } from '../core/types.js';
 import type { Word } from '../parse/flags.js';
-import type { BracedReference, ExecCommand } from '../model/units.js';
-
-/** The braced reference a word of the command line came from, when it is one `${NAME}` alone. */
-function wholeReference(cmd: ExecCommand, w: Word): BracedReference | null {
-  return cmd.braced.find((b) => b.whole && b.word.file === w.file && b.word.range.start.offset === w.range.start.offset && b.word.end === w.end) ?? null;
-}
+import type { ExecCommand } from '../model/units.js';
 
 /**
  * The start of a message about a word that is not a flag, `where` being e.g. "dockerd's command
@@ -19,7 +14,7 @@ function wholeReference(cmd: ExecCommand, w: Word): BracedReference | null {
  * empty) `${NAME}` alone leaves, what systemd did.
  */
 export function strayWord(cmd: ExecCommand | null, w: Word, where: string): string {
-  const b = cmd && w.text === '' ? wholeReference(cmd, w) : null;
+  const b = cmd && w.text === '' ? cmd.braced.find((r) => r.argument === w) : undefined;
   if (b) return `\${${b.name}} on ${where} is ${b.value ? 'empty' : 'unset'}, so systemd passes an empty argument in its place ($${b.name} as a word of its own would give none)`;
   return `"${w.text}" on ${where} is not a flag`;
 }
@@ -39,12 +34,12 @@ export function bracedProblems(cmd: ExecCommand | null, program: string, unit: s
     out.push({
       rule: 'invalid-value',
       severity: 'warning',
-      message: `\${${b.name}} on ${program}'s command line (${unit}) is substituted as one argument, blanks included: ${program} gets "${v}" as a single word, not the ${words.length} words it looks like${b.whole ? `; write $${b.name} (no braces) for systemd to split it into words` : ''}`,
+      message: `\${${b.name}} on ${program}'s command line (${unit}) is substituted as one argument, blanks included: ${program} gets "${v}" as a single word, not the ${words.length} words it looks like${b.argument ? `; write $${b.name} (no braces) for systemd to split it into words` : ''}`,
       file: b.word.file,
       range: b.word.range,
       related: [{ file: b.value!.file, range: b.value!.valueRange, message: `${b.name} is set here` }],
       // Unsafe: the program then gets the words, which is what they look like, not what it gets now.
-      ...(b.whole ? { fix: { safety: 'unsafe' as const, description: `write $${b.name} instead of \${${b.name}} (systemd splits it into words)`, changes: [{ file: b.word.file, edits: [{ start: b.word.range.start.offset, end: b.word.range.end.offset, text: `$${b.name}` }] }] } } : {}),
+      ...(b.argument ? { fix: { safety: 'unsafe' as const, description: `write $${b.name} instead of \${${b.name}} (systemd splits it into words)`, changes: [{ file: b.word.file, edits: [{ start: b.word.range.start.offset, end: b.word.range.end.offset, text: `$${b.name}` }] }] } } : {}),
     });
   }
   return out;
