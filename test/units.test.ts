@@ -315,6 +315,66 @@ describe('assignments systemd ignores (the unit loads without them): unknown-key
   }
 });
 
+describe('lines systemd cannot read: syntax, systemd-analyze verify as the oracle', () => {
+  const UNIT = '[Unit]\nDescription=CRI for Docker\nDefaultDependencies=no\n\n[Service]\nType=notify\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd://\n';
+  const DROPIN = 'etc/systemd/system/cri-docker.service.d/10-flags.conf';
+  const CNI = '[Service]\nExecStart=\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint fd:// --network-plugin=cni\n';
+  /** Name, the files, crilint's syntax findings, whether systemd loads the unit, and the command the unit runs then (as crilint models it). */
+  const CASES: [string, Files, string[], boolean, string][] = [
+    [
+      'a comment after a drop-in\'s [Service]: systemd reads nothing of the drop-in, so the unit keeps its own command',
+      { [CRI_DOCKERD]: UNIT, [DROPIN]: CNI.replace('[Service]', '[Service] # CNI for this pool') },
+      [
+        `etc/systemd/system/cri-docker.service.d/10-flags.conf:1:1-1:30 error syntax [-] invalid section header "[Service] # CNI for this pool": systemd stops reading this drop-in here ("Invalid section header '[Service] # CNI for this pool'"), so no line below it applies; a header is the section name in brackets alone on its line ([Service])`,
+      ],
+      true,
+      '--container-runtime-endpoint fd://',
+    ],
+    [
+      'an unclosed header further down: the lines above it apply, none below',
+      { [CRI_DOCKERD]: UNIT, [DROPIN]: `${CNI}[Install\nExecStart=\n` },
+      [
+        `etc/systemd/system/cri-docker.service.d/10-flags.conf:4:1-4:9 error syntax [-] invalid section header "[Install": systemd stops reading this drop-in here ("Invalid section header '[Install'"), so no line below it applies; a header is the section name in brackets alone on its line ([Service])`,
+      ],
+      true,
+      '--container-runtime-endpoint fd:// --network-plugin=cni',
+    ],
+    [
+      'in the unit file itself: systemd does not load the unit',
+      { [CRI_DOCKERD]: UNIT.replace('[Service]', '[Service') },
+      [
+        `lib/systemd/system/cri-docker.service:5:1-5:9 error syntax [-] invalid section header "[Service": systemd does not load cri-docker.service ("Invalid section header '[Service'", then "failed to load properly, please adjust/correct and reload service manager: Bad message"), so the service does not start; a header is the section name in brackets alone on its line ([Service])`,
+      ],
+      false,
+      '',
+    ],
+    [
+      'lines without "=": in [Service] and before any section; in an X- section systemd is silent',
+      { [CRI_DOCKERD]: UNIT, [DROPIN]: `network plugin\n${CNI}Restart always\n[X-Pool]\nowner platform team\n` },
+      [
+        `etc/systemd/system/cri-docker.service.d/10-flags.conf:1:1-1:15 error syntax [-] not a setting: "network plugin" has no "="; systemd ignores the line ("Assignment outside of section. Ignoring.") and loads the unit without it (a setting is Key=value)`,
+        `etc/systemd/system/cri-docker.service.d/10-flags.conf:5:1-5:15 error syntax [-] not a setting: "Restart always" has no "="; systemd ignores the line ("Missing '=', ignoring line.") and loads the unit without it (a setting is Key=value)`,
+      ],
+      true,
+      '--container-runtime-endpoint fd:// --network-plugin=cni',
+    ],
+  ];
+  for (const [name, files, expected, loads, command] of CASES) {
+    it(name, () => {
+      const found = lint(files, '1.34', ['syntax']);
+      expect(found.flatMap(show)).toEqual(expected);
+      if (loads) expect(criDockerdCommand(node(files).docker)!.words.map((w) => w.text).join(' ')).toBe(command);
+      const r = systemdVerify(files);
+      if (!r) return;
+      // Each finding is a line systemd names, with the words crilint quotes; the unit loads or not as said.
+      const said = [...r.stderr.matchAll(/^.*\/((?:etc|lib)\/\S+):(\d+): (.*)$/gm)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
+      expect(said).toEqual(found.map((f) => `${f.file!.display}:${f.range!.start.line} ${/\("([^"]*)"/.exec(f.message)![1]}`));
+      expect(r.status === 0).toBe(loads);
+      if (!loads) expect(r.stderr).toContain(`cri-docker.service ${'failed to load properly, please adjust/correct and reload service manager: Bad message'}`);
+    });
+  }
+});
+
 describe('unit specifiers in ExecStart= and Environment= (resolved when systemd loads the unit)', () => {
   it('%t is /run, %% a %, %n/%N/%p the unit name; the host\'s (%H) stay as written; positions point at the specifier', () => {
     const unit = '[Service]\nEnvironment="X=%t/x %%d" N=%n/%N/%p H=%H\nExecStart=/usr/bin/cri-dockerd --container-runtime-endpoint unix://%t/cri-dockerd.sock $X $N $H\n';

@@ -28,11 +28,24 @@ export const SYSTEMD_SERVICE_KEYS: { keys: readonly string[] } & Sourced = {
  * section does not have. The unit still loads (`systemd-analyze verify` exits 0); the setting is
  * dropped. Messages of systemd 252 (Debian 12), read from `systemd-analyze verify --root`.
  */
-export const SYSTEMD_IGNORED_ASSIGNMENT: { outside: string; unknown: (key: string, section: string) => string; section: (name: string) => string } & Sourced = {
+export const SYSTEMD_IGNORED_ASSIGNMENT: { outside: string; noEquals: string; unknown: (key: string, section: string) => string; section: (name: string) => string } & Sourced = {
   outside: 'Assignment outside of section. Ignoring.',
+  noEquals: "Missing '=', ignoring line.",
   unknown: (key, section) => `Unknown key '${key}' in section [${section}], ignoring.`,
   section: (name) => `Unknown section '${name}'. Ignoring.`,
   source: 'systemd src/shared/conf-parser.c parse_line / next_assignment (systemd 252); systemd-analyze verify --root (Debian 12 systemd 252.38) prints both',
+};
+
+/**
+ * A `[` line that does not end in `]`: systemd stops reading the file there (parse_line returns
+ * -EBADMSG and config_parse gives up on the file). The unit file's own parse failing fails the
+ * unit's load ("failed to load properly … Bad message"); a drop-in's is not checked, so the unit
+ * loads with the drop-in's lines above it and none below (systemd-analyze verify --root, 252).
+ */
+export const SYSTEMD_INVALID_HEADER: { message: (line: string) => string; unitFails: string } & Sourced = {
+  message: (line) => `Invalid section header '${line}'`,
+  unitFails: 'failed to load properly, please adjust/correct and reload service manager: Bad message',
+  source: 'systemd src/shared/conf-parser.c parse_line (systemd 252: "Invalid section header", return -EBADMSG); systemd-analyze verify --root (Debian 12 systemd 252.38): a unit file with one fails to load, a drop-in with one is read up to it',
 };
 
 /**

@@ -16,7 +16,8 @@
 import { posix } from 'node:path';
 import { SYSTEMD_UNIT_DIRS } from '../data/docker.js';
 import { distance } from '../core/text.js';
-import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_SECTIONS, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
+import { SYSTEMD_IGNORED_ASSIGNMENT, SYSTEMD_INVALID_HEADER, SYSTEMD_SECTIONS, SYSTEMD_SERVICE_KEYS, SYSTEMD_SPECIFIERS } from '../data/systemd.js';
+import { syntaxFinding } from '../parse/common.js';
 import { rangeOf, type FileKind, type SourceFile } from '../core/source.js';
 import { envOf, expandVariables, isEnvName, parseEnvFile, parseFlagWords, splitWords, type EnvAssignment, type EnvFile, type FlagParseOptions, type FlagToken, type Word } from '../parse/flags.js';
 import { listSetting, parseUnitFile, type UnitAssignment, type UnitFile } from '../parse/unit.js';
@@ -302,6 +303,7 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
   // A unit file two models load (the same SourceFile) is checked once.
   if (checkedUnits.has(u.file)) return;
   checkedUnits.add(u.file);
+  unreadLines(ctx, u);
   const outside = u.assignments.filter((a) => a.section === '');
   if (outside.length) {
     const a = outside[0]!;
@@ -347,6 +349,29 @@ function ignoredAssignments(ctx: LoadContext, u: UnitFile): void {
       });
     }
   }
+}
+
+/**
+ * Lines systemd cannot read (`syntax` errors, like a sysctl.d line that is no assignment):
+ * - an invalid section header (`[Service`, `[Service] # kubeadm`), where systemd stops reading the
+ *   file (data SYSTEMD_INVALID_HEADER): in the unit file the unit does not load at all, in a drop-in
+ *   nothing below it applies;
+ * - a line with no `=` in a section systemd reads (in an unknown or `X-` section it is silent, as
+ *   systemd is); before any section it is ignored like an assignment there.
+ */
+function unreadLines(ctx: LoadContext, u: UnitFile): void {
+  for (const l of u.noEquals) {
+    if (l.section !== '' && !SYSTEMD_SECTIONS.names.includes(l.section)) continue;
+    const quoted = l.section === '' ? SYSTEMD_IGNORED_ASSIGNMENT.outside : SYSTEMD_IGNORED_ASSIGNMENT.noEquals;
+    ctx.findings.push(syntaxFinding(u.file, l.range.start.offset, l.range.end.offset, `not a setting: "${l.text}" has no "="; systemd ignores the line ("${quoted}") and loads the unit without it (a setting is Key=value)`));
+  }
+  const bad = u.invalidHeader;
+  if (!bad) return;
+  const quoted = SYSTEMD_INVALID_HEADER.message(bad.text);
+  const why = isDropIn(u)
+    ? `systemd stops reading this drop-in here ("${quoted}"), so no line below it applies`
+    : `systemd does not load ${posix.basename(u.file.path)} ("${quoted}", then "${SYSTEMD_INVALID_HEADER.unitFails}"), so the service does not start`;
+  ctx.findings.push(syntaxFinding(u.file, bad.range.start.offset, bad.range.end.offset, `invalid section header "${bad.text}": ${why}; a header is the section name in brackets alone on its line ([Service])`));
 }
 
 /**

@@ -7,6 +7,11 @@
  *   replaced by a space (comment lines inside a continued value are skipped);
  * - a list setting such as ExecStart= is reset by an empty assignment (`ExecStart=`), which is how
  *   a drop-in replaces the command of the unit it extends (systemd.service(5) ExecStart=).
+ * - a `[` line that does not end in `]` (`[Service`, `[Service] # kubeadm`) is an invalid section
+ *   header: systemd stops reading the file there (parse_line returns -EBADMSG, "Invalid section
+ *   header '…'"), so nothing below it applies (`invalidHeader`; later comments are still kept);
+ * - a line without `=` is skipped ("Missing '=', ignoring line.", or before any section "Assignment
+ *   outside of section. Ignoring."): `noEquals`.
  * Each value keeps the source offset of each character, so the words of ExecStart= (split with
  * parse/flags.ts splitWords, which follows extract_first_word) and every flag have exact ranges.
  */
@@ -36,6 +41,10 @@ export interface UnitFile {
   comments: Comment[];
   /** `[Section]` header lines in order: the name, and the range of the name inside the brackets. */
   sections: { name: string; range: Range }[];
+  /** The first `[` line not ending in `]`, where systemd stopped reading (the line, blanks dropped). */
+  invalidHeader: { text: string; range: Range } | null;
+  /** Lines with no `=` (not comments, not headers), above any invalid header: the line, and the section it is in (`''` before any). */
+  noEquals: { text: string; range: Range; section: string }[];
 }
 
 export function parseUnitFile(file: SourceFile): UnitFile {
@@ -43,6 +52,8 @@ export function parseUnitFile(file: SourceFile): UnitFile {
   const assignments: UnitAssignment[] = [];
   const comments: Comment[] = [];
   const sections: UnitFile['sections'] = [];
+  const noEquals: UnitFile['noEquals'] = [];
+  let invalidHeader: UnitFile['invalidHeader'] = null;
   let section = '';
   const starts = file.lineStarts;
   const lineEnd = (i: number) => {
@@ -63,14 +74,23 @@ export function parseUnitFile(file: SourceFile): UnitFile {
       comments.push({ text: line.slice(lead + 1), line: i + 1, range: rangeOf(file, s + lead, e), ownLine: true });
       continue;
     }
+    // Below an invalid header systemd reads nothing more; comments are kept (suppression directives).
+    if (invalidHeader) continue;
     if (body[0] === '[') {
-      const close = body.indexOf(']');
-      section = close > 0 ? body.slice(1, close) : body.slice(1);
+      if (body[body.length - 1] !== ']') {
+        invalidHeader = { text: body, range: rangeOf(file, s + lead, s + lead + body.length) };
+        continue;
+      }
+      // The name is everything between the first `[` and the last `]`, as systemd takes it (`[Service]]` is section "Service]").
+      section = body.slice(1, -1);
       sections.push({ name: section, range: rangeOf(file, s + lead + 1, s + lead + 1 + section.length) });
       continue;
     }
     const eq = line.indexOf('=');
-    if (eq < 0) continue; // systemd warns "Missing '='" and ignores the line
+    if (eq < 0) {
+      noEquals.push({ text: body, range: rangeOf(file, s + lead, s + lead + body.length), section });
+      continue;
+    }
     const key = line.slice(lead, eq).trimEnd();
     const keyStart = s + lead;
     // The value: from after `=` to the end of the line, continued while a line ends in `\`.
@@ -118,7 +138,7 @@ export function parseUnitFile(file: SourceFile): UnitFile {
       file,
     });
   }
-  return { file, assignments, comments, sections };
+  return { file, assignments, comments, sections, invalidHeader, noEquals };
 }
 
 /**
